@@ -1,0 +1,153 @@
+/* doc: an article as gloss knows it.  Loading (file or stdin; BOM,
+ * UTF-16/32, legacy encodings through uchardet + iconv, binary refusal,
+ * size limit), the rendered text (NFC, LF newlines), its blocks, inline
+ * attributes, title, identity (XXH3-128 of the text) and code point <->
+ * byte offsets.
+ *
+ * The document text is what is shown, anchored and exported: for plain
+ * text the file's paragraphs, for Markdown the rendered text without
+ * markup.  Blocks are separated in the text by exactly one LF; a block's
+ * own text has no LF except inside code blocks (one per source line).
+ * Offsets are byte offsets into doc_text() unless a name says _cp.
+ *
+ * A struct doc is immutable once loaded and owns everything it returns. */
+#ifndef GLOSS_DOC_H
+#define GLOSS_DOC_H
+
+#include "gloss/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct doc;
+
+enum doc_format {
+	DOC_FORMAT_AUTO,      /* by extension, else content sniffing */
+	DOC_FORMAT_TEXT,
+	DOC_FORMAT_MARKDOWN,
+	DOC_FORMAT_HTML,      /* later (libxml2) */
+};
+
+/* The largest input accepted, in bytes.  It stays under SQLite's limit on
+ * one value (1,000,000,000 bytes), since the store keeps each version's
+ * text, with room for growth by NFC and UTF-8 transcoding. */
+#define DOC_DEFAULT_MAX_SIZE ((size_t)512 * 1024 * 1024)
+
+struct doc_load_options {
+	const char *path;        /* a file, or "-" / NULL for stdin */
+	enum doc_format format;  /* DOC_FORMAT_AUTO unless --format */
+	const char *encoding;    /* --encoding NAME, or NULL to detect */
+	bool allow_binary;       /* --binary: show a binary file anyway */
+	size_t max_size;         /* 0: DOC_DEFAULT_MAX_SIZE */
+};
+
+/* Loads and renders a document.  On failure returns the status and a
+ * one-line message in err (the file name in it is terminal-safe):
+ *   GL_NOT_FOUND     no such file
+ *   GL_UNREADABLE    permission denied
+ *   GL_NOT_REGULAR   a directory, or a FIFO/device that does not end
+ *   GL_BINARY        NUL bytes or an executable/image signature
+ *   GL_TOO_LARGE     over max_size
+ *   GL_ENCODING      the named encoding is unknown or cannot be decoded
+ *   GL_IO            a read error
+ * *out is set only on GL_OK; free it with doc_free. */
+enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
+			struct gl_error *err);
+
+/* Renders a document from UTF-8 text already in memory (a stored version,
+ * a test).  The text is normalised like a loaded file.  `source` may be
+ * NULL. */
+enum gl_status doc_from_text(const char *text, size_t n, enum doc_format fmt,
+			     const char *source, struct doc **out,
+			     struct gl_error *err);
+void doc_free(struct doc *d);
+
+/* The rendered text, NUL-terminated; *len (if not NULL) gets its length. */
+const char *doc_text(const struct doc *d, size_t *len);
+size_t doc_length(const struct doc *d);         /* bytes */
+size_t doc_length_cp(const struct doc *d);      /* code points */
+/* Code point offset <-> byte offset, O(log n).  Out-of-range values are
+ * clamped to the end. */
+size_t doc_cp_to_byte(const struct doc *d, size_t cp);
+size_t doc_byte_to_cp(const struct doc *d, size_t byte);
+
+/* Identity: XXH3-128 of the text, as 32 lowercase hex digits. */
+const char *doc_hash(const struct doc *d);
+/* The version of the renderer that made the text from the source; stored
+ * with the hash so that a better renderer does not make every document
+ * look edited. */
+#define DOC_RENDERER_VERSION 1
+enum doc_format doc_format(const struct doc *d);
+const char *doc_format_name(enum doc_format f);  /* "text", "markdown", "html" */
+
+/* Where it came from: the path as given, or "-" for stdin. */
+const char *doc_source(const struct doc *d);
+/* True when the source is stdin or a temporary file: such a document is
+ * never matched to an older one by its source. */
+bool doc_source_is_transient(const struct doc *d);
+/* The title: Markdown's first level-1 heading or, for plain text, the
+ * first line; never NULL (may be ""). */
+const char *doc_title(const struct doc *d);
+
+/* What loading found out, for --info. */
+struct doc_info {
+	const char *encoding;      /* "UTF-8", "UTF-16LE", "BIG5", ... */
+	bool encoding_detected;    /* by uchardet rather than BOM or option */
+	bool had_bom;
+	const char *newlines;      /* "LF", "CRLF", "CR", "mixed", "none" */
+	size_t source_bytes;       /* bytes read from the file */
+	size_t replaced;           /* U+FFFD inserted for invalid input */
+	bool changed_by_nfc;
+};
+const struct doc_info *doc_info(const struct doc *d);
+
+/* ---------------------------------------------------------------- blocks */
+enum doc_block_kind {
+	DOC_BLOCK_PARAGRAPH,
+	DOC_BLOCK_HEADING,     /* Markdown or HTML heading; plain-text headings
+				  are found by `outline`, not here */
+	DOC_BLOCK_LIST_ITEM,
+	DOC_BLOCK_QUOTE,       /* a paragraph inside a block quote */
+	DOC_BLOCK_CODE,        /* code block: no reflow */
+	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text */
+	DOC_BLOCK_RULE,        /* thematic break; its text is empty */
+};
+
+struct doc_block {
+	enum doc_block_kind kind;
+	int level;         /* heading level 1..6; else 0 */
+	int depth;         /* list nesting (1 = top) or quote depth; else 0 */
+	bool ordered;      /* list item of an ordered list */
+	unsigned number;   /* its number, for an ordered list item */
+	size_t start, end; /* byte range in doc_text(), end exclusive, no LF */
+	/* For plain text: the source line on which the block starts (1-based),
+	   for messages and --outline; 0 for Markdown. */
+	size_t line;
+};
+
+size_t doc_block_count(const struct doc *d);
+const struct doc_block *doc_block(const struct doc *d, size_t i);
+/* The index of the block that contains byte offset `off` (the block after
+ * it when off is on a separating LF); O(log n). */
+size_t doc_block_at(const struct doc *d, size_t off);
+
+/* ------------------------------------------------------ inline attributes
+ * Markdown emphasis, code spans and links, as ranges of the text. */
+enum doc_attr {
+	DOC_ATTR_EM = 1u << 0,
+	DOC_ATTR_STRONG = 1u << 1,
+	DOC_ATTR_CODE = 1u << 2,
+	DOC_ATTR_LINK = 1u << 3,
+	DOC_ATTR_STRIKE = 1u << 4,
+};
+struct doc_span {
+	size_t start, end;   /* byte range in doc_text() */
+	unsigned attrs;      /* enum doc_attr bits */
+	const char *href;    /* for DOC_ATTR_LINK, else NULL */
+};
+/* Spans in text order (a span never crosses a block). */
+size_t doc_span_count(const struct doc *d);
+const struct doc_span *doc_span(const struct doc *d, size_t i);
+
+#endif

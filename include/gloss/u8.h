@@ -1,0 +1,153 @@
+/* u8: the only user of utf8proc.  Everything gloss knows about Unicode:
+ * validation with replacement, newline unification, NFC, decoding,
+ * grapheme clusters (UAX #29), the one width function (East Asian Width
+ * with the ambiguous setting and an override table), UAX #14 line-break
+ * opportunities, the Script property, case folding with a map back to the
+ * original offsets, and the terminal-safe form of any string.
+ *
+ * Strings are UTF-8 byte ranges (pointer + length, not NUL-terminated
+ * unless said).  Offsets are byte offsets into the range given.  Unless a
+ * function says otherwise its input must be valid UTF-8 (what
+ * u8_normalize_text produces); given invalid bytes, the decoding functions
+ * treat each bad byte as U+FFFD of length 1 and never read out of bounds. */
+#ifndef GLOSS_U8_H
+#define GLOSS_U8_H
+
+#include "gloss/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define U8_REPLACEMENT 0xFFFD
+
+/* ------------------------------------------------------------- decoding */
+
+/* Decodes the code point at s[i] (i < n) into *cp and returns its length
+ * in bytes (1..4).  An invalid or truncated sequence gives U+FFFD and 1. */
+size_t u8_decode(const char *s, size_t n, size_t i, int32_t *cp);
+/* Encodes cp into out (at least 4 bytes); returns the length. */
+size_t u8_encode(int32_t cp, char *out);
+/* The start of the code point before offset i (0 if i == 0). */
+size_t u8_prev(const char *s, size_t i);
+/* Number of code points in s[0, n). */
+size_t u8_count_cp(const char *s, size_t n);
+
+/* ------------------------------------------------------ normalising text
+ * What `doc` does to every loaded text, in one streaming pass: invalid
+ * UTF-8 becomes U+FFFD, one per maximal subpart of an ill-formed sequence
+ * (the Unicode recommendation, as Python's decoder counts); CRLF and lone
+ * CR become LF; the result is NFC.  A leading BOM is NOT removed here
+ * (doc strips it before).  Works in chunks that end at a safe boundary so
+ * memory stays proportional to the input. */
+struct u8_normalize_stats {
+	size_t replaced;   /* U+FFFD inserted for invalid bytes */
+	size_t crlf;       /* CRLF pairs seen */
+	size_t cr;         /* lone CRs seen */
+	size_t lf;         /* lone LFs seen */
+	bool changed_by_nfc; /* NFC changed at least one character */
+};
+/* Appends the normalised form of in[0, n) to out.  stats may be NULL. */
+void u8_normalize_text(struct buf *out, const char *in, size_t n,
+		       struct u8_normalize_stats *stats);
+/* True when s[0, n) is valid UTF-8 (no surrogates, no overlongs). */
+bool u8_is_valid(const char *s, size_t n);
+/* Appends the NFC form of valid UTF-8 s[0, n) to out. */
+void u8_nfc(struct buf *out, const char *s, size_t n);
+/* Appends NFKC + case folding of s[0, n) to out (for search and tag
+ * matching).  If map is not NULL, *map receives a malloc'd array with one
+ * entry per output byte plus one: the input offset that output byte came
+ * from (so a match in the folded text maps back to the original). */
+void u8_fold(struct buf *out, const char *s, size_t n, size_t **map);
+
+/* ---------------------------------------------------- grapheme clusters */
+
+/* The end of the extended grapheme cluster that starts at offset i (< n).
+ * UAX #29 as utf8proc implements it (Unicode 15, GraphemeBreakTest.txt
+ * passes in full). */
+size_t u8_next_cluster(const char *s, size_t n, size_t i);
+/* The start of the cluster that ends at offset i (> 0).  May scan back to
+ * the start of the line for regional indicators. */
+size_t u8_prev_cluster(const char *s, size_t n, size_t i);
+
+/* --------------------------------------------------------------- width
+ * The one width function of the program.  East Asian Wide and Fullwidth
+ * are 2, Ambiguous is the setting (1 by default), nonspacing and
+ * enclosing marks, ZWJ, variation selectors and default-ignorables are 0,
+ * an emoji presentation sequence (Extended_Pictographic + VS16, a
+ * regional-indicator pair, a ZWJ sequence) is 2, a control character is
+ * the width of its placeholder (see u8_placeholder).  A tab is not
+ * measured here: layout expands it to the next stop of 8. */
+void u8_set_ambiguous_width(int width);   /* 1 or 2 */
+int u8_ambiguous_width(void);
+/* Overrides the width of one code point (0, 1 or 2); -1 removes it. */
+void u8_set_width_override(int32_t cp, int width);
+void u8_clear_width_overrides(void);
+/* Width of one code point on its own. */
+int u8_cp_width(int32_t cp);
+/* Width of the cluster s[0, n) (one grapheme cluster). */
+int u8_cluster_width(const char *s, size_t n);
+/* Width of a whole valid string, cluster by cluster, as it would be shown
+ * (placeholders included, tabs counted as 1). */
+size_t u8_str_width(const char *s, size_t n);
+
+/* East Asian Width classes, from EastAsianWidth.txt (generated table). */
+enum u8_eaw { U8_EAW_N, U8_EAW_NA, U8_EAW_A, U8_EAW_H, U8_EAW_W, U8_EAW_F };
+enum u8_eaw u8_east_asian_width(int32_t cp);
+
+/* --------------------------------------------------------- placeholders
+ * Control characters are never sent to the terminal.  C0 controls and DEL
+ * become caret notation (^@ .. ^_, ^?), C1 controls, bidirectional
+ * controls (U+061C, U+200E/F, U+202A..E, U+2066..9) and other format
+ * characters that could change what the terminal does become <U+XXXX>;
+ * noncharacters and unassigned code points stay as they are (the terminal
+ * shows its own glyph).  Returns true and writes the NUL-terminated
+ * placeholder into out (at least 16 bytes) when cp needs one. */
+bool u8_placeholder(int32_t cp, char out[16]);
+
+/* Appends the terminal-safe form of s[0, n) (any bytes: invalid UTF-8 is
+ * shown as <XX> per bad byte) to out.  Every control character, including
+ * ESC, LF and TAB, is replaced by its placeholder, so no escape sequence,
+ * OSC, DCS, APC, PM or SOS can reach the terminal; what followed ESC stays
+ * as visible text.  Every message gloss prints about user data goes
+ * through this.  u8_safe_line keeps TAB and LF (for multi-line notes
+ * printed by the command line) but still replaces every other control. */
+void u8_safe(struct buf *out, const char *s, size_t n);
+void u8_safe_line(struct buf *out, const char *s, size_t n);
+/* Convenience: the safe form of a NUL-terminated string in a static
+ * rotating buffer (8 slots), for error messages.  Not thread-safe. */
+const char *u8_safe_str(const char *s);
+
+/* ------------------------------------------------------- line breaking
+ * UAX #14 (Unicode 15.0) with the tailoring listed in u8-linebreak.c.
+ * For the paragraph s[0, n) (no LF inside except as a mandatory break),
+ * fills brk[0..n] so that brk[i] says whether a line may end before byte
+ * i; only offsets at code point starts (and n) carry a meaning, the
+ * others are U8_BREAK_NONE.  brk[0] is always NONE; brk[n] is MANDATORY
+ * (end of text). */
+enum u8_break { U8_BREAK_NONE = 0, U8_BREAK_ALLOWED = 1, U8_BREAK_MANDATORY = 2 };
+void u8_line_breaks(const char *s, size_t n, unsigned char *brk);
+
+/* The line-break class of a code point (the Unicode names, as strings
+ * "AL", "ID", ... for tests and --dump); from LineBreak.txt. */
+const char *u8_line_break_class_name(int32_t cp);
+
+/* ----------------------------------------------------------- scripts
+ * The Script property (Scripts.txt) for word motion in CJK text, reduced
+ * to what motion needs. */
+enum u8_script {
+	U8_SCRIPT_COMMON, U8_SCRIPT_INHERITED, U8_SCRIPT_LATIN, U8_SCRIPT_HAN,
+	U8_SCRIPT_HIRAGANA, U8_SCRIPT_KATAKANA, U8_SCRIPT_HANGUL,
+	U8_SCRIPT_CYRILLIC, U8_SCRIPT_GREEK, U8_SCRIPT_ARABIC, U8_SCRIPT_HEBREW,
+	U8_SCRIPT_THAI, U8_SCRIPT_OTHER
+};
+enum u8_script u8_script(int32_t cp);
+
+/* ----------------------------------------------------------- classes */
+bool u8_is_space(int32_t cp);          /* White_Space */
+bool u8_is_alnum(int32_t cp);          /* letters (L*), marks (M*), digits (N*) */
+bool u8_is_punct(int32_t cp);          /* P* */
+bool u8_is_cjk(int32_t cp);            /* Han, Hiragana, Katakana, Hangul, CJK punctuation, fullwidth forms */
+bool u8_is_ext_pict(int32_t cp);       /* Extended_Pictographic */
+
+#endif
