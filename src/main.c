@@ -11,6 +11,7 @@
 #include "gloss/util.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -75,11 +76,14 @@ die_status(enum gl_status s, const char *msg)
 	exit(gl_status_exit_code(s));
 }
 
-static void
-die_usage(const char *fmt, const char *arg)
+static GL_PRINTF(1, 2) void
+die_usage(const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
-	buf_printf(&b, fmt, arg);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "gloss: %s\n", u8_safe_str(b.data));
 	fprintf(stderr, "Try 'gloss --help'.\n");
 	buf_free(&b);

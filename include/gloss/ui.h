@@ -1,0 +1,149 @@
+/* ui: the only user of curses.  Screen set-up on a real terminal or
+ * headless (for tests: curses writes to /dev/null and never opens
+ * /dev/tty), colours and themes, windows, key reading (from the terminal
+ * or from a script file), drawing one cluster at the column layout gave
+ * it, and screen dumps for tests.  It knows nothing of documents.
+ *
+ * Every string drawn goes through u8's terminal-safe form; ui_put_cluster
+ * is for text layout already made safe (layout turns control characters
+ * into placeholder cells). */
+#ifndef GLOSS_UI_H
+#define GLOSS_UI_H
+
+#include "gloss/keymap.h"
+#include "gloss/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Styles: what a cell means; the theme decides how it looks. */
+#define UI_STYLES(_) \
+	_(NORMAL) _(HEADING) _(TITLE) _(DIM) _(BORDER) _(STATUS) _(STATUS_MODE) \
+	_(MESSAGE) _(ERROR) _(CURSOR) _(SELECTION) _(SEARCH) _(SEARCH_CURRENT) \
+	_(PLACEHOLDER) _(CHOSEN) _(CHOSEN_UNFOCUSED) _(MARGIN) _(LINK) _(CODE) \
+	_(EM) _(STRONG) \
+	_(HL1) _(HL2) _(HL3) _(HL4) _(HL5) \
+	_(AUTHOR0) _(AUTHOR1) _(AUTHOR2) _(AUTHOR3) _(AUTHOR4) _(AUTHOR5)
+
+enum ui_style {
+#define UI_STYLE_ENUM(id) UI_##id,
+	UI_STYLES(UI_STYLE_ENUM)
+#undef UI_STYLE_ENUM
+	UI_STYLE_COUNT
+};
+#define UI_AUTHOR_COLOURS 6
+
+struct ui_options {
+	bool headless;            /* no terminal: curses writes to /dev/null */
+	const char *script;       /* read keys from this file (tests) */
+	const char *theme;        /* "default", "light", "mono"; NULL = default */
+	bool no_color;            /* NO_COLOR or --theme mono */
+	bool mouse;               /* report mouse events where the terminal can */
+};
+
+struct ui;
+
+/* Opens the screen.  On a terminal: the locale must be UTF-8 (main
+ * ensures it), an unknown TERM falls back to a basic one with a message
+ * (ui_message_at_start).  Errors: GL_TERMINAL with a message. */
+enum gl_status ui_open(const struct ui_options *opt, struct ui **out,
+		       struct gl_error *err);
+/* Restores the terminal (also safe to call from a signal-driven exit path
+ * once, via ui_restore_terminal). */
+void ui_close(struct ui *ui);
+/* A one-line message ui wants shown once (e.g. "TERM foo unknown, using
+ * xterm"); NULL if none. */
+const char *ui_startup_message(const struct ui *ui);
+
+void ui_size(const struct ui *ui, int *rows, int *cols);
+/* Headless: change the size as a terminal resize would (tests, :resize). */
+void ui_resize(struct ui *ui, int rows, int cols);
+int ui_colours(const struct ui *ui);  /* 0 (monochrome), 8 or 256 */
+
+/* ---------------------------------------------------------------- drawing
+ * Rectangles of the screen.  Coordinates are relative to the window.
+ * Drawing goes to an off-screen buffer; ui_flush sends only what changed
+ * (wnoutrefresh + doupdate) so a keystroke costs few bytes over SSH. */
+struct ui_win;
+struct ui_win *ui_win_new(struct ui *ui, int y, int x, int h, int w);
+void ui_win_free(struct ui_win *w);
+void ui_win_place(struct ui_win *w, int y, int x, int h, int wd);
+void ui_win_size(const struct ui_win *w, int *h, int *wd);
+void ui_win_erase(struct ui_win *w);
+/* Fills from column x to the end of row y with blanks in a style. */
+void ui_win_clear_eol(struct ui_win *w, int y, int x, enum ui_style s);
+/* Draws one grapheme cluster s[0, n) (valid UTF-8, no control chars) at
+ * (y, x) taking `width` columns, as layout decided.  Where the C library's
+ * wcwidth would disagree with `width`, a placeholder of `width` columns is
+ * drawn instead, so columns never drift. */
+void ui_put_cluster(struct ui_win *w, int y, int x, const char *s, size_t n,
+		    int width, enum ui_style style);
+/* Draws any text (made terminal-safe here) from (y, x), clipped at
+ * max_width columns (-1: to the window's edge); returns the columns used. */
+int ui_put_text(struct ui_win *w, int y, int x, const char *s, size_t n,
+		int max_width, enum ui_style style);
+/* Changes the style of cells already drawn (for overlays such as the
+ * cursor or search matches). */
+void ui_restyle(struct ui_win *w, int y, int x, int ncols, enum ui_style style);
+/* Scrolls the window's contents by n rows (positive: up) using the
+ * terminal's scrolling region where it can; the caller redraws the rows
+ * that came free. */
+void ui_win_scroll(struct ui_win *w, int n);
+/* Where the terminal cursor rests after the update (prompts). */
+void ui_set_cursor(struct ui *ui, struct ui_win *w, int y, int x, bool visible);
+void ui_win_touch(struct ui_win *w);
+void ui_win_stage(struct ui_win *w);   /* wnoutrefresh */
+void ui_flush(struct ui *ui);          /* doupdate */
+/* Forget what the terminal shows and repaint everything (Ctrl-L). */
+void ui_redraw_all(struct ui *ui);
+
+/* ------------------------------------------------------------------ input */
+enum ui_event_kind {
+	UI_EVENT_NONE,      /* timeout: nothing happened */
+	UI_EVENT_KEY,       /* key: a keymap.h key code */
+	UI_EVENT_COMMAND,   /* text: a ":command" line from a script */
+	UI_EVENT_KEYS,      /* text: a line of keys in keymap notation from a
+			       script; the caller splits it (keymap.h) */
+	UI_EVENT_MOUSE,     /* mouse_y/x/button/kind */
+	UI_EVENT_RESIZE,
+	UI_EVENT_PASTE,     /* text: bracketed paste contents */
+	UI_EVENT_EOF,       /* the script ended or the terminal went away */
+	UI_EVENT_SIGNAL,    /* SIGTERM, SIGHUP or SIGINT from another process */
+};
+enum ui_mouse_kind { UI_MOUSE_PRESS, UI_MOUSE_RELEASE, UI_MOUSE_DRAG,
+		     UI_MOUSE_WHEEL_UP, UI_MOUSE_WHEEL_DOWN };
+struct ui_event {
+	enum ui_event_kind kind;
+	int32_t key;        /* a keymap.h key code (GK_*, or a character) */
+	char *text;         /* owned by ui until the next ui_next_event */
+	int mouse_y, mouse_x, button;
+	enum ui_mouse_kind mouse_kind;
+	int signal;
+};
+/* Waits up to timeout_ms (-1: forever) for the next event.  From a
+ * script, the next key is given at once (the caller only asks when it is
+ * idle, so tests need no sleeps); when the script ends, UI_EVENT_EOF. */
+void ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev);
+/* True when a script drives the keys. */
+bool ui_scripted(const struct ui *ui);
+/* The signal that asked gloss to stop (SIGTERM, SIGHUP, SIGINT from
+ * another process), or 0.  Set from the handler; checked by the loop. */
+int ui_pending_signal(void);
+/* Installs the handlers for SIGTERM, SIGHUP, SIGINT (flag only). */
+void ui_install_signal_handlers(void);
+
+/* ------------------------------------------------------ dumps for tests */
+/* Writes the screen's text, one row per line, trailing blanks trimmed.
+ * With attrs, each row is followed by a mask line: '^' under cells drawn
+ * in a highlight style (HL1..HL5), 's' selection, '/' search, 'c' cursor,
+ * blank otherwise (trimmed); widened by each cell's width. */
+enum gl_status ui_save_screen(struct ui *ui, const char *path, bool attrs,
+			      struct gl_error *err);
+/* True when `text` appears on the screen (one row). */
+bool ui_screen_contains(struct ui *ui, const char *text);
+/* Sends raw bytes to the terminal outside curses (OSC 52 copy); never
+ * called with unchecked user bytes; does nothing headless. */
+void ui_send_raw(struct ui *ui, const char *bytes, size_t n);
+
+#endif

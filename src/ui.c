@@ -1,0 +1,865 @@
+/* ui: the only user of curses (see ui.h). */
+#include "config.h"
+
+#include "gloss/keymap.h"
+#include "gloss/u8.h"
+#include "gloss/ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+/* Key codes ncurses gives to sequences we define ourselves. */
+#define UI_KEY_PASTE_START (KEY_MAX + 1)
+#define UI_KEY_PASTE_END (KEY_MAX + 2)
+#define UI_KEY_ALT_LEFT (KEY_MAX + 3)
+#define UI_KEY_ALT_RIGHT (KEY_MAX + 4)
+
+struct ui {
+	SCREEN *screen;
+	FILE *out, *in;          /* what curses was given */
+	bool own_out, own_in;
+	bool headless;
+	FILE *script;
+	struct buf script_line;
+	int colours;
+	bool mouse;
+	char *startup_message;
+	struct buf event_text;
+	int tty_fd;              /* for raw OSC 52 output; -1 headless */
+};
+
+struct ui_win {
+	struct ui *ui;
+	WINDOW *win;
+};
+
+/* ------------------------------------------------------------- signals */
+
+static volatile sig_atomic_t pending_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+void
+ui_install_signal_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking read returns so the loop sees the flag. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+ui_pending_signal(void)
+{
+	return (int)pending_signal;
+}
+
+/* --------------------------------------------------------------- themes */
+
+struct style_def {
+	short fg, bg;        /* colours for 8+ colour terminals; -1 default */
+	attr_t attrs;        /* with colour */
+	attr_t mono;         /* without colour */
+};
+
+/* Readable on dark and light backgrounds: colours are backgrounds for
+ * highlights (with black text) and foregrounds only where any terminal
+ * palette keeps them legible. */
+static const struct style_def default_theme[UI_STYLE_COUNT] = {
+	[UI_NORMAL] = { -1, -1, A_NORMAL, A_NORMAL },
+	[UI_HEADING] = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
+	[UI_TITLE] = { COLOR_BLUE, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE },
+	[UI_DIM] = { -1, -1, A_DIM, A_DIM },
+	[UI_BORDER] = { -1, -1, A_DIM, A_NORMAL },
+	[UI_STATUS] = { -1, -1, A_REVERSE, A_REVERSE },
+	[UI_STATUS_MODE] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD },
+	[UI_MESSAGE] = { -1, -1, A_NORMAL, A_NORMAL },
+	[UI_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[UI_CURSOR] = { -1, -1, A_REVERSE, A_REVERSE },
+	[UI_SELECTION] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE },
+	[UI_SEARCH] = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_UNDERLINE | A_BOLD },
+	[UI_SEARCH_CURRENT] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD | A_UNDERLINE, A_REVERSE | A_BOLD },
+	[UI_PLACEHOLDER] = { COLOR_MAGENTA, -1, A_NORMAL, A_DIM | A_BOLD },
+	[UI_CHOSEN] = { -1, -1, A_REVERSE, A_REVERSE },
+	[UI_CHOSEN_UNFOCUSED] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
+	[UI_MARGIN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[UI_LINK] = { COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE },
+	[UI_CODE] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[UI_EM] = { -1, -1, A_ITALIC, A_ITALIC },
+	[UI_STRONG] = { -1, -1, A_BOLD, A_BOLD },
+	[UI_HL1] = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE },
+	[UI_HL2] = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_UNDERLINE },
+	[UI_HL3] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_BOLD | A_UNDERLINE },
+	[UI_HL4] = { COLOR_BLACK, COLOR_MAGENTA, A_NORMAL, A_STANDOUT | A_DIM },
+	[UI_HL5] = { COLOR_RED, -1, A_UNDERLINE | A_BOLD, A_BOLD },
+	[UI_AUTHOR0] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[UI_AUTHOR1] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[UI_AUTHOR2] = { COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
+	[UI_AUTHOR3] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[UI_AUTHOR4] = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
+	[UI_AUTHOR5] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+};
+
+static attr_t style_attrs[UI_STYLE_COUNT];
+static short style_pair[UI_STYLE_COUNT];
+
+static void
+set_up_styles(struct ui *ui, bool light)
+{
+	for (int s = 0; s < UI_STYLE_COUNT; s++) {
+		const struct style_def *d = &default_theme[s];
+		if (!ui->colours || (d->fg < 0 && d->bg < 0)) {
+			style_attrs[s] = ui->colours ? d->attrs : d->mono;
+			style_pair[s] = 0;
+			continue;
+		}
+		short fg = d->fg, bg = d->bg;
+		/* A light theme: yellow text is unreadable on white. */
+		if (light && fg == COLOR_YELLOW)
+			fg = COLOR_RED;
+		init_pair((short)(s + 1), fg, bg);
+		style_attrs[s] = d->attrs;
+		style_pair[s] = (short)(s + 1);
+	}
+}
+
+static void
+apply_style(WINDOW *w, enum ui_style s)
+{
+	wattr_set(w, style_attrs[s], style_pair[s], NULL);
+}
+
+/* --------------------------------------------------------------- set-up */
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* Over SSH LANG is often unset or C: still show UTF-8 text right. */
+static const char *
+ensure_utf8_locale(void)
+{
+	if (locale_is_utf8())
+		return NULL;
+	static const char *const fallbacks[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+	for (size_t i = 0; i < GL_ARRAY_LEN(fallbacks); i++)
+		if (setlocale(LC_CTYPE, fallbacks[i]) && locale_is_utf8())
+			return fallbacks[i];
+	return "";
+}
+
+static bool
+terminal_known(const char *term)
+{
+	int errret = 0;
+	if (!term || !*term)
+		return false;
+	if (setupterm(term, -1, &errret) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
+enum gl_status
+ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
+{
+	struct ui *ui = xcalloc(1, sizeof *ui);
+	ui->headless = opt->headless;
+	ui->tty_fd = -1;
+	struct buf msg = BUF_INIT;
+
+	const char *fallback_locale = ensure_utf8_locale();
+	if (fallback_locale && *fallback_locale)
+		buf_printf(&msg, "the locale is not UTF-8: using %s", fallback_locale);
+	else if (fallback_locale)
+		buf_puts(&msg, "no UTF-8 locale found: wide text may show wrongly");
+
+	const char *term = getenv("TERM");
+	const char *use_term = term;
+	if (!terminal_known(term)) {
+		static const char *const safe[] = { "xterm-256color", "xterm", "vt100", "dumb" };
+		use_term = NULL;
+		for (size_t i = 0; i < GL_ARRAY_LEN(safe) && !use_term; i++)
+			if (terminal_known(safe[i]))
+				use_term = safe[i];
+		if (!use_term) {
+			free(ui);
+			buf_free(&msg);
+			return gl_fail(err, GL_TERMINAL, "no usable terminal description (TERM=%s)",
+				       u8_safe_str(term ? term : ""));
+		}
+		if (!opt->headless || (term && *term)) {
+			if (msg.len)
+				buf_puts(&msg, "; ");
+			buf_printf(&msg, "TERM=%s is unknown: using %s", u8_safe_str(term ? term : ""),
+				   use_term);
+		}
+	}
+
+	if (opt->headless) {
+		ui->out = fopen("/dev/null", "w");
+		ui->in = fopen("/dev/null", "r");
+		ui->own_out = ui->own_in = true;
+	} else {
+		/* Keys come from the terminal even when the article came on
+		   standard input. */
+		if (isatty(STDIN_FILENO)) {
+			ui->in = stdin;
+		} else {
+			ui->in = fopen("/dev/tty", "r");
+			ui->own_in = true;
+		}
+		if (isatty(STDOUT_FILENO)) {
+			ui->out = stdout;
+		} else {
+			ui->out = fopen("/dev/tty", "w");
+			ui->own_out = true;
+		}
+	}
+	if (!ui->in || !ui->out) {
+		if (ui->own_in && ui->in)
+			fclose(ui->in);
+		if (ui->own_out && ui->out)
+			fclose(ui->out);
+		free(ui);
+		buf_free(&msg);
+		return gl_fail(err, GL_TERMINAL, "cannot open the terminal: %s", strerror(errno));
+	}
+	if (opt->script) {
+		ui->script = fopen(opt->script, "r");
+		if (!ui->script) {
+			enum gl_status s = gl_fail(err, GL_NOT_FOUND, "cannot open the key script %s: %s",
+						   u8_safe_str(opt->script), strerror(errno));
+			if (ui->own_in)
+				fclose(ui->in);
+			if (ui->own_out)
+				fclose(ui->out);
+			free(ui);
+			buf_free(&msg);
+			return s;
+		}
+	}
+
+	/* Escape sequences arrive whole over SSH well within this. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(50);
+	ui->screen = newterm(use_term, ui->out, ui->in);
+	if (!ui->screen) {
+		if (ui->script)
+			fclose(ui->script);
+		if (ui->own_in)
+			fclose(ui->in);
+		if (ui->own_out)
+			fclose(ui->out);
+		free(ui);
+		buf_free(&msg);
+		return gl_fail(err, GL_TERMINAL, "cannot start the terminal %s", use_term);
+	}
+	set_term(ui->screen);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	curs_set(0);
+	/* Ctrl-C is a key (cancel), never a signal from our own terminal:
+	   turn off VINTR only, so Ctrl-Z still suspends. */
+	if (!opt->headless) {
+		struct termios t;
+		int fd = fileno(ui->in);
+		if (tcgetattr(fd, &t) == 0) {
+			t.c_cc[VINTR] = _POSIX_VDISABLE;
+			tcsetattr(fd, TCSANOW, &t);
+			def_prog_mode();
+		}
+		ui->tty_fd = fileno(ui->out);
+	}
+
+	ui->colours = 0;
+	bool mono = opt->no_color || (opt->theme && strcmp(opt->theme, "mono") == 0);
+	if (!mono && has_colors()) {
+		start_color();
+		use_default_colors();
+		ui->colours = COLORS >= 256 ? 256 : 8;
+	}
+	set_up_styles(ui, opt->theme && strcmp(opt->theme, "light") == 0);
+
+	define_key("\033[200~", UI_KEY_PASTE_START);
+	define_key("\033[201~", UI_KEY_PASTE_END);
+	define_key("\033[1;3D", UI_KEY_ALT_LEFT);
+	define_key("\033[1;3C", UI_KEY_ALT_RIGHT);
+	if (!opt->headless) {
+		/* Bracketed paste: pasted text is text, never keys. */
+		fputs("\033[?2004h", ui->out);
+		fflush(ui->out);
+	}
+	if (opt->mouse && !opt->headless) {
+		mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
+		mouseinterval(0);
+		ui->mouse = true;
+	}
+	if (msg.len)
+		ui->startup_message = buf_steal(&msg, NULL);
+	buf_free(&msg);
+	*out = ui;
+	return GL_OK;
+}
+
+void
+ui_close(struct ui *ui)
+{
+	if (!ui)
+		return;
+	if (!ui->headless) {
+		fputs("\033[?2004l", ui->out);
+		fflush(ui->out);
+	}
+	if (ui->mouse)
+		mousemask(0, NULL);
+	curs_set(1);
+	endwin();
+	delscreen(ui->screen);
+	if (ui->script)
+		fclose(ui->script);
+	if (ui->own_in)
+		fclose(ui->in);
+	if (ui->own_out)
+		fclose(ui->out);
+	buf_free(&ui->script_line);
+	buf_free(&ui->event_text);
+	free(ui->startup_message);
+	free(ui);
+}
+
+const char *
+ui_startup_message(const struct ui *ui)
+{
+	return ui->startup_message;
+}
+
+void
+ui_size(const struct ui *ui, int *rows, int *cols)
+{
+	(void)ui;
+	*rows = LINES;
+	*cols = COLS;
+}
+
+void
+ui_resize(struct ui *ui, int rows, int cols)
+{
+	(void)ui;
+	resizeterm(rows, cols);
+}
+
+int
+ui_colours(const struct ui *ui)
+{
+	return ui->colours;
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+struct ui_win *
+ui_win_new(struct ui *ui, int y, int x, int h, int w)
+{
+	struct ui_win *win = xcalloc(1, sizeof *win);
+	win->ui = ui;
+	win->win = newwin(h > 0 ? h : 1, w > 0 ? w : 1, y, x);
+	if (!win->win)
+		win->win = newwin(1, 1, 0, 0);
+	keypad(win->win, TRUE);
+	return win;
+}
+
+void
+ui_win_free(struct ui_win *w)
+{
+	if (!w)
+		return;
+	delwin(w->win);
+	free(w);
+}
+
+void
+ui_win_place(struct ui_win *w, int y, int x, int h, int wd)
+{
+	if (h < 1)
+		h = 1;
+	if (wd < 1)
+		wd = 1;
+	/* Shrink first so the move always fits the screen. */
+	wresize(w->win, 1, 1);
+	mvwin(w->win, y, x);
+	wresize(w->win, h, wd);
+}
+
+void
+ui_win_size(const struct ui_win *w, int *h, int *wd)
+{
+	*h = getmaxy(w->win);
+	*wd = getmaxx(w->win);
+}
+
+void
+ui_win_erase(struct ui_win *w)
+{
+	wattr_set(w->win, A_NORMAL, 0, NULL);
+	werase(w->win);
+}
+
+void
+ui_win_clear_eol(struct ui_win *w, int y, int x, enum ui_style s)
+{
+	int width = getmaxx(w->win);
+	apply_style(w->win, s);
+	for (int c = x; c < width; c++)
+		mvwaddch(w->win, y, c, ' ');
+}
+
+/* What ncurses will assume the cluster takes: the sum of wcwidth. */
+static int
+libc_width(const wchar_t *wcs, size_t n)
+{
+	int total = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = wcwidth(wcs[i]);
+		if (w < 0)
+			return -1;
+		total += w;
+	}
+	return total;
+}
+
+static void
+put_placeholder(WINDOW *win, int y, int x, int width)
+{
+	apply_style(win, UI_PLACEHOLDER);
+	for (int i = 0; i < width; i++)
+		mvwaddch(win, y, x + i, i == 0 ? '?' : ' ');
+}
+
+void
+ui_put_cluster(struct ui_win *w, int y, int x, const char *s, size_t n, int width,
+	       enum ui_style style)
+{
+	WINDOW *win = w->win;
+	if (y < 0 || y >= getmaxy(win) || x < 0 || x + width > getmaxx(win) || width <= 0)
+		return;
+	wchar_t wcs[CCHARW_MAX + 1];
+	size_t nw = 0;
+	for (size_t i = 0; i < n && nw < CCHARW_MAX;) {
+		int32_t cp;
+		i += u8_decode(s, n, i, &cp);
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			nw = 0; /* never a control character: layout should have replaced it */
+			break;
+		}
+		wcs[nw++] = (wchar_t)cp;
+	}
+	wcs[nw] = 0;
+	if (nw == 0 || libc_width(wcs, nw) != width) {
+		/* ncurses would place it at another width: keep columns. */
+		put_placeholder(win, y, x, width);
+		return;
+	}
+	cchar_t cc;
+	if (setcchar(&cc, wcs, style_attrs[style], style_pair[style], NULL) != OK) {
+		put_placeholder(win, y, x, width);
+		return;
+	}
+	mvwadd_wch(win, y, x, &cc);
+}
+
+int
+ui_put_text(struct ui_win *w, int y, int x, const char *s, size_t n, int max_width,
+	    enum ui_style style)
+{
+	int win_w = getmaxx(w->win);
+	if (max_width < 0 || x + max_width > win_w)
+		max_width = win_w - x;
+	if (y < 0 || y >= getmaxy(w->win) || max_width <= 0)
+		return 0;
+	struct buf safe = BUF_INIT;
+	u8_safe(&safe, s, n);
+	int used = 0;
+	for (size_t i = 0; i < safe.len;) {
+		size_t end = u8_next_cluster(safe.data, safe.len, i);
+		int cw = u8_cluster_width(safe.data + i, end - i);
+		if (used + cw > max_width)
+			break;
+		ui_put_cluster(w, y, x + used, safe.data + i, end - i, cw, style);
+		used += cw;
+		i = end;
+	}
+	buf_free(&safe);
+	return used;
+}
+
+void
+ui_restyle(struct ui_win *w, int y, int x, int ncols, enum ui_style style)
+{
+	if (y < 0 || y >= getmaxy(w->win) || ncols <= 0)
+		return;
+	mvwchgat(w->win, y, x, ncols, style_attrs[style], style_pair[style], NULL);
+}
+
+void
+ui_win_scroll(struct ui_win *w, int n)
+{
+	scrollok(w->win, TRUE);
+	wscrl(w->win, n);
+	scrollok(w->win, FALSE);
+}
+
+void
+ui_set_cursor(struct ui *ui, struct ui_win *w, int y, int x, bool visible)
+{
+	(void)ui;
+	if (visible) {
+		wmove(w->win, y, x);
+		leaveok(w->win, FALSE);
+		curs_set(1);
+	} else {
+		leaveok(w->win, TRUE);
+		curs_set(0);
+	}
+}
+
+void
+ui_win_touch(struct ui_win *w)
+{
+	touchwin(w->win);
+}
+
+void
+ui_win_stage(struct ui_win *w)
+{
+	wnoutrefresh(w->win);
+}
+
+void
+ui_flush(struct ui *ui)
+{
+	(void)ui;
+	doupdate();
+}
+
+void
+ui_redraw_all(struct ui *ui)
+{
+	(void)ui;
+	clearok(curscr, TRUE);
+}
+
+/* ------------------------------------------------------------------ input */
+
+static int32_t
+translate_curses_key(int code)
+{
+	switch (code) {
+	case KEY_UP: return GK_UP;
+	case KEY_DOWN: return GK_DOWN;
+	case KEY_LEFT: return GK_LEFT;
+	case KEY_RIGHT: return GK_RIGHT;
+	case KEY_PPAGE: return GK_PGUP;
+	case KEY_NPAGE: return GK_PGDN;
+	case KEY_HOME: return GK_HOME;
+	case KEY_END: return GK_END;
+	case KEY_IC: return GK_INSERT;
+	case KEY_DC: return GK_DELETE;
+	case KEY_BTAB: return GK_BACKTAB;
+	case KEY_BACKSPACE: return GK_BACKSPACE;
+	case KEY_ENTER: return GK_ENTER;
+	case KEY_RESIZE: return GK_RESIZE;
+	case UI_KEY_ALT_LEFT: return GK_ALT_LEFT;
+	case UI_KEY_ALT_RIGHT: return GK_ALT_RIGHT;
+	case UI_KEY_PASTE_START: return GK_PASTE_START;
+	case UI_KEY_PASTE_END: return GK_PASTE_END;
+	}
+	if (code >= KEY_F(1) && code <= KEY_F(10))
+		return GK_F1 + (code - KEY_F(1));
+	return -1;
+}
+
+/* Reads the rest of a bracketed paste (up to the end marker). */
+static void
+read_paste(struct ui *ui)
+{
+	buf_clear(&ui->event_text);
+	timeout(1000);
+	for (;;) {
+		wint_t wc;
+		int r = get_wch(&wc);
+		if (r == ERR)
+			break;
+		if (r == KEY_CODE_YES) {
+			if ((int)wc == UI_KEY_PASTE_END)
+				break;
+			continue;
+		}
+		if (wc == '\r')
+			wc = '\n';
+		char enc[4];
+		buf_append(&ui->event_text, enc, u8_encode((int32_t)wc, enc));
+	}
+}
+
+static bool
+next_script_line(struct ui *ui, struct ui_event *ev)
+{
+	for (;;) {
+		buf_clear(&ui->script_line);
+		int c;
+		bool any = false;
+		while ((c = fgetc(ui->script)) != EOF) {
+			any = true;
+			if (c == '\n')
+				break;
+			buf_putc(&ui->script_line, (char)c);
+		}
+		if (!any)
+			return false;
+		char *line = ui->script_line.data ? ui->script_line.data : (char *)"";
+		size_t len = ui->script_line.len;
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!*line || *line == '#')
+			continue;
+		buf_clear(&ui->event_text);
+		if (*line == ':') {
+			buf_puts(&ui->event_text, line + 1);
+			ev->kind = UI_EVENT_COMMAND;
+		} else {
+			/* Keys; a " #" starts a comment. */
+			char *hash = strstr(line, " #");
+			if (hash)
+				*hash = '\0';
+			buf_puts(&ui->event_text, line);
+			ev->kind = UI_EVENT_KEYS;
+		}
+		ev->text = ui->event_text.data;
+		return true;
+	}
+}
+
+void
+ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	if (pending_signal) {
+		ev->kind = UI_EVENT_SIGNAL;
+		ev->signal = pending_signal;
+		return;
+	}
+	if (ui->script) {
+		if (!next_script_line(ui, ev))
+			ev->kind = UI_EVENT_EOF;
+		return;
+	}
+	if (ui->headless) {
+		ev->kind = UI_EVENT_EOF;
+		return;
+	}
+	timeout(timeout_ms);
+	wint_t wc;
+	int r = get_wch(&wc);
+	if (r == ERR) {
+		if (pending_signal) {
+			ev->kind = UI_EVENT_SIGNAL;
+			ev->signal = pending_signal;
+		} else if (timeout_ms < 0 && errno != EINTR) {
+			ev->kind = UI_EVENT_EOF; /* the terminal went away */
+		}
+		return;
+	}
+	if (r == KEY_CODE_YES) {
+		if ((int)wc == KEY_MOUSE) {
+			MEVENT me;
+			if (getmouse(&me) != OK)
+				return;
+			ev->kind = UI_EVENT_MOUSE;
+			ev->mouse_y = me.y;
+			ev->mouse_x = me.x;
+			ev->button = 1;
+			if (me.bstate & BUTTON4_PRESSED)
+				ev->mouse_kind = UI_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+			else if (me.bstate & BUTTON5_PRESSED)
+				ev->mouse_kind = UI_MOUSE_WHEEL_DOWN;
+#endif
+			else if (me.bstate & BUTTON1_RELEASED)
+				ev->mouse_kind = UI_MOUSE_RELEASE;
+			else if (me.bstate & BUTTON1_PRESSED)
+				ev->mouse_kind = UI_MOUSE_PRESS;
+			else if (me.bstate & REPORT_MOUSE_POSITION)
+				ev->mouse_kind = UI_MOUSE_DRAG;
+			else
+				ev->kind = UI_EVENT_NONE;
+			return;
+		}
+		if ((int)wc == KEY_RESIZE) {
+			ev->kind = UI_EVENT_RESIZE;
+			return;
+		}
+		if ((int)wc == UI_KEY_PASTE_START) {
+			read_paste(ui);
+			ev->kind = UI_EVENT_PASTE;
+			ev->text = ui->event_text.data ? ui->event_text.data : (char *)"";
+			return;
+		}
+		int32_t k = translate_curses_key((int)wc);
+		if (k < 0)
+			return;
+		ev->kind = UI_EVENT_KEY;
+		ev->key = k;
+		return;
+	}
+	ev->kind = UI_EVENT_KEY;
+	ev->key = (int32_t)wc;
+	if (wc == '\n' || wc == '\r')
+		ev->key = GK_ENTER;
+	else if (wc == 8)
+		ev->key = GK_BACKSPACE;
+	else if (wc == 27) {
+		/* Alt+key arrives as ESC key; ESC alone times out. */
+		timeout(0);
+		wint_t next;
+		int r2 = get_wch(&next);
+		if (r2 == OK && next == 'b')
+			ev->key = GK_ALT_LEFT;
+		else if (r2 == OK && next == 'f')
+			ev->key = GK_ALT_RIGHT;
+		else if (r2 != ERR)
+			unget_wch((wchar_t)next);
+	}
+}
+
+bool
+ui_scripted(const struct ui *ui)
+{
+	return ui->script != NULL;
+}
+
+/* ------------------------------------------------------ dumps for tests */
+
+static char
+mask_char(attr_t attrs, short pair)
+{
+	for (int s = UI_HL1; s <= UI_HL5; s++)
+		if (style_attrs[s] == (attrs & ~A_CHARTEXT & ~A_COLOR) && style_pair[s] == pair &&
+		    (pair != 0 || style_attrs[s] != A_NORMAL))
+			return '^';
+	if (pair == style_pair[UI_SELECTION] && (attrs & ~A_COLOR) == style_attrs[UI_SELECTION])
+		return 's';
+	if ((pair == style_pair[UI_SEARCH] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH]) ||
+	    (pair == style_pair[UI_SEARCH_CURRENT] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH_CURRENT]))
+		return '/';
+	return ' ';
+}
+
+static void
+dump_row(int y, struct buf *text, struct buf *mask)
+{
+	int cols = COLS;
+	for (int x = 0; x < cols;) {
+		cchar_t cc;
+		if (mvwin_wch(curscr, y, x, &cc) != OK)
+			break;
+		wchar_t wcs[CCHARW_MAX + 1];
+		attr_t attrs;
+		short pair;
+		if (getcchar(&cc, wcs, &attrs, &pair, NULL) == ERR)
+			break;
+		int w = wcs[0] ? wcwidth(wcs[0]) : 1;
+		if (w < 1)
+			w = 1;
+		for (size_t i = 0; wcs[i]; i++) {
+			char enc[4];
+			buf_append(text, enc, u8_encode((int32_t)wcs[i], enc));
+		}
+		if (!wcs[0])
+			buf_putc(text, ' ');
+		char m = mask_char(attrs, pair);
+		for (int i = 0; i < w; i++)
+			buf_putc(mask, m);
+		x += w;
+	}
+	while (text->len && text->data[text->len - 1] == ' ')
+		text->data[--text->len] = '\0';
+	while (mask->len && mask->data[mask->len - 1] == ' ')
+		mask->data[--mask->len] = '\0';
+}
+
+enum gl_status
+ui_save_screen(struct ui *ui, const char *path, bool attrs, struct gl_error *err)
+{
+	(void)ui;
+	struct buf out = BUF_INIT, text = BUF_INIT, mask = BUF_INIT;
+	for (int y = 0; y < LINES; y++) {
+		buf_clear(&text);
+		buf_clear(&mask);
+		dump_row(y, &text, &mask);
+		buf_append(&out, text.data ? text.data : "", text.len);
+		buf_putc(&out, '\n');
+		if (attrs) {
+			buf_append(&out, mask.data ? mask.data : "", mask.len);
+			buf_putc(&out, '\n');
+		}
+	}
+	enum gl_status s = gl_write_file_atomic(path, out.data, out.len, 0644, err);
+	buf_free(&out);
+	buf_free(&text);
+	buf_free(&mask);
+	return s;
+}
+
+bool
+ui_screen_contains(struct ui *ui, const char *needle)
+{
+	(void)ui;
+	struct buf text = BUF_INIT, mask = BUF_INIT;
+	bool found = false;
+	for (int y = 0; y < LINES && !found; y++) {
+		buf_clear(&text);
+		dump_row(y, &text, &mask);
+		found = text.data && strstr(text.data, needle);
+	}
+	buf_free(&text);
+	buf_free(&mask);
+	return found;
+}
+
+void
+ui_send_raw(struct ui *ui, const char *bytes, size_t n)
+{
+	if (ui->headless || !ui->out)
+		return;
+	fwrite(bytes, 1, n, ui->out);
+	fflush(ui->out);
+}
