@@ -39,7 +39,9 @@ size_t u8_count_cp(const char *s, size_t n);
  * (the Unicode recommendation, as Python's decoder counts); CRLF and lone
  * CR become LF; the result is NFC.  A leading BOM is NOT removed here
  * (doc strips it before).  Works in chunks that end at a safe boundary so
- * memory stays proportional to the input. */
+ * memory stays proportional to the input: the output is built in place and
+ * only the stretch since the last NFC-safe starter (usually a few code
+ * points) ever goes through utf8proc; ASCII and CJK text do not. */
 struct u8_normalize_stats {
 	size_t replaced;   /* U+FFFD inserted for invalid bytes */
 	size_t crlf;       /* CRLF pairs seen */
@@ -47,18 +49,34 @@ struct u8_normalize_stats {
 	size_t lf;         /* lone LFs seen */
 	bool changed_by_nfc; /* NFC changed at least one character */
 };
-/* Appends the normalised form of in[0, n) to out.  stats may be NULL. */
+/* Appends the normalised form of in[0, n) to out (what out already holds
+ * is left alone: a mark at the start of in does not compose onto it).
+ * stats may be NULL. */
 void u8_normalize_text(struct buf *out, const char *in, size_t n,
 		       struct u8_normalize_stats *stats);
 /* True when s[0, n) is valid UTF-8 (no surrogates, no overlongs). */
 bool u8_is_valid(const char *s, size_t n);
-/* Appends the NFC form of valid UTF-8 s[0, n) to out. */
+/* Appends the NFC form of valid UTF-8 s[0, n) to out (CR stays CR; bad
+ * bytes become U+FFFD as above). */
 void u8_nfc(struct buf *out, const char *s, size_t n);
 /* Appends NFKC + case folding of s[0, n) to out (for search and tag
- * matching).  If map is not NULL, *map receives a malloc'd array with one
- * entry per output byte plus one: the input offset that output byte came
- * from (so a match in the folded text maps back to the original). */
+ * matching); default-ignorables are kept.  Folding is done cluster by
+ * cluster.  If map is not NULL, *map receives a malloc'd array (caller
+ * frees) with one entry per byte appended plus one: map[k] is the input
+ * offset of the cluster the k-th appended byte came from, and the last
+ * entry is n.  A match [a, b) in the folded text is the input range
+ * [map[a], map[b]); when b falls inside a folded cluster (map[b] ==
+ * map[b - 1], e.g. "s" matching half of the "ss" of ß) extend the end to
+ * the next larger map entry, the end of that cluster.  The map costs
+ * sizeof(size_t) per folded byte: fold a large text in pieces. */
 void u8_fold(struct buf *out, const char *s, size_t n, size_t **map);
+/* The same as u8_fold without the case folding (NFKC only, cluster by
+ * cluster, the same map): a case-sensitive search (smart case: the query
+ * has an uppercase letter) still finds ＡＢＣ with ABC. */
+void u8_nfkc(struct buf *out, const char *s, size_t n, size_t **map);
+/* True for an uppercase or titlecase letter (General_Category Lu, Lt):
+ * what makes a search query case-sensitive (smart case). */
+bool u8_is_upper(int32_t cp);
 
 /* ---------------------------------------------------- grapheme clusters */
 
@@ -77,10 +95,19 @@ size_t u8_prev_cluster(const char *s, size_t n, size_t i);
  * an emoji presentation sequence (Extended_Pictographic + VS16, a
  * regional-indicator pair, a ZWJ sequence) is 2, a control character is
  * the width of its placeholder (see u8_placeholder).  A tab is not
- * measured here: layout expands it to the next stop of 8. */
-void u8_set_ambiguous_width(int width);   /* 1 or 2 */
+ * measured here: layout expands it to the next stop of 8.
+ * In a cluster: Extended_Pictographic followed by VS16, a skin-tone
+ * modifier or ZWJ + another pictograph is 2, as is a keycap base (#, *,
+ * 0-9) + VS16 and a regional-indicator pair (a lone indicator is 1);
+ * Hangul conjoining jamo after a leading jamo or syllable add nothing (an
+ * L+V(+T) block is 2); a cluster that starts with a nonspacing mark (no
+ * base: at the start of text or after a control) is 1, so it stays
+ * visible; otherwise the widths of the code points add up. */
+void u8_set_ambiguous_width(int width);   /* 2, or anything else for 1 */
 int u8_ambiguous_width(void);
-/* Overrides the width of one code point (0, 1 or 2); -1 removes it. */
+/* Overrides the width of one code point (0, 1 or 2); -1 (or any other
+ * value) removes it.  An override of a cluster's first code point also
+ * beats the emoji-sequence rule above. */
 void u8_set_width_override(int32_t cp, int width);
 void u8_clear_width_overrides(void);
 /* Width of one code point on its own. */
@@ -99,7 +126,10 @@ enum u8_eaw u8_east_asian_width(int32_t cp);
  * Control characters are never sent to the terminal.  C0 controls and DEL
  * become caret notation (^@ .. ^_, ^?), C1 controls, bidirectional
  * controls (U+061C, U+200E/F, U+202A..E, U+2066..9) and other format
- * characters that could change what the terminal does become <U+XXXX>;
+ * characters that could change what the terminal does (the deprecated
+ * shaping controls U+206A..F, U+FEFF inside text, the line and paragraph
+ * separators U+2028/9, the interlinear annotation controls U+FFF9..B)
+ * become <U+XXXX> (4 to 6 upper-case hex digits);
  * noncharacters and unassigned code points stay as they are (the terminal
  * shows its own glyph).  Returns true and writes the NUL-terminated
  * placeholder into out (at least 16 bytes) when cp needs one. */
@@ -121,12 +151,17 @@ const char *u8_safe_str(const char *s);
 /* ------------------------------------------------------- line breaking
  * UAX #14 (Unicode 15.0) with the tailoring listed in u8-linebreak.c.
  * For the paragraph s[0, n) (no LF inside except as a mandatory break),
- * fills brk[0..n] so that brk[i] says whether a line may end before byte
- * i; only offsets at code point starts (and n) carry a meaning, the
- * others are U8_BREAK_NONE.  brk[0] is always NONE; brk[n] is MANDATORY
- * (end of text). */
+ * fills brk[0..n] (the caller's array of n + 1 bytes) so that brk[i] says
+ * whether a line may end before byte i; only offsets at code point starts
+ * (and n) carry a meaning, the others are U8_BREAK_NONE.  brk[0] is always
+ * NONE; brk[n] is MANDATORY (end of text) when n > 0.  After a BK, CR, LF
+ * or NL (CR LF as one) the next offset is MANDATORY.  Linear in n, no
+ * allocation; invalid bytes count as U+FFFD. */
 enum u8_break { U8_BREAK_NONE = 0, U8_BREAK_ALLOWED = 1, U8_BREAK_MANDATORY = 2 };
 void u8_line_breaks(const char *s, size_t n, unsigned char *brk);
+/* The same without gloss's tailoring: the default algorithm that
+ * LineBreakTest.txt checks (for the conformance test, and to compare). */
+void u8_line_breaks_uax14(const char *s, size_t n, unsigned char *brk);
 
 /* The line-break class of a code point (the Unicode names, as strings
  * "AL", "ID", ... for tests and --dump); from LineBreak.txt. */
