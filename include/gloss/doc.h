@@ -6,8 +6,14 @@
  *
  * The document text is what is shown, anchored and exported: for plain
  * text the file's paragraphs, for Markdown the rendered text without
- * markup.  Blocks are separated in the text by exactly one LF; a block's
- * own text has no LF except inside code blocks (one per source line).
+ * markup.  Blocks are separated in the text by exactly one LF.  An LF
+ * inside a block is a mandatory line break, and layout must break the row
+ * there: code blocks keep one per source line, a Markdown hard break
+ * (two trailing spaces or a backslash) is one, and so is each kept line
+ * break of a plain-text block of short lines (verse, an address).  Other
+ * blocks have no LF.  The text is valid UTF-8 and NFC, and may contain
+ * control characters (NUL too, with allow_binary): display them as
+ * placeholders.
  * Offsets are byte offsets into doc_text() unless a name says _cp.
  *
  * A struct doc is immutable once loaded and owns everything it returns. */
@@ -23,10 +29,18 @@
 struct doc;
 
 enum doc_format {
-	DOC_FORMAT_AUTO,      /* by extension, else content sniffing */
+	DOC_FORMAT_AUTO,      /* by the path's extension (case ignored):
+				 .md .markdown .mdown .mkd -> Markdown,
+				 .html .htm .xhtml -> HTML, else (and for
+				 stdin) plain text */
 	DOC_FORMAT_TEXT,
 	DOC_FORMAT_MARKDOWN,
-	DOC_FORMAT_HTML,      /* later (libxml2) */
+	DOC_FORMAT_HTML,      /* later (libxml2); for now doc_load and
+				 doc_from_text fail with GL_USAGE */
+	/* Text gloss rendered before (a stored version): each line is one
+	 * paragraph block and nothing is trimmed, joined or dropped, so the
+	 * text, and so doc_hash, stay exactly what was stored. */
+	DOC_FORMAT_VERBATIM,
 };
 
 /* The largest input accepted, in bytes.  It stays under SQLite's limit on
@@ -38,12 +52,34 @@ struct doc_load_options {
 	const char *path;        /* a file, or "-" / NULL for stdin */
 	enum doc_format format;  /* DOC_FORMAT_AUTO unless --format */
 	const char *encoding;    /* --encoding NAME, or NULL to detect */
-	bool allow_binary;       /* --binary: show a binary file anyway */
+	bool allow_binary;       /* --binary: show a binary file anyway; it is
+				    read as UTF-8 (no detection) unless
+				    `encoding` is given */
 	size_t max_size;         /* 0: DOC_DEFAULT_MAX_SIZE */
 };
 
-/* Loads and renders a document.  On failure returns the status and a
- * one-line message in err (the file name in it is terminal-safe):
+/* Loads and renders a document.
+ *
+ * Decoding: a BOM says UTF-8, UTF-16LE/BE or UTF-32LE/BE (and is
+ * removed); else opt->encoding, if given, is used (a BOM of that same
+ * encoding is removed); else valid UTF-8 is UTF-8; else text that is
+ * UTF-8 with a few bad bytes (at most one bad byte for four good
+ * multi-byte characters) is UTF-8; else uchardet guesses the encoding
+ * (if it cannot, UTF-8).
+ * Input that cannot be decoded becomes U+FFFD, never an error: one per
+ * maximal ill-formed subsequence for UTF-8, one per undecodable byte (or
+ * UTF-16/32 code unit) otherwise.  Then CRLF and CR become LF and the text
+ * is made NFC.
+ *
+ * A FIFO, device or socket given as a path is refused without blocking;
+ * stdin may be a pipe (it is read to its end, never seeked).  The binary
+ * test looks at the first 64 KiB: a NUL byte (unless a UTF-16/32 BOM or
+ * encoding says NULs are expected) or the signature of an executable
+ * (ELF, PE, Mach-O), image (PNG, JPEG, GIF), PDF or compressed file (zip,
+ * gzip, bzip2, xz, zstd, 7z).
+ *
+ * On failure returns the status and a one-line message in err (the file
+ * name in it is terminal-safe):
  *   GL_NOT_FOUND     no such file
  *   GL_UNREADABLE    permission denied
  *   GL_NOT_REGULAR   a directory, or a FIFO/device that does not end
@@ -55,9 +91,16 @@ struct doc_load_options {
 enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
 			struct gl_error *err);
 
-/* Renders a document from UTF-8 text already in memory (a stored version,
- * a test).  The text is normalised like a loaded file.  `source` may be
- * NULL. */
+/* Renders a document from UTF-8 text already in memory (a stored version:
+ * use DOC_FORMAT_VERBATIM; a test).  The text is normalised like a loaded
+ * file (invalid UTF-8 becomes U+FFFD, LF newlines, NFC), but no encoding
+ * is detected and nothing is refused as binary.  DOC_FORMAT_VERBATIM
+ * text that is valid UTF-8 keeps its CRs (one in a rendered text came
+ * from an entity such as &#13;); it is only made NFC, which changes
+ * nothing gloss rendered.  `source` may be NULL (doc_source() is then
+ * ""); with DOC_FORMAT_AUTO its extension chooses the format.  Fails only
+ * with GL_USAGE for DOC_FORMAT_HTML and GL_TOO_LARGE for Markdown over
+ * 4 GiB. */
 enum gl_status doc_from_text(const char *text, size_t n, enum doc_format fmt,
 			     const char *source, struct doc **out,
 			     struct gl_error *err);
@@ -68,7 +111,8 @@ const char *doc_text(const struct doc *d, size_t *len);
 size_t doc_length(const struct doc *d);         /* bytes */
 size_t doc_length_cp(const struct doc *d);      /* code points */
 /* Code point offset <-> byte offset, O(log n).  Out-of-range values are
- * clamped to the end. */
+ * clamped to the end.  A byte offset inside a character counts as that
+ * character (it is rounded down). */
 size_t doc_cp_to_byte(const struct doc *d, size_t cp);
 size_t doc_byte_to_cp(const struct doc *d, size_t byte);
 
@@ -78,16 +122,23 @@ const char *doc_hash(const struct doc *d);
  * with the hash so that a better renderer does not make every document
  * look edited. */
 #define DOC_RENDERER_VERSION 1
+/* The format the text was rendered as (never DOC_FORMAT_AUTO). */
 enum doc_format doc_format(const struct doc *d);
-const char *doc_format_name(enum doc_format f);  /* "text", "markdown", "html" */
+const char *doc_format_name(enum doc_format f);  /* "auto", "text", "markdown", "html", "verbatim" */
 
 /* Where it came from: the path as given, or "-" for stdin. */
 const char *doc_source(const struct doc *d);
 /* True when the source is stdin or a temporary file: such a document is
- * never matched to an older one by its source. */
+ * never matched to an older one by its source.  The rule: stdin ("-"), a
+ * doc_from_text document without a source, and a file whose real path
+ * (realpath, symbolic links resolved, taken when it was loaded) is under
+ * /tmp or under $TMPDIR (when set and not "/"). */
 bool doc_source_is_transient(const struct doc *d);
-/* The title: Markdown's first level-1 heading or, for plain text, the
- * first line; never NULL (may be ""). */
+/* The title; never NULL (may be "").  Markdown: the first level-1
+ * heading, else the first heading, else the first line of the first block
+ * (up to its first line break in the source).  Plain text: the first line
+ * that is not blank and not a rule (----, * * *), without the spaces
+ * around it. */
 const char *doc_title(const struct doc *d);
 
 /* What loading found out, for --info. */
@@ -107,7 +158,10 @@ enum doc_block_kind {
 	DOC_BLOCK_PARAGRAPH,
 	DOC_BLOCK_HEADING,     /* Markdown or HTML heading; plain-text headings
 				  are found by `outline`, not here */
-	DOC_BLOCK_LIST_ITEM,
+	DOC_BLOCK_LIST_ITEM,   /* the first paragraph of a list item; later
+				  paragraphs of the item are PARAGRAPH blocks
+				  with `depth` set to the item's.  A Markdown
+				  task item's text starts "[ ] " or "[x] " */
 	DOC_BLOCK_QUOTE,       /* a paragraph inside a block quote */
 	DOC_BLOCK_CODE,        /* code block: no reflow */
 	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text */
@@ -124,12 +178,23 @@ struct doc_block {
 	/* For plain text: the source line on which the block starts (1-based),
 	   for messages and --outline; 0 for Markdown. */
 	size_t line;
+	/* Plain text: 1 when the source line after this block was an
+	   underline of = (a title), 2 when of - (a heading); the underline
+	   itself is not in the text.  Else 0.  `outline` uses it. */
+	int underline;
+	/* Bytes at the start of the block's text that are a list marker as
+	   written ("- ", "• ", "12. ").  Plain text keeps its markers in the
+	   text; Markdown's are markup, not text (0 here), so draw one from
+	   `ordered` and `number`. */
+	size_t marker_len;
 };
 
 size_t doc_block_count(const struct doc *d);
 const struct doc_block *doc_block(const struct doc *d, size_t i);
 /* The index of the block that contains byte offset `off` (the block after
- * it when off is on a separating LF); O(log n). */
+ * it when off is on a separating LF, but an empty block such as a rule at
+ * its own start; the last block when off is past the end; 0 when there
+ * are no blocks); O(log n). */
 size_t doc_block_at(const struct doc *d, size_t off);
 
 /* ------------------------------------------------------ inline attributes
@@ -146,7 +211,10 @@ struct doc_span {
 	unsigned attrs;      /* enum doc_attr bits */
 	const char *href;    /* for DOC_ATTR_LINK, else NULL */
 };
-/* Spans in text order (a span never crosses a block). */
+/* Spans in text order, never overlapping: nested markup gives one span
+ * per stretch with the union of its attributes (**a *b* c** gives
+ * "a " STRONG, "b" STRONG|EM, " c" STRONG).  A span never crosses a
+ * block.  href is owned by the doc. */
 size_t doc_span_count(const struct doc *d);
 const struct doc_span *doc_span(const struct doc *d, size_t i);
 

@@ -1,0 +1,84 @@
+/* doc-internal.h: what the parts of the doc module share (doc.c,
+ * doc-load.c, doc-text.c, doc-markdown.c).  Not a public contract: no
+ * other module includes this. */
+#ifndef GLOSS_DOC_INTERNAL_H
+#define GLOSS_DOC_INTERNAL_H
+
+#include "gloss/doc.h"
+#include "gloss/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------ loading */
+
+/* What doc-load.c hands to doc.c: the normalised text (valid UTF-8, NFC,
+ * LF newlines, no BOM) and what was found out on the way. */
+struct doc_loaded {
+	struct buf text;
+	char *encoding;        /* owned: "UTF-8", "UTF-16LE", "BIG5", ... */
+	bool encoding_detected;
+	bool had_bom;
+	const char *newlines;  /* static string */
+	size_t source_bytes;
+	size_t replaced;
+	bool changed_by_nfc;
+};
+
+/* Reads opt->path (or stdin), refuses what is not text, decodes and
+ * normalises it.  On GL_OK the caller owns out->text and out->encoding
+ * (free with doc_loaded_free); on failure nothing is left allocated. */
+enum gl_status doc_read_and_decode(const struct doc_load_options *opt,
+				   struct doc_loaded *out, struct gl_error *err);
+void doc_loaded_free(struct doc_loaded *l);
+
+/* Normalises in-memory text like a loaded file (doc_from_text). */
+void doc_normalize_into(struct doc_loaded *out, const char *text, size_t n);
+
+/* ----------------------------------------------------------- building
+ * The renderers append the document text piece by piece and open and
+ * close blocks and spans.  Pieces are joined so that the text stays NFC
+ * (a piece that starts with a combining mark composes with what is before
+ * it); the builder snaps spans to character boundaries at the end. */
+struct doc_builder {
+	struct buf text;
+	struct doc_block *blocks;
+	size_t nblocks, blocks_cap;
+	bool block_open;
+	struct doc_span *spans;
+	size_t nspans, spans_cap;
+	char **strings;            /* owned strings spans point to (hrefs) */
+	size_t nstrings, strings_cap;
+	/* The title, as a byte range of the text, set by the renderer. */
+	bool have_title;
+	size_t title_start, title_end;
+};
+
+/* Appends s[0, n) (valid UTF-8) to the text, composing across the join
+ * when needed.  Returns the offset at which the piece now starts (earlier
+ * than the old length when it composed with the character before). */
+size_t docb_append(struct doc_builder *b, const char *s, size_t n);
+/* Starts a block: appends the LF that separates it from the previous one
+ * and returns it (start set, the rest zeroed but for kind). */
+struct doc_block *docb_block_begin(struct doc_builder *b, enum doc_block_kind kind);
+/* Ends the open block at the current end of the text. */
+void docb_block_end(struct doc_builder *b);
+/* The block being built, or NULL. */
+struct doc_block *docb_current(struct doc_builder *b);
+/* Records a span; `href` is copied. Empty spans are ignored. */
+void docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
+	       const char *href, size_t href_len);
+
+/* True when a line break between the code points `before` and `after`
+ * vanishes when lines are joined (both CJK that is not Hangul, as CSS Text
+ * 3 does for Han and Kana); false when it becomes one space. */
+bool doc_join_without_space(int32_t before, int32_t after);
+
+/* The renderers.  `text` is the normalised text. */
+void doc_render_text(struct doc_builder *b, const char *text, size_t n);
+void doc_render_verbatim(struct doc_builder *b, const char *text, size_t n);
+enum gl_status doc_render_markdown(struct doc_builder *b, const char *text,
+				   size_t n, struct gl_error *err);
+
+#endif

@@ -1,0 +1,602 @@
+/* doc-load: bytes from a file or stdin to one normalised UTF-8 text.
+ * Refuses what is not a regular file, what is binary and what is too
+ * large; finds the encoding (BOM, --encoding, UTF-8, uchardet) and
+ * transcodes with iconv; then u8_normalize_text (U+FFFD, LF, NFC). */
+#include "config.h"
+
+#include "doc-internal.h"
+#include "gloss/u8.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <uchardet.h>
+
+/* How much of the start of a file the binary test looks at. */
+#define SNIFF_BYTES ((size_t)64 * 1024)
+/* How much non-ASCII text the encoding guess looks at. */
+#define GUESS_BYTES ((size_t)4 * 1024 * 1024)
+#define READ_CHUNK ((size_t)64 * 1024)
+
+static const char UTF8_REPLACEMENT[] = "\xEF\xBF\xBD";
+
+/* ------------------------------------------------------------------ BOM */
+
+enum bom_kind { BOM_NONE, BOM_UTF8, BOM_UTF16LE, BOM_UTF16BE, BOM_UTF32LE, BOM_UTF32BE };
+
+static const struct {
+	enum bom_kind kind;
+	const char *bytes;
+	size_t len;
+	const char *encoding;   /* as iconv and doc_info name it */
+	size_t unit;            /* bytes per code unit */
+} boms[] = {
+	/* UTF-32LE first: its BOM starts with UTF-16LE's. */
+	{ BOM_UTF32LE, "\xFF\xFE\x00\x00", 4, "UTF-32LE", 4 },
+	{ BOM_UTF32BE, "\x00\x00\xFE\xFF", 4, "UTF-32BE", 4 },
+	{ BOM_UTF8, "\xEF\xBB\xBF", 3, "UTF-8", 1 },
+	{ BOM_UTF16LE, "\xFF\xFE", 2, "UTF-16LE", 2 },
+	{ BOM_UTF16BE, "\xFE\xFF", 2, "UTF-16BE", 2 },
+};
+
+static size_t
+find_bom(const char *s, size_t n)
+{
+	for (size_t i = 0; i < GL_ARRAY_LEN(boms); i++)
+		if (n >= boms[i].len && memcmp(s, boms[i].bytes, boms[i].len) == 0)
+			return i;
+	return GL_ARRAY_LEN(boms);
+}
+
+/* An encoding name without case, '-' and '_': "utf_16le" -> "UTF16LE". */
+static void
+squash_name(const char *name, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (; *name && n + 1 < cap; name++) {
+		if (*name == '-' || *name == '_')
+			continue;
+		out[n++] = (char)((*name >= 'a' && *name <= 'z') ? *name - 'a' + 'A' : *name);
+	}
+	out[n] = '\0';
+}
+
+static bool
+is_utf8_name(const char *name)
+{
+	char sq[32];
+	squash_name(name, sq, sizeof sq);
+	return strcmp(sq, "UTF8") == 0;
+}
+
+/* A UTF-16/32 encoding: its text is full of NUL bytes. */
+static bool
+is_wide_name(const char *name)
+{
+	char sq[32];
+	squash_name(name, sq, sizeof sq);
+	return strncmp(sq, "UTF16", 5) == 0 || strncmp(sq, "UTF32", 5) == 0 ||
+	       strncmp(sq, "UCS2", 4) == 0 || strncmp(sq, "UCS4", 4) == 0;
+}
+
+/* Does the BOM found belong to the encoding the user named?  "UTF-16"
+ * takes either UTF-16 BOM, "UTF-16LE" only its own. */
+static bool
+bom_matches_name(size_t bom, const char *name)
+{
+	char sq[32];
+	squash_name(name, sq, sizeof sq);
+	switch (boms[bom].kind) {
+	case BOM_UTF8:
+		return strcmp(sq, "UTF8") == 0;
+	case BOM_UTF16LE:
+		return strcmp(sq, "UTF16") == 0 || strcmp(sq, "UTF16LE") == 0;
+	case BOM_UTF16BE:
+		return strcmp(sq, "UTF16") == 0 || strcmp(sq, "UTF16BE") == 0;
+	case BOM_UTF32LE:
+		return strcmp(sq, "UTF32") == 0 || strcmp(sq, "UTF32LE") == 0;
+	case BOM_UTF32BE:
+		return strcmp(sq, "UTF32") == 0 || strcmp(sq, "UTF32BE") == 0;
+	case BOM_NONE:
+		break;
+	}
+	return false;
+}
+
+static size_t
+code_unit_for_name(const char *name)
+{
+	char sq[32];
+	squash_name(name, sq, sizeof sq);
+	if (strncmp(sq, "UTF16", 5) == 0 || strncmp(sq, "UCS2", 4) == 0)
+		return 2;
+	if (strncmp(sq, "UTF32", 5) == 0 || strncmp(sq, "UCS4", 4) == 0)
+		return 4;
+	return 1;
+}
+
+static char *
+upper_copy(const char *s)
+{
+	char *u = xstrdup(s);
+	for (char *p = u; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return u;
+}
+
+/* --------------------------------------------------------------- binary */
+
+/* Why the start of a file says it is not text, or NULL. */
+static const char *
+binary_signature(const unsigned char *s, size_t n)
+{
+#define STARTS(lit) (n >= sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+	if (STARTS("\x7f" "ELF"))
+		return "an ELF executable";
+	if (STARTS("MZ") && n >= 0x40) {
+		/* DOS header; e_lfanew at 0x3c points at "PE\0\0". */
+		size_t pe = (size_t)s[0x3c] | (size_t)s[0x3d] << 8 |
+			    (size_t)s[0x3e] << 16 | (size_t)s[0x3f] << 24;
+		if (pe <= n - 4 && memcmp(s + pe, "PE\0\0", 4) == 0)
+			return "a Windows executable";
+	}
+	if (STARTS("\xFE\xED\xFA\xCE") || STARTS("\xFE\xED\xFA\xCF") ||
+	    STARTS("\xCE\xFA\xED\xFE") || STARTS("\xCF\xFA\xED\xFE") ||
+	    STARTS("\xCA\xFE\xBA\xBE"))
+		return "a Mach-O executable";
+	if (STARTS("\x89PNG\r\n\x1a\n"))
+		return "a PNG image";
+	if (STARTS("\xFF\xD8\xFF"))
+		return "a JPEG image";
+	if (STARTS("GIF87a") || STARTS("GIF89a"))
+		return "a GIF image";
+	if (STARTS("%PDF-"))
+		return "a PDF document";
+	if (STARTS("PK\x03\x04") || STARTS("PK\x05\x06") || STARTS("PK\x07\x08"))
+		return "a zip archive";
+	if (STARTS("\x1f\x8b"))
+		return "gzip-compressed";
+	if (STARTS("\x28\xB5\x2F\xFD"))
+		return "zstd-compressed";
+	if (STARTS("\xFD" "7zXZ\x00"))
+		return "xz-compressed";
+	if (STARTS("7z\xBC\xAF\x27\x1C"))
+		return "a 7z archive";
+	if (n >= 10 && memcmp(s, "BZh", 3) == 0 && s[3] >= '1' && s[3] <= '9' &&
+	    memcmp(s + 4, "1AY&SY", 6) == 0)
+		return "bzip2-compressed";
+#undef STARTS
+	return NULL;
+}
+
+static const char *
+binary_reason(const char *s, size_t n, const struct doc_load_options *opt)
+{
+	const char *sig = binary_signature((const unsigned char *)s, n);
+	if (sig)
+		return sig;
+	size_t bom = find_bom(s, n);
+	bool wide = (bom < GL_ARRAY_LEN(boms) && boms[bom].unit > 1) ||
+		    (opt->encoding && is_wide_name(opt->encoding));
+	if (!wide && memchr(s, '\0', n < SNIFF_BYTES ? n : SNIFF_BYTES))
+		return "it has NUL bytes";
+	return NULL;
+}
+
+/* -------------------------------------------------------------- reading */
+
+static enum gl_status
+open_failure(struct gl_error *err, const char *name, int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return gl_fail(err, GL_NOT_FOUND, "%s: no such file", name);
+	case EACCES:
+	case EPERM:
+		return gl_fail(err, GL_UNREADABLE, "%s: permission denied", name);
+	case ENXIO:
+		/* A socket, or a device with nothing behind it. */
+		return gl_fail(err, GL_NOT_REGULAR, "%s: not a regular file", name);
+	default:
+		return gl_fail(err, GL_IO, "%s: cannot open: %s", name, strerror(e));
+	}
+}
+
+static enum gl_status
+not_regular(struct gl_error *err, const char *name, mode_t mode)
+{
+	const char *what = S_ISDIR(mode) ? "is a directory" :
+			   S_ISFIFO(mode) ? "is a named pipe (FIFO), not a regular file" :
+			   S_ISCHR(mode) ? "is a character device, not a regular file" :
+			   S_ISBLK(mode) ? "is a block device, not a regular file" :
+			   S_ISSOCK(mode) ? "is a socket, not a regular file" :
+			   "is not a regular file";
+	return gl_fail(err, GL_NOT_REGULAR, "%s: %s", name, what);
+}
+
+/* Opens a path without blocking on a FIFO or a device: the type is checked
+ * by stat before opening, and again on the open descriptor. */
+static enum gl_status
+open_regular(const char *path, const char *name, size_t max, int *fd_out,
+	     size_t *size_out, struct gl_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return open_failure(err, name, errno);
+	if (!S_ISREG(st.st_mode))
+		return not_regular(err, name, st.st_mode);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return open_failure(err, name, errno);
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return gl_fail(err, GL_IO, "%s: %s", name, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(err, name, st.st_mode);
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	if ((unsigned long long)st.st_size > (unsigned long long)max) {
+		close(fd);
+		return gl_fail(err, GL_TOO_LARGE, "%s: too large (%lld bytes; the limit is %zu)",
+			       name, (long long)st.st_size, max);
+	}
+#ifdef HAVE_POSIX_FADVISE
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	*fd_out = fd;
+	*size_out = (size_t)st.st_size;
+	return GL_OK;
+}
+
+/* Reads fd to its end into raw, refusing a binary start (unless allowed)
+ * as soon as the first 64 KiB are in, and anything over max. */
+static enum gl_status
+read_all(int fd, const char *name, size_t max, size_t size_hint,
+	 const struct doc_load_options *opt, struct buf *raw,
+	 const char **binary, struct gl_error *err)
+{
+	if (size_hint > 0) {
+		/* The exact size (and one byte to see the end), not a power of
+		 * two: a big file should cost its size once. */
+		raw->cap = size_hint + 2;
+		raw->data = xmalloc(raw->cap);
+		raw->data[0] = '\0';
+	}
+	bool sniffed = false;
+	*binary = NULL;
+	for (;;) {
+		if (raw->cap == 0 || raw->cap - raw->len - 1 == 0)
+			buf_reserve(raw, raw->len < READ_CHUNK ? READ_CHUNK : raw->len / 2);
+		size_t room = raw->cap - raw->len - 1;
+		if (room > max - raw->len + 1)
+			room = max - raw->len + 1;  /* one more than allowed shows an overflow */
+		ssize_t got = read(fd, raw->data + raw->len, room);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* stdin left non-blocking by whoever gave it. */
+				struct pollfd p = { .fd = fd, .events = POLLIN };
+				(void)poll(&p, 1, -1);
+				continue;
+			}
+			if (errno == EISDIR)
+				return gl_fail(err, GL_NOT_REGULAR, "%s: is a directory", name);
+			return gl_fail(err, GL_IO, "%s: read error: %s", name, strerror(errno));
+		}
+		if (got == 0)
+			break;
+		raw->len += (size_t)got;
+		raw->data[raw->len] = '\0';
+		if (raw->len > max)
+			return gl_fail(err, GL_TOO_LARGE, "%s: too large (more than %zu bytes)",
+				       name, max);
+		if (!sniffed && raw->len >= SNIFF_BYTES) {
+			sniffed = true;
+			*binary = binary_reason(raw->data, raw->len, opt);
+			if (*binary && !opt->allow_binary)
+				return gl_fail(err, GL_BINARY,
+					       "%s: looks like a binary file (%s); --binary shows it anyway",
+					       name, *binary);
+		}
+	}
+	if (!raw->data)
+		buf_reserve(raw, 0);
+	if (!sniffed) {
+		*binary = binary_reason(raw->data, raw->len, opt);
+		if (*binary && !opt->allow_binary)
+			return gl_fail(err, GL_BINARY,
+				       "%s: looks like a binary file (%s); --binary shows it anyway",
+				       name, *binary);
+	}
+	return GL_OK;
+}
+
+/* ------------------------------------------------------------- encoding */
+
+/* UTF-8 with a few bad bytes (a truncated file, one stray Latin-1 byte) is
+ * still UTF-8: one bad byte for four good multi-byte characters is far
+ * more than that, and far less than legacy CJK text has (its byte pairs
+ * make valid UTF-8 now and then, but bad bytes outnumber them). */
+static bool
+mostly_utf8(const char *s, size_t n, size_t from)
+{
+	size_t end = n - from > GUESS_BYTES ? from + GUESS_BYTES : n;
+	size_t good = 0, bad = 0;
+	for (size_t i = from; i < end;) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t len = u8_decode(s, end, i, &cp);
+		if (len == 1)
+			bad++;
+		else
+			good++;
+		i += len;
+	}
+	return good > 0 && bad * 4 <= good;
+}
+
+static size_t
+first_non_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return i;
+	return n;
+}
+
+/* uchardet's guess (owned, upper case) or NULL. */
+static char *
+guess_encoding(const char *s, size_t n, size_t from)
+{
+	/* The ASCII before the first other byte says nothing; keep a little
+	 * of it for context. */
+	size_t start = from > 1024 ? from - 1024 : 0;
+	size_t len = n - start > GUESS_BYTES ? GUESS_BYTES : n - start;
+	uchardet_t ud = uchardet_new();
+	if (!ud)
+		return NULL;
+	char *result = NULL;
+	if (uchardet_handle_data(ud, s + start, len) == 0) {
+		uchardet_data_end(ud);
+		const char *cs = uchardet_get_charset(ud);
+		if (cs && *cs)
+			result = upper_copy(cs);
+	}
+	uchardet_delete(ud);
+	return result;
+}
+
+static bool
+iconv_knows(const char *name)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
+}
+
+/* Transcodes in[0, n) from `encoding` to UTF-8 in out.  Undecodable input
+ * becomes U+FFFD, one per code unit skipped; an incomplete sequence at the
+ * end becomes one. */
+static void
+transcode(const char *encoding, const char *in, size_t n, size_t unit,
+	  struct buf *out, size_t *replaced)
+{
+	iconv_t cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1) {
+		/* Checked before; cannot happen.  Keep the bytes. */
+		buf_append(out, in, n);
+		return;
+	}
+	char *inp = (char *)in;
+	size_t inleft = n;
+	buf_reserve(out, n + n / 2 + 16);
+	for (;;) {
+		char *outp = out->data + out->len;
+		size_t outleft = out->cap - out->len - 1;
+		size_t r = inleft ? iconv(cd, &inp, &inleft, &outp, &outleft)
+				  : iconv(cd, NULL, NULL, &outp, &outleft);
+		int e = errno;
+		out->len = (size_t)(outp - out->data);
+		out->data[out->len] = '\0';
+		if (r != (size_t)-1) {
+			if (inleft == 0 && inp == in + n)
+				break;
+			continue;
+		}
+		if (e == E2BIG) {
+			buf_reserve(out, inleft + inleft / 2 + 64);
+			continue;
+		}
+		if (e == EINVAL) {
+			/* Incomplete at the end of the input. */
+			buf_append(out, UTF8_REPLACEMENT, 3);
+			(*replaced)++;
+			inp += inleft;
+			inleft = 0;
+			continue;
+		}
+		/* EILSEQ (or anything else): skip one code unit. */
+		buf_append(out, UTF8_REPLACEMENT, 3);
+		(*replaced)++;
+		size_t skip = unit < inleft ? unit : inleft;
+		if (skip == 0)
+			break;
+		inp += skip;
+		inleft -= skip;
+	}
+	iconv_close(cd);
+}
+
+static const char *
+newline_style(const struct u8_normalize_stats *st)
+{
+	int kinds = (st->lf > 0) + (st->crlf > 0) + (st->cr > 0);
+	if (kinds == 0)
+		return "none";
+	if (kinds > 1)
+		return "mixed";
+	return st->lf ? "LF" : st->crlf ? "CRLF" : "CR";
+}
+
+static void
+normalize(struct doc_loaded *out, const char *s, size_t n)
+{
+	struct u8_normalize_stats st;
+	memset(&st, 0, sizeof st);
+	u8_normalize_text(&out->text, s, n, &st);
+	if (!out->text.data)
+		buf_reserve(&out->text, 0);
+	out->replaced += st.replaced;
+	out->changed_by_nfc = st.changed_by_nfc;
+	out->newlines = newline_style(&st);
+}
+
+void
+doc_normalize_into(struct doc_loaded *out, const char *text, size_t n)
+{
+	memset(out, 0, sizeof *out);
+	out->encoding = xstrdup("UTF-8");
+	out->source_bytes = n;
+	normalize(out, text, n);
+}
+
+void
+doc_loaded_free(struct doc_loaded *l)
+{
+	buf_free(&l->text);
+	free(l->encoding);
+	l->encoding = NULL;
+}
+
+/* Decides the encoding of raw, transcodes and normalises into out. */
+static void
+decode(const struct doc_load_options *opt, struct buf *raw, bool looks_binary,
+       struct doc_loaded *out)
+{
+	size_t bom = find_bom(raw->data, raw->len);
+	bool have_bom = bom < GL_ARRAY_LEN(boms);
+	size_t skip = 0, unit = 1;
+	char *encoding = NULL;
+	if (opt->encoding) {
+		if (have_bom && bom_matches_name(bom, opt->encoding)) {
+			encoding = xstrdup(boms[bom].encoding);
+			skip = boms[bom].len;
+			unit = boms[bom].unit;
+			out->had_bom = true;
+		} else {
+			encoding = upper_copy(opt->encoding);
+			unit = code_unit_for_name(opt->encoding);
+		}
+	} else if (have_bom) {
+		encoding = xstrdup(boms[bom].encoding);
+		skip = boms[bom].len;
+		unit = boms[bom].unit;
+		out->had_bom = true;
+	} else if (looks_binary || u8_is_valid(raw->data, raw->len)) {
+		encoding = xstrdup("UTF-8");
+	} else {
+		size_t from = first_non_ascii(raw->data, raw->len);
+		if (mostly_utf8(raw->data, raw->len, from)) {
+			encoding = xstrdup("UTF-8");
+		} else {
+			encoding = guess_encoding(raw->data, raw->len, from);
+			if (encoding && strcmp(encoding, "ASCII") != 0 &&
+			    iconv_knows(encoding)) {
+				out->encoding_detected = true;
+			} else {
+				free(encoding);
+				encoding = xstrdup("UTF-8");
+			}
+		}
+	}
+	out->encoding = encoding;
+	out->source_bytes = raw->len;
+	if (is_utf8_name(encoding)) {
+		normalize(out, raw->data + skip, raw->len - skip);
+		buf_free(raw);
+		return;
+	}
+	struct buf decoded = BUF_INIT;
+	size_t replaced = 0;
+	transcode(encoding, raw->data + skip, raw->len - skip, unit, &decoded, &replaced);
+	buf_free(raw);
+	if (!decoded.data)
+		buf_reserve(&decoded, 0);
+	out->replaced = replaced;
+	normalize(out, decoded.data, decoded.len);
+	buf_free(&decoded);
+}
+
+enum gl_status
+doc_read_and_decode(const struct doc_load_options *opt, struct doc_loaded *out,
+		    struct gl_error *err)
+{
+	memset(out, 0, sizeof *out);
+	size_t max = opt->max_size ? opt->max_size : DOC_DEFAULT_MAX_SIZE;
+	bool from_stdin = !opt->path || strcmp(opt->path, "-") == 0;
+	/* u8_safe_str's buffers rotate: keep a copy for the messages. */
+	char *name = xstrdup(from_stdin ? "standard input" : u8_safe_str(opt->path));
+	enum gl_status st = GL_OK;
+
+	if (opt->encoding && (!*opt->encoding || !iconv_knows(opt->encoding))) {
+		st = gl_fail(err, GL_ENCODING, "unknown encoding \"%s\" (iconv --list shows the known names)",
+			     u8_safe_str(opt->encoding));
+		free(name);
+		return st;
+	}
+
+	int fd = 0;
+	size_t size_hint = 0;
+	if (from_stdin) {
+		struct stat sb;
+		if (fstat(0, &sb) == 0) {
+			if (S_ISDIR(sb.st_mode))
+				st = not_regular(err, name, sb.st_mode);
+			else if (S_ISREG(sb.st_mode) &&
+				 (unsigned long long)sb.st_size > (unsigned long long)max)
+				st = gl_fail(err, GL_TOO_LARGE,
+					     "%s: too large (%lld bytes; the limit is %zu)",
+					     name, (long long)sb.st_size, max);
+		}
+	} else {
+		st = open_regular(opt->path, name, max, &fd, &size_hint, err);
+	}
+	if (st != GL_OK) {
+		free(name);
+		return st;
+	}
+
+	struct buf raw = BUF_INIT;
+	const char *binary = NULL;
+	st = read_all(fd, name, max, size_hint, opt, &raw, &binary, err);
+	if (!from_stdin)
+		close(fd);
+	free(name);
+	if (st != GL_OK) {
+		buf_free(&raw);
+		return st;
+	}
+	decode(opt, &raw, binary != NULL, out);
+	return GL_OK;
+}

@@ -1,0 +1,619 @@
+/* doc: the document object, the builder the renderers share, the hash and
+ * the code point <-> byte index.  Loading is in doc-load.c, plain text in
+ * doc-text.c, Markdown in doc-markdown.c. */
+#include "config.h"
+
+#include "doc-internal.h"
+#include "gloss/u8.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <xxhash.h>
+
+/* One index entry per this many code points: the index costs 8 bytes per
+ * 1024 characters, and a lookup scans at most 1023 characters. */
+#define CP_SAMPLE 1024
+
+struct doc {
+	char *text;
+	size_t len;
+	size_t len_cp;
+	enum doc_format format;
+	char *source;
+	bool transient;
+	char *title;
+	char hash[33];
+	struct doc_info info;
+	char *encoding;
+	struct doc_block *blocks;
+	size_t nblocks;
+	struct doc_span *spans;
+	size_t nspans;
+	char **strings;
+	size_t nstrings;
+	size_t *cp_index;      /* byte offset of code point k * CP_SAMPLE */
+	size_t ncp_index;
+};
+
+/* ------------------------------------------------------------- builder */
+
+static bool
+is_ascii_start(const char *s, size_t n)
+{
+	return n > 0 && (unsigned char)s[0] < 0x80;
+}
+
+size_t
+docb_append(struct doc_builder *b, const char *s, size_t n)
+{
+	size_t old = b->text.len;
+	if (n == 0)
+		return old;
+	/* Two NFC strings make an NFC string unless the second starts with
+	 * something that attaches to the end of the first (a combining mark,
+	 * a Hangul vowel or final jamo).  Those never start a grapheme
+	 * cluster, so a cluster boundary at the join means nothing to do.
+	 * An ASCII character or a line start never interact. */
+	if (old == 0 || b->text.data[old - 1] == '\n' || is_ascii_start(s, n)) {
+		buf_append(&b->text, s, n);
+		return old;
+	}
+	size_t tail = u8_prev_cluster(b->text.data, old, old);
+	size_t head = u8_next_cluster(s, n, 0);
+	struct buf window = BUF_INIT;
+	buf_append(&window, b->text.data + tail, old - tail);
+	buf_append(&window, s, head);
+	if (u8_next_cluster(window.data, window.len, 0) <= old - tail) {
+		buf_free(&window);
+		buf_append(&b->text, s, n);
+		return old;
+	}
+	struct buf nfc = BUF_INIT;
+	u8_nfc(&nfc, window.data, window.len);
+	if (nfc.len == window.len && memcmp(nfc.data, window.data, nfc.len) == 0) {
+		buf_append(&b->text, s, n);
+		buf_free(&nfc);
+		buf_free(&window);
+		return old;
+	}
+	b->text.len = tail;
+	buf_append(&b->text, nfc.data, nfc.len);
+	buf_append(&b->text, s + head, n - head);
+	buf_free(&nfc);
+	buf_free(&window);
+	return tail;
+}
+
+struct doc_block *
+docb_block_begin(struct doc_builder *b, enum doc_block_kind kind)
+{
+	if (b->block_open)
+		docb_block_end(b);
+	if (b->nblocks > 0)
+		buf_putc(&b->text, '\n');
+	if (b->nblocks == b->blocks_cap) {
+		b->blocks_cap = b->blocks_cap ? b->blocks_cap * 2 : 64;
+		b->blocks = xreallocarray(b->blocks, b->blocks_cap, sizeof *b->blocks);
+	}
+	struct doc_block *blk = &b->blocks[b->nblocks++];
+	memset(blk, 0, sizeof *blk);
+	blk->kind = kind;
+	blk->start = blk->end = b->text.len;
+	b->block_open = true;
+	return blk;
+}
+
+void
+docb_block_end(struct doc_builder *b)
+{
+	if (!b->block_open)
+		return;
+	b->blocks[b->nblocks - 1].end = b->text.len;
+	b->block_open = false;
+}
+
+struct doc_block *
+docb_current(struct doc_builder *b)
+{
+	return b->block_open ? &b->blocks[b->nblocks - 1] : NULL;
+}
+
+void
+docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
+	  const char *href, size_t href_len)
+{
+	if (end <= start || attrs == 0)
+		return;
+	if (b->nspans == b->spans_cap) {
+		b->spans_cap = b->spans_cap ? b->spans_cap * 2 : 64;
+		b->spans = xreallocarray(b->spans, b->spans_cap, sizeof *b->spans);
+	}
+	struct doc_span *sp = &b->spans[b->nspans++];
+	sp->start = start;
+	sp->end = end;
+	sp->attrs = attrs;
+	sp->href = NULL;
+	if (href) {
+		/* Consecutive stretches of one link share its copy. */
+		if (b->nstrings > 0 && strlen(b->strings[b->nstrings - 1]) == href_len &&
+		    memcmp(b->strings[b->nstrings - 1], href, href_len) == 0) {
+			sp->href = b->strings[b->nstrings - 1];
+			return;
+		}
+		if (b->nstrings == b->strings_cap) {
+			b->strings_cap = b->strings_cap ? b->strings_cap * 2 : 16;
+			b->strings = xreallocarray(b->strings, b->strings_cap,
+						   sizeof *b->strings);
+		}
+		char *copy = xmalloc(href_len + 1);
+		memcpy(copy, href, href_len);
+		copy[href_len] = '\0';
+		b->strings[b->nstrings++] = copy;
+		sp->href = copy;
+	}
+}
+
+bool
+doc_join_without_space(int32_t before, int32_t after)
+{
+	/* CSS Text 3, segment break transformation: a break between two
+	 * East Asian wide characters vanishes, except in Hangul, which puts
+	 * spaces between words. */
+	return u8_is_cjk(before) && u8_is_cjk(after) &&
+	       u8_script(before) != U8_SCRIPT_HANGUL &&
+	       u8_script(after) != U8_SCRIPT_HANGUL;
+}
+
+static void
+builder_free(struct doc_builder *b)
+{
+	buf_free(&b->text);
+	free(b->blocks);
+	free(b->spans);
+	for (size_t i = 0; i < b->nstrings; i++)
+		free(b->strings[i]);
+	free(b->strings);
+	memset(b, 0, sizeof *b);
+}
+
+/* ---------------------------------------------------------- the document */
+
+static bool
+is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+static size_t
+snap_to_char(const char *text, size_t len, size_t off)
+{
+	if (off > len)
+		off = len;
+	while (off > 0 && off < len && is_continuation((unsigned char)text[off]))
+		off--;
+	return off;
+}
+
+/* A composition at a join may have moved a character boundary under a
+ * span's edge: put edges back on characters, and keep spans in order and
+ * apart. */
+static void
+tidy_spans(struct doc *d)
+{
+	size_t kept = 0, last_end = 0;
+	for (size_t i = 0; i < d->nspans; i++) {
+		struct doc_span sp = d->spans[i];
+		sp.start = snap_to_char(d->text, d->len, sp.start);
+		sp.end = snap_to_char(d->text, d->len, sp.end);
+		if (sp.start < last_end)
+			sp.start = last_end;
+		if (sp.end <= sp.start)
+			continue;
+		d->spans[kept++] = sp;
+		last_end = sp.end;
+	}
+	d->nspans = kept;
+}
+
+static size_t
+utf8_seq_len(unsigned char lead)
+{
+	if (lead < 0x80)
+		return 1;
+	if (lead < 0xE0)
+		return 2;
+	if (lead < 0xF0)
+		return 3;
+	return 4;
+}
+
+static void
+build_cp_index(struct doc *d)
+{
+	size_t cap = d->len / CP_SAMPLE + 2;
+	d->cp_index = xreallocarray(NULL, cap, sizeof *d->cp_index);
+	size_t count = 0, n = 0;
+	for (size_t i = 0; i < d->len; i += utf8_seq_len((unsigned char)d->text[i])) {
+		if (count % CP_SAMPLE == 0) {
+			if (n == cap) {
+				cap *= 2;
+				d->cp_index = xreallocarray(d->cp_index, cap,
+							    sizeof *d->cp_index);
+			}
+			d->cp_index[n++] = i;
+		}
+		count++;
+	}
+	d->len_cp = count;
+	d->ncp_index = n;
+}
+
+static void
+compute_hash(struct doc *d)
+{
+	XXH128_hash_t h = XXH3_128bits(d->text, d->len);
+	XXH128_canonical_t canon;
+	XXH128_canonicalFromHash(&canon, h);
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof canon.digest; i++) {
+		d->hash[2 * i] = hex[canon.digest[i] >> 4];
+		d->hash[2 * i + 1] = hex[canon.digest[i] & 15];
+	}
+	d->hash[32] = '\0';
+}
+
+static bool
+path_is_under(const char *real, const char *dir)
+{
+	char *real_dir = realpath(dir, NULL);
+	if (!real_dir)
+		return false;
+	size_t n = strlen(real_dir);
+	/* "/" would make every file temporary. */
+	bool under = n > 1 && strncmp(real, real_dir, n) == 0 && real[n] == '/';
+	free(real_dir);
+	return under;
+}
+
+static bool
+path_is_transient(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return false;
+	bool transient = path_is_under(real, "/tmp");
+	const char *tmpdir = getenv("TMPDIR");
+	if (!transient && tmpdir && *tmpdir)
+		transient = path_is_under(real, tmpdir);
+	free(real);
+	return transient;
+}
+
+static bool
+is_stdin_path(const char *path)
+{
+	return !path || strcmp(path, "-") == 0;
+}
+
+static enum doc_format
+format_for_path(const char *path)
+{
+	if (!path)
+		return DOC_FORMAT_TEXT;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return DOC_FORMAT_TEXT;
+	static const char *const markdown[] = { "md", "markdown", "mdown", "mkd" };
+	static const char *const html[] = { "html", "htm", "xhtml" };
+	for (size_t i = 0; i < GL_ARRAY_LEN(markdown); i++)
+		if (strcasecmp(dot + 1, markdown[i]) == 0)
+			return DOC_FORMAT_MARKDOWN;
+	for (size_t i = 0; i < GL_ARRAY_LEN(html); i++)
+		if (strcasecmp(dot + 1, html[i]) == 0)
+			return DOC_FORMAT_HTML;
+	return DOC_FORMAT_TEXT;
+}
+
+static enum doc_format
+resolve_format(enum doc_format f, const char *path)
+{
+	if (f != DOC_FORMAT_AUTO)
+		return f;
+	return is_stdin_path(path) ? DOC_FORMAT_TEXT : format_for_path(path);
+}
+
+/* Renders the loaded text and takes what `l` owns (its text is freed as
+ * soon as it is rendered, so two copies at most live at once). */
+static enum gl_status
+doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
+	  bool transient, struct doc **out, struct gl_error *err)
+{
+	struct doc_builder b;
+	memset(&b, 0, sizeof b);
+	const char *text = l->text.data ? l->text.data : "";
+	enum gl_status st = GL_OK;
+	switch (fmt) {
+	case DOC_FORMAT_MARKDOWN:
+		st = doc_render_markdown(&b, text, l->text.len, err);
+		break;
+	case DOC_FORMAT_VERBATIM:
+		doc_render_verbatim(&b, text, l->text.len);
+		break;
+	case DOC_FORMAT_HTML:
+		st = gl_fail(err, GL_USAGE, "HTML is not supported yet");
+		break;
+	case DOC_FORMAT_AUTO:
+	case DOC_FORMAT_TEXT:
+	default:
+		fmt = DOC_FORMAT_TEXT;
+		doc_render_text(&b, text, l->text.len);
+		break;
+	}
+	buf_free(&l->text);
+	if (st != GL_OK) {
+		builder_free(&b);
+		doc_loaded_free(l);
+		return st;
+	}
+	docb_block_end(&b);
+
+	struct doc *d = xcalloc(1, sizeof *d);
+	d->format = fmt;
+	d->text = buf_steal(&b.text, &d->len);
+	/* Give back what the buffer's doubling left unused. */
+	d->text = xrealloc(d->text, d->len + 1);
+	d->blocks = b.blocks;
+	d->nblocks = b.nblocks;
+	d->spans = b.spans;
+	d->nspans = b.nspans;
+	d->strings = b.strings;
+	d->nstrings = b.nstrings;
+	if (b.have_title && b.title_end >= b.title_start && b.title_end <= d->len)
+		d->title = xstrndup(d->text + b.title_start, b.title_end - b.title_start);
+	else
+		d->title = xstrdup("");
+	d->source = xstrdup(source ? source : "");
+	d->transient = transient;
+	d->encoding = l->encoding ? l->encoding : xstrdup("UTF-8");
+	l->encoding = NULL;
+	d->info.encoding = d->encoding;
+	d->info.encoding_detected = l->encoding_detected;
+	d->info.had_bom = l->had_bom;
+	d->info.newlines = l->newlines ? l->newlines : "none";
+	d->info.source_bytes = l->source_bytes;
+	d->info.replaced = l->replaced;
+	d->info.changed_by_nfc = l->changed_by_nfc;
+	tidy_spans(d);
+	build_cp_index(d);
+	compute_hash(d);
+	*out = d;
+	return GL_OK;
+}
+
+enum gl_status
+doc_load(const struct doc_load_options *opt, struct doc **out,
+	 struct gl_error *err)
+{
+	*out = NULL;
+	const char *path = opt ? opt->path : NULL;
+	enum doc_format fmt = resolve_format(opt ? opt->format : DOC_FORMAT_AUTO, path);
+	if (fmt == DOC_FORMAT_HTML)
+		return gl_fail(err, GL_USAGE, "%s: HTML is not supported yet",
+			       is_stdin_path(path) ? "standard input" : u8_safe_str(path));
+	struct doc_load_options defaults;
+	memset(&defaults, 0, sizeof defaults);
+	struct doc_loaded l;
+	enum gl_status st = doc_read_and_decode(opt ? opt : &defaults, &l, err);
+	if (st != GL_OK)
+		return st;
+	bool from_stdin = is_stdin_path(path);
+	bool transient = from_stdin || path_is_transient(path);
+	return doc_build(&l, fmt, from_stdin ? "-" : path, transient, out, err);
+}
+
+enum gl_status
+doc_from_text(const char *text, size_t n, enum doc_format fmt,
+	      const char *source, struct doc **out, struct gl_error *err)
+{
+	*out = NULL;
+	if (fmt == DOC_FORMAT_AUTO)
+		fmt = source ? format_for_path(source) : DOC_FORMAT_TEXT;
+	if (fmt == DOC_FORMAT_HTML)
+		return gl_fail(err, GL_USAGE, "HTML is not supported yet");
+	struct doc_loaded l;
+	if (!text)
+		n = 0;
+	if (fmt == DOC_FORMAT_VERBATIM && u8_is_valid(text ? text : "", n)) {
+		/* Rendered before: its newlines are LF already, and a CR it
+		 * holds came from an entity (&#13;) and must stay.  NFC is
+		 * kept (a no-op on what gloss rendered). */
+		memset(&l, 0, sizeof l);
+		l.encoding = xstrdup("UTF-8");
+		l.source_bytes = n;
+		l.newlines = memchr(text ? text : "", '\n', n) ? "LF" : "none";
+		u8_nfc(&l.text, text ? text : "", n);
+		l.changed_by_nfc = l.text.len != n || memcmp(l.text.data, text, n) != 0;
+	} else {
+		doc_normalize_into(&l, text ? text : "", n);
+	}
+	bool transient = !source || strcmp(source, "-") == 0 ||
+			 path_is_transient(source);
+	return doc_build(&l, fmt, source, transient, out, err);
+}
+
+void
+doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	free(d->text);
+	free(d->source);
+	free(d->title);
+	free(d->encoding);
+	free(d->blocks);
+	free(d->spans);
+	for (size_t i = 0; i < d->nstrings; i++)
+		free(d->strings[i]);
+	free(d->strings);
+	free(d->cp_index);
+	free(d);
+}
+
+const char *
+doc_text(const struct doc *d, size_t *len)
+{
+	if (len)
+		*len = d->len;
+	return d->text;
+}
+
+size_t
+doc_length(const struct doc *d)
+{
+	return d->len;
+}
+
+size_t
+doc_length_cp(const struct doc *d)
+{
+	return d->len_cp;
+}
+
+size_t
+doc_cp_to_byte(const struct doc *d, size_t cp)
+{
+	if (cp >= d->len_cp)
+		return d->len;
+	size_t off = d->cp_index[cp / CP_SAMPLE];
+	for (size_t rest = cp % CP_SAMPLE; rest > 0; rest--)
+		off += utf8_seq_len((unsigned char)d->text[off]);
+	return off;
+}
+
+size_t
+doc_byte_to_cp(const struct doc *d, size_t byte)
+{
+	if (byte >= d->len)
+		return d->len_cp;
+	byte = snap_to_char(d->text, d->len, byte);
+	/* The last sample at or before `byte`. */
+	size_t lo = 0, hi = d->ncp_index;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->cp_index[mid] <= byte)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t cp = lo * CP_SAMPLE;
+	for (size_t off = d->cp_index[lo]; off < byte;
+	     off += utf8_seq_len((unsigned char)d->text[off]))
+		cp++;
+	return cp;
+}
+
+const char *
+doc_hash(const struct doc *d)
+{
+	return d->hash;
+}
+
+enum doc_format
+doc_format(const struct doc *d)
+{
+	return d->format;
+}
+
+const char *
+doc_format_name(enum doc_format f)
+{
+	switch (f) {
+	case DOC_FORMAT_AUTO:
+		return "auto";
+	case DOC_FORMAT_TEXT:
+		return "text";
+	case DOC_FORMAT_MARKDOWN:
+		return "markdown";
+	case DOC_FORMAT_HTML:
+		return "html";
+	case DOC_FORMAT_VERBATIM:
+		return "verbatim";
+	}
+	return "text";
+}
+
+const char *
+doc_source(const struct doc *d)
+{
+	return d->source;
+}
+
+bool
+doc_source_is_transient(const struct doc *d)
+{
+	return d->transient;
+}
+
+const char *
+doc_title(const struct doc *d)
+{
+	return d->title;
+}
+
+const struct doc_info *
+doc_info(const struct doc *d)
+{
+	return &d->info;
+}
+
+size_t
+doc_block_count(const struct doc *d)
+{
+	return d->nblocks;
+}
+
+const struct doc_block *
+doc_block(const struct doc *d, size_t i)
+{
+	return i < d->nblocks ? &d->blocks[i] : NULL;
+}
+
+size_t
+doc_block_at(const struct doc *d, size_t off)
+{
+	if (d->nblocks == 0)
+		return 0;
+	/* The last block that starts at or before off. */
+	size_t lo = 0, hi = d->nblocks;
+	if (d->blocks[0].start > off)
+		return 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->blocks[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct doc_block *blk = &d->blocks[lo];
+	if (off < blk->end || off == blk->start || lo + 1 == d->nblocks)
+		return lo;
+	return lo + 1;
+}
+
+size_t
+doc_span_count(const struct doc *d)
+{
+	return d->nspans;
+}
+
+const struct doc_span *
+doc_span(const struct doc *d, size_t i)
+{
+	return i < d->nspans ? &d->spans[i] : NULL;
+}

@@ -1,0 +1,329 @@
+/* Markdown: the reader sees (and annotates) the rendered text, with its
+ * blocks, emphasis and links, never the markup. */
+#include "config.h"
+
+#include "gloss/doc.h"
+#include "gloss/u8.h"
+#include "../tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct doc *
+md(const char *s, size_t n)
+{
+	struct doc *d = NULL;
+	struct gl_error err;
+	if (doc_from_text(s, n, DOC_FORMAT_MARKDOWN, NULL, &d, &err) != GL_OK) {
+		diag("doc_from_text failed: %s", err.message);
+		return NULL;
+	}
+	return d;
+}
+
+static struct doc *
+mds(const char *s)
+{
+	return md(s, strlen(s));
+}
+
+static void
+text_is(struct doc *d, const char *want, const char *what)
+{
+	if (!d) {
+		ok(0, "%s (no document)", what);
+		return;
+	}
+	size_t len;
+	const char *t = doc_text(d, &len);
+	is_mem(t, len, want, strlen(want), "%s", what);
+}
+
+static void
+block_is(const struct doc *d, size_t i, enum doc_block_kind kind, int level, int depth,
+	 const char *want, const char *what)
+{
+	const struct doc_block *b = doc_block(d, i);
+	if (!ok(b != NULL, "%s: the block is there", what))
+		return;
+	ok(b->kind == kind && b->level == level && b->depth == depth,
+	   "%s: kind, level and depth", what);
+	if (b->kind != kind || b->level != level || b->depth != depth)
+		diag("  got kind %d level %d depth %d", (int)b->kind, b->level, b->depth);
+	const char *t = doc_text(d, NULL);
+	is_mem(t + b->start, b->end - b->start, want, strlen(want), "%s: its text", what);
+}
+
+/* The span that covers the first occurrence of `needle` exactly. */
+static const struct doc_span *
+span_of(const struct doc *d, const char *needle)
+{
+	const char *t = doc_text(d, NULL);
+	const char *at = strstr(t, needle);
+	if (!at)
+		return NULL;
+	size_t start = (size_t)(at - t), end = start + strlen(needle);
+	for (size_t i = 0; i < doc_span_count(d); i++) {
+		const struct doc_span *sp = doc_span(d, i);
+		if (sp->start == start && sp->end == end)
+			return sp;
+	}
+	return NULL;
+}
+
+static void
+check_structure(const struct doc *d, const char *what)
+{
+	size_t len;
+	const char *t = doc_text(d, &len);
+	bool joined = true;
+	for (size_t i = 0; i + 1 < doc_block_count(d); i++) {
+		const struct doc_block *b = doc_block(d, i), *n = doc_block(d, i + 1);
+		if (b->end >= len || t[b->end] != '\n' || n->start != b->end + 1)
+			joined = false;
+	}
+	ok(joined, "%s: blocks are joined by exactly one LF", what);
+	bool ordered = true;
+	for (size_t i = 0; i < doc_span_count(d); i++) {
+		const struct doc_span *sp = doc_span(d, i);
+		if (sp->start >= sp->end || sp->end > len ||
+		    (i > 0 && doc_span(d, i - 1)->end > sp->start))
+			ordered = false;
+		size_t bi = doc_block_at(d, sp->start);
+		const struct doc_block *b = doc_block(d, bi);
+		if (!b || sp->start < b->start || sp->end > b->end)
+			ordered = false;
+	}
+	ok(ordered, "%s: spans are in order, apart, and inside one block each", what);
+	struct buf nfc = BUF_INIT;
+	u8_nfc(&nfc, t, len);
+	ok(u8_is_valid(t, len) && nfc.len == len && memcmp(nfc.data, t, len) == 0,
+	   "%s: the rendered text is valid UTF-8 and NFC", what);
+	buf_free(&nfc);
+}
+
+static void
+test_blocks(void)
+{
+	struct doc *d = mds(
+		"# The Library\n"
+		"\n"
+		"Opening *hours* are **longer** now.\n"
+		"\n"
+		"## Services\n"
+		"\n"
+		"3. Borrowing\n"
+		"4. Returns\n"
+		"   - self-service\n"
+		"   - at the desk\n"
+		"\n"
+		"> Quoted text\n"
+		"> > nested quote\n"
+		"\n"
+		"```c\n"
+		"int x;\n"
+		"\n"
+		"return;\n"
+		"```\n"
+		"\n"
+		"    indented code\n"
+		"\n"
+		"| Day | Hours |\n"
+		"|-----|-------|\n"
+		"| Mon | 9–17  |\n"
+		"\n"
+		"---\n"
+		"\n"
+		"- [x] done\n"
+		"- [ ] todo\n"
+		"\n"
+		"- loose one\n"
+		"\n"
+		"  its second paragraph\n"
+		"- loose two\n");
+	if (!d)
+		return;
+	is_int(doc_block_count(d), 19, "the Markdown sample has 19 blocks");
+	block_is(d, 0, DOC_BLOCK_HEADING, 1, 0, "The Library", "a level-1 heading");
+	block_is(d, 1, DOC_BLOCK_PARAGRAPH, 0, 0, "Opening hours are longer now.",
+		 "a paragraph without its emphasis marks");
+	block_is(d, 2, DOC_BLOCK_HEADING, 2, 0, "Services", "a level-2 heading");
+	block_is(d, 3, DOC_BLOCK_LIST_ITEM, 0, 1, "Borrowing",
+		 "an ordered list item, without its marker");
+	ok(doc_block(d, 3)->ordered && doc_block(d, 3)->number == 3,
+	   "an ordered list starting at 3 numbers its first item 3");
+	is_int(doc_block(d, 3)->marker_len, 0, "a Markdown marker is not in the text");
+	is_int(doc_block(d, 4)->number, 4, "and its second item 4");
+	block_is(d, 5, DOC_BLOCK_LIST_ITEM, 0, 2, "self-service", "a nested item has depth 2");
+	ok(!doc_block(d, 5)->ordered, "a nested - item is not ordered");
+	block_is(d, 6, DOC_BLOCK_LIST_ITEM, 0, 2, "at the desk", "the second nested item");
+	block_is(d, 7, DOC_BLOCK_QUOTE, 0, 1, "Quoted text", "a block quote has depth 1");
+	block_is(d, 8, DOC_BLOCK_QUOTE, 0, 2, "nested quote", "a quote in a quote has depth 2");
+	block_is(d, 9, DOC_BLOCK_CODE, 0, 0, "int x;\n\nreturn;",
+		 "a fenced code block keeps its lines and blank line, no LF at the end");
+	block_is(d, 10, DOC_BLOCK_CODE, 0, 0, "indented code", "an indented code block");
+	block_is(d, 11, DOC_BLOCK_TABLE_ROW, 0, 0, "Day | Hours",
+		 "a table's head row: cells joined by \" | \"");
+	block_is(d, 12, DOC_BLOCK_TABLE_ROW, 0, 0, "Mon | 9–17", "a table's body row");
+	block_is(d, 13, DOC_BLOCK_RULE, 0, 0, "", "a thematic break is a rule with no text");
+	block_is(d, 14, DOC_BLOCK_LIST_ITEM, 0, 1, "[x] done", "a done task keeps its box");
+	block_is(d, 15, DOC_BLOCK_LIST_ITEM, 0, 1, "[ ] todo", "an open task keeps its box");
+	block_is(d, 16, DOC_BLOCK_LIST_ITEM, 0, 1, "loose one", "a loose list's item");
+	block_is(d, 17, DOC_BLOCK_PARAGRAPH, 0, 1, "its second paragraph",
+		 "an item's second paragraph is a paragraph at the item's depth");
+	block_is(d, 18, DOC_BLOCK_LIST_ITEM, 0, 1, "loose two", "the next loose item");
+	is_int(doc_block(d, 0)->line, 0, "Markdown blocks have no source line");
+	is_str(doc_title(d), "The Library", "the title is the level-1 heading");
+	is_str(doc_format_name(doc_format(d)), "markdown", "the format is markdown");
+	check_structure(d, "the Markdown sample");
+	doc_free(d);
+}
+
+static void
+test_spans(void)
+{
+	struct doc *d = mds("Opening *hours* are **longer**; see "
+			    "[the notice](https://example.org/n?a=1&amp;b=2 \"Notice\"). "
+			    "Call `555-0100` or ~~write~~ e-mail.\n"
+			    "**bold *both* bold** and 這是**重要**的。\n");
+	if (!d)
+		return;
+	text_is(d, "Opening hours are longer; see the notice. Call 555-0100 or write e-mail. "
+		   "bold both bold and 這是重要的。",
+		"the text has no markup");
+	const struct doc_span *sp;
+	sp = span_of(d, "hours");
+	ok(sp && sp->attrs == DOC_ATTR_EM, "*hours* is emphasised");
+	sp = span_of(d, "longer");
+	ok(sp && sp->attrs == DOC_ATTR_STRONG, "**longer** is strong");
+	sp = span_of(d, "the notice");
+	ok(sp && sp->attrs == DOC_ATTR_LINK, "the link text is a link");
+	if (sp)
+		is_str(sp->href, "https://example.org/n?a=1&b=2",
+		       "the link keeps its destination, &amp; decoded");
+	sp = span_of(d, "555-0100");
+	ok(sp && sp->attrs == DOC_ATTR_CODE && !sp->href, "`555-0100` is code");
+	sp = span_of(d, "write");
+	ok(sp && sp->attrs == DOC_ATTR_STRIKE, "~~write~~ is struck through");
+	sp = span_of(d, "bold ");
+	ok(sp && sp->attrs == DOC_ATTR_STRONG, "nested: the strong text before");
+	sp = span_of(d, "both");
+	ok(sp && sp->attrs == (DOC_ATTR_STRONG | DOC_ATTR_EM),
+	   "nested: the inner text is strong and emphasised");
+	/* The span after "both" (" bold" also occurs earlier, unmarked). */
+	const struct doc_span *after = NULL;
+	for (size_t i = 0; sp && i + 1 < doc_span_count(d); i++)
+		if (doc_span(d, i) == sp)
+			after = doc_span(d, i + 1);
+	ok(after && after->attrs == DOC_ATTR_STRONG && after->start == sp->end &&
+	   after->end - after->start == 5 &&
+	   memcmp(doc_text(d, NULL) + after->start, " bold", 5) == 0,
+	   "nested: the strong text after");
+	sp = span_of(d, "重要");
+	ok(sp && sp->attrs == DOC_ATTR_STRONG, "strong CJK text has the right byte range");
+	is_int(doc_span_count(d), 9, "nothing else is a span");
+	check_structure(d, "the spans sample");
+	doc_free(d);
+
+	d = mds("A [link *with emphasis* inside](http://a.example/) here.\n");
+	if (d) {
+		sp = span_of(d, "with emphasis");
+		ok(sp && sp->attrs == (DOC_ATTR_LINK | DOC_ATTR_EM) && sp->href &&
+		   strcmp(sp->href, "http://a.example/") == 0,
+		   "emphasis inside a link is both, with the link's destination");
+		sp = span_of(d, "link ");
+		ok(sp && sp->href && strcmp(sp->href, "http://a.example/") == 0,
+		   "the link's plain part has its destination too");
+		text_is(d, "A link with emphasis inside here.", "the link's text");
+	}
+	doc_free(d);
+
+	d = mds("![a cat on a mat](cat.png) and <b>raw html</b> &amp; <br>\n");
+	text_is(d, "a cat on a mat and <b>raw html</b> & <br>",
+		"an image shows its description; raw HTML stays as written");
+	doc_free(d);
+}
+
+static void
+test_entities(void)
+{
+	struct doc *d = mds("&amp; &lt;tag&gt; &copy; 2024 &mdash; caf&eacute; &#233; &#x1F600; "
+			    "&#1; &#0; &bogus; &#x2126; e&#x301; &nbsp;&hellip;&apos;&quot;\n");
+	text_is(d, "& <tag> © 2024 — café é 😀 \x01 \xEF\xBF\xBD &bogus; Ω é \xC2\xA0…'\"",
+		"entities are decoded: named, decimal, hex; &#1; stays a control character, "
+		"&#0; is U+FFFD, an unknown name stays, the text stays NFC");
+	if (d)
+		check_structure(d, "the entities sample");
+	doc_free(d);
+
+	static const char with_nul[] = "a\0b\n";
+	d = md(with_nul, sizeof with_nul - 1);
+	text_is(d, "a\xEF\xBF\xBD" "b", "a NUL byte in Markdown is U+FFFD (CommonMark)");
+	doc_free(d);
+}
+
+static void
+test_line_breaks(void)
+{
+	static const struct {
+		const char *src, *want, *what;
+	} cases[] = {
+		{ "one\ntwo\n", "one two", "an English soft break is one space" },
+		{ "中文的\n段落\n", "中文的段落", "a soft break between Chinese characters vanishes" },
+		{ "日本語の\nテキスト\n", "日本語のテキスト",
+		  "a soft break between Japanese characters vanishes" },
+		{ "한국어\n문장\n", "한국어 문장", "a soft break in Korean is a space" },
+		{ "中文\nEnglish\n", "中文 English", "a soft break between Chinese and Latin is a space" },
+		{ "句子。\n「引號」\n", "句子。「引號」",
+		  "a soft break between CJK punctuation vanishes" },
+		{ "中文**粗\n體**字\n", "中文粗體字", "a soft break inside emphasis is handled the same" },
+		{ "line one  \nline two\n", "line one\nline two",
+		  "a hard break (two spaces) is an LF inside the paragraph" },
+		{ "line one\\\nline two\n", "line one\nline two",
+		  "a hard break (backslash) is an LF inside the paragraph" },
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(cases); i++) {
+		struct doc *d = mds(cases[i].src);
+		text_is(d, cases[i].want, cases[i].what);
+		if (d)
+			is_int(doc_block_count(d), 1, "%s: one block", cases[i].what);
+		doc_free(d);
+	}
+}
+
+static void
+test_titles(void)
+{
+	static const struct {
+		const char *src, *want, *what;
+	} cases[] = {
+		{ "## Second level\n\n# First level\n", "First level",
+		  "the title is the first level-1 heading, wherever it is" },
+		{ "Intro text.\n\n## Only a level 2\n", "Only a level 2",
+		  "without a level-1 heading, the first heading" },
+		{ "First line\nsecond line\n\nMore.\n", "First line",
+		  "without headings, the first line" },
+		{ "---\n\n- item one\n- item two\n", "item one",
+		  "a rule is not the first line" },
+		{ "Setext title\n============\n\nBody.\n", "Setext title",
+		  "an underlined (setext) heading is a level-1 heading" },
+		{ "", "", "an empty Markdown file has an empty title" },
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(cases); i++) {
+		struct doc *d = mds(cases[i].src);
+		if (d)
+			is_str(doc_title(d), cases[i].want, "%s", cases[i].what);
+		doc_free(d);
+	}
+}
+
+int
+main(void)
+{
+	test_blocks();
+	test_spans();
+	test_entities();
+	test_line_breaks();
+	test_titles();
+	return tap_done();
+}
