@@ -6,6 +6,7 @@
 #include "gloss/cli.h"
 #include "gloss/config.h"
 #include "gloss/doc.h"
+#include "gloss/layout.h"
 #include "gloss/outline.h"
 #include "gloss/u8.h"
 #include "gloss/util.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 enum mode { MODE_READ, MODE_INFO, MODE_OUTLINE, MODE_DUMP };
@@ -218,21 +220,32 @@ run_outline(struct settings *st)
 	return 0;
 }
 
+/* The width of the terminal on stdout, else $COLUMNS, else 80. */
+static int
+output_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	long cols;
+	const char *env = getenv("COLUMNS");
+	if (env && gl_parse_long(env, 1, 100000, &cols))
+		return (int)cols;
+	return 80;
+}
+
 static int
 run_dump(struct settings *st)
 {
 	struct doc *d = load_or_die(st);
 	struct outline *o = outline_build(d);
-	/* Until the layout engine lands, print the text by blocks. */
-	const char *text = doc_text(d, NULL);
+	struct layout *l = layout_new(d, o, st->width ? (int)st->width : output_width());
 	struct buf out = BUF_INIT;
-	for (size_t i = 0; i < doc_block_count(d); i++) {
-		const struct doc_block *b = doc_block(d, i);
-		u8_safe_line(&out, text + b->start, b->end - b->start);
-		buf_putc(&out, '\n');
-	}
+	layout_dump(l, doc_cp_to_byte(d, (size_t)st->from),
+		    st->dump_forced ? LAYOUT_DUMP_FORCED : 0, NULL, 0, &out);
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
+	layout_free(l);
 	outline_free(o);
 	doc_free(d);
 	return 0;
