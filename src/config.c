@@ -160,6 +160,7 @@ config_parse(const char *text, size_t n, const char *file,
 		}
 		struct config_line cl = { .file = file, .lineno = lineno };
 		size_t offsets[GL_ARRAY_LEN(cl.words)];
+		char msgbuf[256];
 		buf_clear(&store);
 		const char *msg = parse_line(s, e, &cl, &store, offsets);
 		if (!msg) {
@@ -170,7 +171,6 @@ config_parse(const char *text, size_t n, const char *file,
 				for (size_t i = 0; i < cl.nwords; i++)
 					cl.words[i] = store.data + offsets[i];
 			}
-			char msgbuf[256];
 			msgbuf[0] = '\0';
 			msg = handler(&cl, ctx, msgbuf);
 		}

@@ -285,10 +285,12 @@ path_is_transient(const char *path)
 	char *real = realpath(path, NULL);
 	if (!real)
 		return false;
-	bool transient = path_is_under(real, "/tmp");
+	/* The temporary directory is $TMPDIR when it is set (as mktemp(1)
+	   has it), else /tmp. */
 	const char *tmpdir = getenv("TMPDIR");
-	if (!transient && tmpdir && *tmpdir)
-		transient = path_is_under(real, tmpdir);
+	if (!tmpdir || tmpdir[0] != '/' || strcmp(tmpdir, "/") == 0)
+		tmpdir = "/tmp";
+	bool transient = path_is_under(real, tmpdir);
 	free(real);
 	return transient;
 }

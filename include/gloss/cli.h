@@ -8,6 +8,7 @@
 #define GLOSS_CLI_H
 
 #include "gloss/doc.h"
+#include "gloss/store.h"
 #include "gloss/util.h"
 
 #include <stdbool.h>
@@ -29,5 +30,51 @@ bool cli_is_command(const char *name);
 int cli_main(const struct cli_context *ctx, int argc, char **argv);
 /* One line per subcommand for `gloss --help`. */
 void cli_print_usage(FILE *f);
+
+/* ------------------------------------------------- finding a document
+ * How a loaded article finds its record in the store (DESIGN, "What is
+ * stored"), shared by the commands and the reader:
+ *
+ *  1. by its hash and DOC_RENDERER_VERSION: a version the store has;
+ *  2. else, unless the document is transient (stdin, a temporary file:
+ *     doc_source_is_transient), by its source's absolute path, when the
+ *     new text is similar enough to that document's latest version
+ *     (cli_text_similar): the text is recorded as a new version;
+ *  3. else, when `create`, a new document with this text as its first
+ *     version.
+ *
+ * Whenever a document is found, its annotations last anchored on another
+ * version are re-anchored on this text (anchor_resolve_in) and their new
+ * place and state (exact, moved, fuzzy, orphan) recorded, with an event
+ * each; an orphan keeps its old place and version.  All of it is one
+ * transaction.  On a read-only store nothing is recorded: the document is
+ * found (cases 1 and 2) but no version is added and nothing re-anchored
+ * (`unsaved` is set in case 2). */
+struct cli_document {
+	char *id;            /* the document's id; NULL when not found and not
+				created */
+	bool created;        /* case 3 */
+	bool new_version;    /* case 2: recorded as a new version */
+	bool unsaved;        /* case 2 on a read-only store */
+	size_t reanchored;   /* annotations whose place or state changed */
+	size_t orphans;      /* of which now orphans */
+};
+/* Errors are the store's (see store.h); `out` is filled on GL_OK.  Free
+ * it with cli_document_clear. */
+enum gl_status cli_attach_document(struct store *s, const struct doc *d,
+				   bool create, struct cli_document *out,
+				   struct gl_error *err);
+void cli_document_clear(struct cli_document *cd);
+
+/* The similarity rule of case 2: at least half of the old text's 8-code-
+ * point shingles (a sample chosen by their hash, the same in both texts,
+ * so that it is cheap for long texts: about CLI_SIMILAR_SAMPLES of them)
+ * still occur in the new text.  So appending, fixing typos or moving
+ * paragraphs keeps the document; replacing most of it makes a new one.
+ * Texts under 8 code points are similar only when equal. */
+#define CLI_SIMILAR_SHINGLE 8
+#define CLI_SIMILAR_SAMPLES 16384
+bool cli_text_similar(const char *old_text, size_t old_len,
+		      const char *new_text, size_t new_len);
 
 #endif

@@ -132,7 +132,8 @@ const char *doc_source(const struct doc *d);
  * never matched to an older one by its source.  The rule: stdin ("-"), a
  * doc_from_text document without a source, and a file whose real path
  * (realpath, symbolic links resolved, taken when it was loaded) is under
- * /tmp or under $TMPDIR (when set and not "/"). */
+ * the temporary directory: $TMPDIR when it is an absolute path other than
+ * "/", else /tmp. */
 bool doc_source_is_transient(const struct doc *d);
 /* The title; never NULL (may be "").  Markdown: the first level-1
  * heading, else the first heading, else the first line of the first block

@@ -1,0 +1,469 @@
+/* store: the annotation store, and the only module that speaks SQL.
+ *
+ * One SQLite file (WAL, synchronous=FULL, foreign keys, a busy timeout of
+ * 5 s, BEGIN IMMEDIATE for every write) holds documents, their versions
+ * (with the text), annotations with both selectors in Unicode code points,
+ * tags, reading positions, "seen" times, an append-only log of events
+ * (which gives undo/redo and an audit trail) and a full-text index.
+ *
+ * The store stores plain data: it knows nothing of doc, anchor, layout or
+ * curses.  No SQLite type crosses this header, so a second backend
+ * (PostgreSQL for teams on several hosts) can sit behind the same calls.
+ *
+ * Conventions for every function below:
+ *  - A function that can fail returns an enum gl_status and, on failure,
+ *    fills `err` (which may be NULL) with one line a user can read.  It
+ *    may quote the store's path or other data as they are: print it
+ *    through u8_safe (the store uses util only).  The store-wide failures
+ *    are:
+ *      GL_STORE_BUSY      another process held the lock past the timeout
+ *      GL_STORE_READONLY  the store was opened read-only (a write refused)
+ *      GL_STORE_FULL      the disk (or the store's size limit) is full;
+ *                         the change was rolled back, nothing else lost
+ *      GL_STORE           any other database error (damaged file, I/O)
+ *    and, where said, GL_NO_MATCH (no such visible annotation, document or
+ *    version), GL_DENIED (not the author), GL_USAGE (a bad argument).
+ *  - Strings handed in are UTF-8 and only read during the call.
+ *  - Structs handed out own their strings (malloc'd); free them with the
+ *    matching *_clear or *_free function.  A cleared struct is zeroed, and
+ *    clearing a zeroed struct is harmless.
+ *  - Every change is made by the store's author (given to store_open) and
+ *    appends an event.  Private annotations of other authors are invisible
+ *    to every call: they behave as if they did not exist.
+ *  - Times are ISO 8601 UTC, "2024-01-01T00:00:00Z".  Test hook: when the
+ *    environment variable GLOSS_NOW holds such a time, it is used as the
+ *    current time.
+ *
+ * A struct store is not thread-safe; use one per thread (or process). */
+#ifndef GLOSS_STORE_H
+#define GLOSS_STORE_H
+
+#include "gloss/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* The schema version this program writes (PRAGMA user_version).
+ * 1: the first schema.  2: adds the full-text index (FTS5, trigram). */
+#define STORE_SCHEMA_VERSION 2
+
+/* Length of an annotation or document id: a version 4 UUID in lowercase
+ * text, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
+#define STORE_ID_LEN 36
+/* The shortest id prefix accepted by store_resolve_id. */
+#define STORE_ID_MIN_PREFIX 4
+
+/* ------------------------------------------------------------- opening */
+enum store_open_flags {
+	/* Create a missing file with mode 0600 and missing parent
+	   directories with mode 0700 (the default, personal store).  Without
+	   it a new file gets 0666 minus the umask and the parent directory
+	   must exist (a team's shared store). */
+	STORE_OPEN_PRIVATE = 1u << 0,
+	/* Never write, even where the file would allow it. */
+	STORE_OPEN_READONLY = 1u << 1,
+};
+
+/* Opens (creating if needed) the store at `path` for `author` (who makes
+ * every change through this handle; must not be empty) and brings its
+ * schema up to STORE_SCHEMA_VERSION in one transaction.
+ *
+ * When the file or its directory is not writable by this process, the
+ * store is opened read-only: reading works, every change fails with
+ * GL_STORE_READONLY, and store_is_readonly / store_notice say so.
+ *
+ * Errors (the file is left exactly as it was in each case):
+ *   GL_STORE_NEWER     made by a newer gloss (user_version above ours)
+ *   GL_STORE           not a database, not a gloss store, damaged, or
+ *                      cannot be created
+ *   GL_STORE_READONLY  read-only and too old to read (needs a migration),
+ *                      or missing and its directory is not writable
+ *   GL_STORE_BUSY      locked past the timeout (during a migration)
+ *   GL_STORE_FULL      no room for the migration
+ * *out is set only on GL_OK; close it with store_close.
+ *
+ * Test hook: the environment variable GLOSS_TEST_MAX_PAGES=N sets
+ * PRAGMA max_page_count to N, so tests can simulate a full disk. */
+enum gl_status store_open(const char *path, const char *author, unsigned flags,
+			  struct store **out, struct gl_error *err);
+/* Closes the store (rolling back a transaction left open).  NULL is
+ * harmless. */
+void store_close(struct store *s);
+
+/* True when the store was opened read-only. */
+bool store_is_readonly(const struct store *s);
+/* Why the store is read-only, one line ("... is read-only: ..."), or NULL
+ * when it is writable.  Owned by the store. */
+const char *store_notice(const struct store *s);
+const char *store_path(const struct store *s);
+const char *store_author(const struct store *s);
+/* True when another connection (process) changed the store since the
+ * last call (PRAGMA data_version); the first call returns false. */
+bool store_changed_elsewhere(struct store *s);
+/* PRAGMA integrity_check and foreign_key_check: GL_OK, or GL_STORE with
+ * the first problem in err. */
+enum gl_status store_check(struct store *s, struct gl_error *err);
+
+/* -------------------------------------------------------- transactions
+ * Each writing call is atomic on its own.  To make several calls one
+ * transaction, wrap them in store_begin / store_commit: calls nest, only
+ * the outermost pair reaches the database (BEGIN IMMEDIATE ... COMMIT).
+ * If any call inside fails, the whole transaction is rolled back when the
+ * outermost store_commit runs, which then returns the first failure. */
+enum gl_status store_begin(struct store *s, struct gl_error *err);
+enum gl_status store_commit(struct store *s, struct gl_error *err);
+/* Abandons the transaction (all of it, at whatever depth). */
+void store_rollback(struct store *s);
+
+/* ------------------------------------------------------------ documents */
+struct store_document {
+	char *id;          /* UUID */
+	char *title;       /* never NULL (may be "") */
+	char *source;      /* absolute path or URL; NULL when not known (stdin) */
+	char *created;
+	/* Counts (filled by store_documents_list and store_document_get), of
+	   the annotations the author can see, not deleted, not counting
+	   replies: */
+	long long annotations;
+	long long open;    /* of which open (not resolved) */
+	long long versions;
+};
+void store_document_clear(struct store_document *d);
+
+struct store_document_list {
+	struct store_document *items;
+	size_t count;
+};
+void store_document_list_free(struct store_document_list *l);
+
+/* Creates a document; *id (caller frees) gets its new id.  `source` may be
+ * NULL (a transient document: stdin, a temporary file). */
+enum gl_status store_document_create(struct store *s, const char *title,
+				     const char *source, char **id,
+				     struct gl_error *err);
+/* Sets a document's title and source (NULL source: unchanged). */
+enum gl_status store_document_update(struct store *s, const char *id,
+				     const char *title, const char *source,
+				     struct gl_error *err);
+/* GL_NO_MATCH when there is no such document. */
+enum gl_status store_document_get(struct store *s, const char *id,
+				  struct store_document *out,
+				  struct gl_error *err);
+/* The document most recently given a version whose source is `source`;
+ * GL_NO_MATCH when none. */
+enum gl_status store_document_by_source(struct store *s, const char *source,
+					struct store_document *out,
+					struct gl_error *err);
+/* Every document, most recently created first. */
+enum gl_status store_documents_list(struct store *s,
+				    struct store_document_list *out,
+				    struct gl_error *err);
+
+/* ------------------------------------------------------------- versions
+ * A version is one text of a document, identified by the hash of the text
+ * and the version of the renderer that made it. */
+struct store_version {
+	char *hash;
+	int renderer;
+	char *document;
+	long long length_cp;  /* length of the text in code points */
+	char *text;           /* NULL unless asked for; NUL-terminated */
+	size_t text_len;      /* bytes */
+	char *first_seen;
+};
+void store_version_clear(struct store_version *v);
+
+/* Records a version of `document`.  Adding a (hash, renderer) that exists
+ * is GL_OK when it belongs to the same document (nothing changes), and
+ * GL_USAGE when it belongs to another. */
+enum gl_status store_version_add(struct store *s, const char *document,
+				 const char *hash, int renderer,
+				 const char *text, size_t text_len,
+				 long long length_cp, struct gl_error *err);
+/* The version (hash, renderer); GL_NO_MATCH when unknown.  The text is
+ * fetched only when `with_text`. */
+enum gl_status store_version_find(struct store *s, const char *hash,
+				  int renderer, bool with_text,
+				  struct store_version *out,
+				  struct gl_error *err);
+/* The version of `document` recorded last; GL_NO_MATCH when none. */
+enum gl_status store_version_latest(struct store *s, const char *document,
+				    bool with_text, struct store_version *out,
+				    struct gl_error *err);
+
+/* ---------------------------------------------------------- annotations */
+enum store_anchor_state {
+	STORE_ANCHOR_NONE,    /* no range: a page note or a reply */
+	STORE_ANCHOR_EXACT,   /* the quote stands at the stored position */
+	STORE_ANCHOR_MOVED,   /* the quote was found elsewhere */
+	STORE_ANCHOR_FUZZY,   /* an approximate match */
+	STORE_ANCHOR_ORPHAN,  /* not found: start/end/version are the last
+				 place it had */
+};
+/* "none", "exact", "moved", "fuzzy", "orphan". */
+const char *store_anchor_state_name(enum store_anchor_state s);
+/* Parses a name; false when unknown. */
+bool store_anchor_state_parse(const char *name, enum store_anchor_state *out);
+
+enum store_status { STORE_STATUS_OPEN, STORE_STATUS_RESOLVED };
+const char *store_status_name(enum store_status s);   /* "open", "resolved" */
+bool store_status_parse(const char *name, enum store_status *out);
+
+struct store_annotation {
+	char *id;
+	char *document;
+	char *version;        /* hash of the version it was last anchored on */
+	int renderer;         /* ... and that version's renderer version */
+	char *author;
+	char *parent;         /* the annotation replied to, or NULL */
+	/* Range in code points of the version's text, end exclusive; both -1
+	   for a page note or a reply. */
+	long long start, end;
+	char *exact, *prefix, *suffix; /* quote selector; NULL when no range */
+	char *style;          /* NULL when none */
+	char *note;           /* NULL when none */
+	enum store_status status;
+	enum store_anchor_state anchor;
+	bool is_private;      /* seen by its author only */
+	bool deleted;         /* a tombstone (only with include_deleted) */
+	char *created, *updated;
+	char **tags;          /* sorted, unique */
+	size_t tag_count;
+};
+void store_annotation_clear(struct store_annotation *a);
+/* True for a page note: no range and no parent. */
+bool store_annotation_is_page(const struct store_annotation *a);
+
+struct store_annotation_list {
+	struct store_annotation *items;
+	size_t count;
+};
+void store_annotation_list_free(struct store_annotation_list *l);
+
+/* What store_annotation_add takes.  For a page note set start = end = -1,
+ * exact/prefix/suffix NULL and anchor STORE_ANCHOR_NONE. */
+struct store_new_annotation {
+	const char *document;
+	const char *version;     /* hash */
+	int renderer;
+	long long start, end;
+	const char *exact, *prefix, *suffix;
+	enum store_anchor_state anchor;
+	const char *style;       /* NULL: none */
+	const char *note;        /* NULL: none */
+	bool is_private;
+	const char *const *tags; /* duplicates are merged */
+	size_t tag_count;
+};
+
+/* Adds an annotation by the store's author; *id (caller frees) gets its
+ * id.  GL_NO_MATCH when the document or version is unknown, GL_USAGE for
+ * an inconsistent range (start > end, or only one of them -1) or an empty
+ * tag. */
+enum gl_status store_annotation_add(struct store *s,
+				    const struct store_new_annotation *a,
+				    char **id, struct gl_error *err);
+/* Adds a reply to `parent` (anyone may reply to what they can see); it
+ * takes the parent's document and version and has no range, and is
+ * private when asked or when the parent is.  *id gets the new id.
+ * GL_USAGE for an empty note; GL_NO_MATCH when the parent is unknown or
+ * deleted. */
+enum gl_status store_annotation_reply(struct store *s, const char *parent,
+				      const char *note, bool is_private,
+				      char **id, struct gl_error *err);
+
+/* A change to an annotation; fields left at their zero value (false,
+ * NULL, 0) change nothing. */
+struct store_edit {
+	bool set_note;
+	const char *note;        /* NULL or "" removes the note */
+	bool set_style;
+	const char *style;       /* NULL or "" removes the style */
+	const char *const *add_tags;
+	size_t add_count;
+	const char *const *remove_tags;
+	size_t remove_count;
+	int set_private;         /* 0: unchanged, 1: private, -1: shared */
+};
+/* Edits an annotation.  Only its author may: GL_DENIED for others.
+ * GL_NO_MATCH when unknown or deleted.  A change that changes nothing
+ * records no event and is GL_OK. */
+enum gl_status store_annotation_edit(struct store *s, const char *id,
+				     const struct store_edit *e,
+				     struct gl_error *err);
+/* Deletes (a tombstone: undo brings it back).  Only its author may:
+ * GL_DENIED for others.  GL_NO_MATCH when unknown or already deleted. */
+enum gl_status store_annotation_delete(struct store *s, const char *id,
+				       struct gl_error *err);
+/* Resolves or reopens; anyone who can see it may.  Setting the status it
+ * already has records nothing.  GL_NO_MATCH when unknown or deleted. */
+enum gl_status store_annotation_set_status(struct store *s, const char *id,
+					   enum store_status status,
+					   struct gl_error *err);
+/* Records where re-anchoring placed an annotation on a version (anyone's
+ * annotation: this is the program's doing, not an edit, and is not undone
+ * by store_undo).  An event ("reanchor") is recorded when anything
+ * changed.  For STORE_ANCHOR_ORPHAN pass the last known place (the
+ * annotation's current version, start and end) so that the text it was
+ * made on can still be shown. */
+enum gl_status store_annotation_reanchor(struct store *s, const char *id,
+					 const char *version, int renderer,
+					 long long start, long long end,
+					 enum store_anchor_state state,
+					 struct gl_error *err);
+/* Fetches one annotation (deleted ones too, with `deleted` set).
+ * GL_NO_MATCH when unknown or private to someone else. */
+enum gl_status store_annotation_get(struct store *s, const char *id,
+				    struct store_annotation *out,
+				    struct gl_error *err);
+/* Turns a unique id prefix (at least STORE_ID_MIN_PREFIX characters,
+ * case-insensitive) of a visible, not deleted annotation into its full id
+ * (*id, caller frees).  GL_USAGE for a prefix that is too short, not
+ * made of hex digits and '-', or ambiguous; GL_NO_MATCH when nothing
+ * matches. */
+enum gl_status store_resolve_id(struct store *s, const char *prefix,
+				char **id, struct gl_error *err);
+
+/* Which annotations store_annotations_list returns; zero means "any". */
+struct store_filter {
+	const char *document;   /* only this document */
+	const char *author;     /* only this author's */
+	const char *tag;        /* only those with this tag */
+	const char *parent;     /* only replies to this annotation */
+	bool status_set;        /* only this status: */
+	enum store_status status;
+	bool orphans_only;      /* only anchor state orphan */
+	bool include_deleted;   /* tombstones too */
+	/* Only annotations with a range that are orphans or were last
+	   anchored on a version other than (stale_version, stale_renderer):
+	   those to re-anchor on that version. */
+	const char *stale_version;
+	int stale_renderer;
+};
+/* Annotations visible to the author, in order of document, start
+ * (page notes first), creation. */
+enum gl_status store_annotations_list(struct store *s,
+				      const struct store_filter *f,
+				      struct store_annotation_list *out,
+				      struct gl_error *err);
+
+/* Full-text search over quotes, notes and tags (FTS5 trigram index, case
+ * folded).  Queries of one or two code points, which a trigram index
+ * cannot answer, are found by a scan of the same fields (ASCII case
+ * folded), so a one- or two-character CJK query finds every match.  The
+ * filter narrows the results as in store_annotations_list.  GL_USAGE for
+ * an empty query. */
+enum gl_status store_search(struct store *s, const char *query,
+			    const struct store_filter *f,
+			    struct store_annotation_list *out,
+			    struct gl_error *err);
+
+/* --------------------------------------------------------------- import
+ * (store-import.c) Merges one annotation that comes from outside (gloss
+ * import) by its id.  Unlike store_annotation_add it keeps what `a` says:
+ * id (a UUID, lowercase, any version), author, parent, created, updated,
+ * status, style, note, tags, private, version, range, selectors (prefix
+ * and suffix may be NULL: unknown) and anchor state.  a->document must be
+ * the document's id; `deleted` is ignored.  Empty note or style mean none;
+ * a NULL or older `updated` is taken as `created`.
+ *
+ *  - No annotation has this id: it is inserted (STORE_IMPORT_ADDED).
+ *  - One has, and differs in what an import carries (range, selectors,
+ *    version, anchor, style, note, status, tags, private) while `a` is
+ *    newer (a->updated later than its updated): those fields and
+ *    `updated` are replaced (STORE_IMPORT_UPDATED).  Its document,
+ *    author, parent, creation and deletion stay as stored.
+ *  - Otherwise nothing changes (STORE_IMPORT_UNCHANGED): the same
+ *    annotation, an older copy, or someone else's private annotation
+ *    (never touched).
+ *
+ * An "import" event (by the store's author) records each change, so undo
+ * takes an added annotation away and puts an updated one back.  Errors:
+ * GL_USAGE for an id that is not a UUID, a missing document, version,
+ * author or creation time, a bad range or an empty tag; GL_NO_MATCH when
+ * the document, the version or the parent is not in the store (insert
+ * parents before their replies); the store-wide failures. */
+enum store_import_result {
+	STORE_IMPORT_ADDED,
+	STORE_IMPORT_UPDATED,
+	STORE_IMPORT_UNCHANGED,
+};
+enum gl_status store_annotation_import(struct store *s,
+				       const struct store_annotation *a,
+				       enum store_import_result *result,
+				       struct gl_error *err);
+
+/* ------------------------------------------------------------------ tags */
+struct store_tag_count {
+	char *tag;
+	long long count;
+};
+struct store_tag_list {
+	struct store_tag_count *items;
+	size_t count;
+};
+void store_tag_list_free(struct store_tag_list *l);
+/* Tags of the visible, not deleted annotations (of `document`, or of all
+ * when NULL) with how many carry each, by tag. */
+enum gl_status store_tags_list(struct store *s, const char *document,
+			       struct store_tag_list *out,
+			       struct gl_error *err);
+
+/* ------------------------------------------------- positions and "seen"
+ * Per document and author: where the author stopped reading (a code point
+ * offset) and when the author last looked (to show what is new).  These
+ * are reading state, not changes: they record no event. */
+enum gl_status store_position_set(struct store *s, const char *document,
+				  long long offset, struct gl_error *err);
+/* GL_NO_MATCH when none was recorded. */
+enum gl_status store_position_get(struct store *s, const char *document,
+				  long long *offset, struct gl_error *err);
+/* Records "now" as the author's last visit. */
+enum gl_status store_seen_mark(struct store *s, const char *document,
+			       struct gl_error *err);
+/* *time (caller frees) gets the last visit; GL_NO_MATCH when none. */
+enum gl_status store_seen_get(struct store *s, const char *document,
+			      char **time, struct gl_error *err);
+
+/* --------------------------------------------------------------- events */
+struct store_event {
+	long long seq;        /* order of the log */
+	char *time;
+	char *who;
+	char *what;           /* add, reply, edit, delete, resolve, reopen,
+				 reanchor, undo, redo */
+	char *annotation;
+	char *before;         /* JSON of the annotation before; NULL for add */
+	char *after;          /* JSON after */
+	long long reverts;    /* undo/redo: the event undone or redone; else 0 */
+};
+void store_event_clear(struct store_event *e);
+struct store_event_list {
+	struct store_event *items;
+	size_t count;
+};
+void store_event_list_free(struct store_event_list *l);
+/* The log, oldest first, of one annotation (or all when NULL), as far as
+ * the author can see it. */
+enum gl_status store_events_list(struct store *s, const char *annotation,
+				 struct store_event_list *out,
+				 struct gl_error *err);
+
+/* Undoes the author's last change that is not undone yet (add, reply,
+ * edit, delete, resolve, reopen), working from the event log, so it also
+ * works after a restart.  Only the fields that change altered are put
+ * back, and only where they still hold what it left (a colleague's later
+ * change is kept).  On GL_OK, *undone (if not NULL) gets a copy of the
+ * event undone (clear it).  GL_NO_MATCH when there is nothing to undo. */
+enum gl_status store_undo(struct store *s, struct store_event *undone,
+			  struct gl_error *err);
+/* Redoes the change undone last, unless the author made another change
+ * since (which drops the redo stack, as in an editor).  GL_NO_MATCH when
+ * there is nothing to redo. */
+enum gl_status store_redo(struct store *s, struct store_event *redone,
+			  struct gl_error *err);
+
+#endif
