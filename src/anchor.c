@@ -204,9 +204,33 @@ anchor_make_in(const struct anchor_text *at, size_t start, size_t end,
 	if (sb < be)
 		sb = be;
 
+	/* Selectors are C strings, and a NUL (only a --binary document has
+	 * one) would cut them short: a quote cannot hold one, and a context
+	 * ends at the NUL nearest the quote (a NUL is a cluster of its own,
+	 * so the cut is on a boundary).  A context a NUL empties is unknown
+	 * (NULL): "" would mean the edge of the text. */
+	if (memchr(at->s + bs, '\0', be - bs)) {
+		sel->start = sel->end = 0;
+		return gl_fail(err, GL_USAGE,
+			       "the range %zu-%zu holds a NUL character, which a selection cannot keep",
+			       start, end);
+	}
+	bool prefix_cut = false, suffix_cut = false;
+	for (size_t i = bs; i > pb; i--)
+		if (at->s[i - 1] == '\0') {
+			pb = i;
+			prefix_cut = true;
+			break;
+		}
+	const char *nul = memchr(at->s + be, '\0', sb - be);
+	if (nul) {
+		sb = (size_t)(nul - at->s);
+		suffix_cut = true;
+	}
+
 	sel->exact = xstrndup(at->s + bs, be - bs);
-	sel->prefix = xstrndup(at->s + pb, bs - pb);
-	sel->suffix = xstrndup(at->s + be, sb - be);
+	sel->prefix = prefix_cut && pb == bs ? NULL : xstrndup(at->s + pb, bs - pb);
+	sel->suffix = suffix_cut && sb == be ? NULL : xstrndup(at->s + be, sb - be);
 	return GL_OK;
 }
 

@@ -5,6 +5,7 @@
  * from util's table. */
 #include "config.h"
 
+#include "cli-export.h"
 #include "gloss/anchor.h"
 #include "gloss/cli.h"
 #include "gloss/doc.h"
@@ -621,14 +622,16 @@ reanchor_all(struct store *s, const char *document, const char *hash,
 	return st;
 }
 
-/* The absolute path of a document's source, or NULL when it has none to
- * be found by. */
+/* The absolute path of a document's source (a URL as it is), or NULL
+ * when it has none to be found by. */
 static char *
 absolute_source(const struct doc *d)
 {
 	const char *src = doc_source(d);
 	if (doc_source_is_transient(d) || !src || !*src || strcmp(src, "-") == 0)
 		return NULL;
+	if (doc_is_url(src))
+		return xstrdup(src);  /* a page is found again by its URL */
 	char *real = realpath(src, NULL);
 	if (real)
 		return real;
@@ -1531,6 +1534,19 @@ cmd_search(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* export and import live in cli-export.c. */
+static int
+cmd_export(struct cli *c, int argc, char **argv)
+{
+	return cli_export_command(c->ctx, c->json, argc, argv);
+}
+
+static int
+cmd_import(struct cli *c, int argc, char **argv)
+{
+	return cli_import_command(c->ctx, c->json, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "add", cmd_add, "add FILE (--quote TEXT [--nth N] | --range START:END | --page) "
 	  "[--tag T]... [--note TEXT] [--style S] [--private]" },
@@ -1547,6 +1563,8 @@ static const struct command commands[] = {
 	{ "tags", cmd_tags, "tags [FILE]" },
 	{ "docs", cmd_docs, "docs" },
 	{ "search", cmd_search, "search QUERY" },
+	{ "export", cmd_export, CLI_EXPORT_SYNOPSIS },
+	{ "import", cmd_import, CLI_IMPORT_SYNOPSIS },
 };
 
 static const struct command *

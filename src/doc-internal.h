@@ -1,5 +1,5 @@
 /* doc-internal.h: what the parts of the doc module share (doc.c,
- * doc-load.c, doc-text.c, doc-markdown.c).  Not a public contract: no
+ * doc-load.c, doc-text.c, doc-markdown.c, doc-html.c, doc-fetch.c).  Not a public contract: no
  * other module includes this. */
 #ifndef GLOSS_DOC_INTERNAL_H
 #define GLOSS_DOC_INTERNAL_H
@@ -27,11 +27,25 @@ struct doc_loaded {
 };
 
 /* Reads opt->path (or stdin), refuses what is not text, decodes and
- * normalises it.  On GL_OK the caller owns out->text and out->encoding
- * (free with doc_loaded_free); on failure nothing is left allocated. */
+ * normalises it.  *fmt is the format it will be rendered as, which
+ * chooses the size limit and, for HTML, lets a <meta> name the encoding;
+ * DOC_FORMAT_AUTO (standard input) is settled here: HTML when the bytes
+ * look like a page (doc_html_sniff), else text.  On GL_OK the caller owns
+ * out->text and out->encoding (free with doc_loaded_free); on failure
+ * nothing is left allocated. */
 enum gl_status doc_read_and_decode(const struct doc_load_options *opt,
-				   struct doc_loaded *out, struct gl_error *err);
+				   enum doc_format *fmt, struct doc_loaded *out,
+				   struct gl_error *err);
 void doc_loaded_free(struct doc_loaded *l);
+/* The same from bytes in memory (doc_load_bytes, a fetched page):
+ * opt->path only names them; `charset` is what a server said the
+ * encoding is (or NULL): it comes after opt->encoding and before the
+ * rest.  Refuses what doc_read_and_decode refuses but for the file's
+ * type: GL_ENCODING, GL_TOO_LARGE, GL_BINARY. */
+enum gl_status doc_decode_bytes(const struct doc_load_options *opt,
+				const char *bytes, size_t n, enum doc_format *fmt,
+				const char *charset, struct doc_loaded *out,
+				struct gl_error *err);
 
 /* Normalises in-memory text like a loaded file (doc_from_text). */
 void doc_normalize_into(struct doc_loaded *out, const char *text, size_t n);
@@ -53,6 +67,12 @@ struct doc_builder {
 	/* The title, as a byte range of the text, set by the renderer. */
 	bool have_title;
 	size_t title_start, title_end;
+	/* HTML: a title that is not in the text (<title>, og:title); owned,
+	   wins over the range. */
+	char *title_text;
+	char *meta[DOC_META_COUNT];  /* HTML's metadata; owned, or NULL */
+	bool truncated;              /* HTML: the page was cut short */
+	bool as_text;                /* HTML with no markup: read as text */
 };
 
 /* Appends s[0, n) (valid UTF-8) to the text, composing across the join
@@ -80,5 +100,23 @@ void doc_render_text(struct doc_builder *b, const char *text, size_t n);
 void doc_render_verbatim(struct doc_builder *b, const char *text, size_t n);
 enum gl_status doc_render_markdown(struct doc_builder *b, const char *text,
 				   size_t n, struct gl_error *err);
+/* HTML (doc-html.c).  `page_url`, when not NULL, is the address links are
+ * resolved against.  Fails only with GL_TOO_LARGE (over 2 GiB) and
+ * GL_ERROR (libxml2 could not start). */
+enum gl_status doc_render_html(struct doc_builder *b, const char *text,
+			       size_t n, const char *page_url, struct gl_error *err);
+
+/* ----------------------------------------------------- HTML's encoding */
+/* True when s starts (after a UTF-8 BOM and white space) with
+ * <!doctype html, <html, or an XML declaration with <html soon after. */
+bool doc_html_sniff(const char *s, size_t n);
+/* The charset label a <meta> in the head of s[0, n) names (the first
+ * 8 KiB are read, as Latin-1), or NULL; caller frees. */
+char *doc_html_meta_charset(const char *s, size_t n);
+/* The iconv name for a charset label as browsers read it ("latin1" ->
+ * "CP1252", "gb2312" -> "GB18030"; an unknown label upper-cased as it
+ * is), or NULL for an empty one; from <meta>, "utf-16" means UTF-8.
+ * Caller frees. */
+char *doc_html_encoding_for_label(const char *label, bool from_meta);
 
 #endif

@@ -1,7 +1,8 @@
 /* doc-load: bytes from a file or stdin to one normalised UTF-8 text.
  * Refuses what is not a regular file, what is binary and what is too
- * large; finds the encoding (BOM, --encoding, UTF-8, uchardet) and
- * transcodes with iconv; then u8_normalize_text (U+FFFD, LF, NFC). */
+ * large; finds the encoding (--encoding, a charset the server or an HTML
+ * page's <meta> names, BOM, UTF-8, uchardet) and transcodes with iconv;
+ * then u8_normalize_text (U+FFFD, LF, NFC). */
 #include "config.h"
 
 #include "doc-internal.h"
@@ -489,16 +490,80 @@ doc_loaded_free(struct doc_loaded *l)
 	l->encoding = NULL;
 }
 
-/* Decides the encoding of raw, transcodes and normalises into out. */
-static void
-decode(const struct doc_load_options *opt, struct buf *raw, bool looks_binary,
-       struct doc_loaded *out)
+/* The encoding a page declares (the server's charset, else for HTML a
+ * <meta>), as iconv names it, or NULL.  Declarations that the bytes
+ * contradict are passed over: a page whose bytes are valid UTF-8 with
+ * non-ASCII in them is UTF-8 whatever it declares (it was saved or served
+ * as UTF-8 and kept an old declaration), and a server's "utf-8" on bytes
+ * that are not mostly UTF-8 (a server's default over an old page) gives
+ * way to the page's <meta> and to detection. */
+static char *
+declared_encoding(const char *data, size_t len, enum doc_format fmt,
+		  const char *charset)
 {
-	size_t bom = find_bom(raw->data, raw->len);
+	char *enc = NULL;
+	if (charset) {
+		enc = doc_html_encoding_for_label(charset, false);
+		if (enc && (!iconv_knows(enc) ||
+			    (is_utf8_name(enc) && !u8_is_valid(data, len) &&
+			     !mostly_utf8(data, len, first_non_ascii(data, len))))) {
+			free(enc);
+			enc = NULL;
+		}
+	}
+	if (!enc && fmt == DOC_FORMAT_HTML) {
+		char *label = doc_html_meta_charset(data, len);
+		enc = doc_html_encoding_for_label(label, true);
+		free(label);
+		if (enc && !iconv_knows(enc)) {
+			free(enc);
+			enc = NULL;
+		}
+	}
+	if (enc && !is_utf8_name(enc) && first_non_ascii(data, len) < len &&
+	    u8_is_valid(data, len)) {
+		free(enc);
+		enc = xstrdup("UTF-8");
+	}
+	return enc;
+}
+
+/* Decides the encoding of data[0, len), transcodes and normalises into
+ * out.  `owner`, when not NULL, is the buffer that holds the data: it is
+ * freed as soon as the data has been read, so that no more than two
+ * copies of the text live at once.  `fmt` is the format the text will be
+ * rendered as (for an HTML page's <meta>), `charset` what a server said
+ * (or NULL). */
+static void
+decode(const struct doc_load_options *opt, const char *data, size_t len,
+       struct buf *owner, bool looks_binary, enum doc_format fmt,
+       const char *charset, struct doc_loaded *out)
+{
+	size_t bom = find_bom(data, len);
 	bool have_bom = bom < GL_ARRAY_LEN(boms);
 	size_t skip = 0, unit = 1;
 	char *encoding = NULL;
-	if (opt->encoding) {
+	/* Declared: the server's charset or the page's <meta>; a BOM that
+	   says otherwise wins, as in browsers. */
+	char *declared = NULL;
+	if (!opt->encoding && !looks_binary)
+		declared = declared_encoding(data, len, fmt, have_bom ? NULL : charset);
+	if (declared && have_bom && !bom_matches_name(bom, declared)) {
+		free(declared);
+		declared = NULL;
+	}
+	if (declared) {
+		if (have_bom) {
+			encoding = xstrdup(boms[bom].encoding);
+			skip = boms[bom].len;
+			unit = boms[bom].unit;
+			out->had_bom = true;
+			free(declared);
+		} else {
+			encoding = declared;
+			unit = code_unit_for_name(declared);
+		}
+	} else if (opt->encoding) {
 		if (have_bom && bom_matches_name(bom, opt->encoding)) {
 			encoding = xstrdup(boms[bom].encoding);
 			skip = boms[bom].len;
@@ -513,14 +578,14 @@ decode(const struct doc_load_options *opt, struct buf *raw, bool looks_binary,
 		skip = boms[bom].len;
 		unit = boms[bom].unit;
 		out->had_bom = true;
-	} else if (looks_binary || u8_is_valid(raw->data, raw->len)) {
+	} else if (looks_binary || u8_is_valid(data, len)) {
 		encoding = xstrdup("UTF-8");
 	} else {
-		size_t from = first_non_ascii(raw->data, raw->len);
-		if (mostly_utf8(raw->data, raw->len, from)) {
+		size_t from = first_non_ascii(data, len);
+		if (mostly_utf8(data, len, from)) {
 			encoding = xstrdup("UTF-8");
 		} else {
-			encoding = guess_encoding(raw->data, raw->len, from);
+			encoding = guess_encoding(data, len, from);
 			if (encoding && strcmp(encoding, "ASCII") != 0 &&
 			    iconv_knows(encoding)) {
 				out->encoding_detected = true;
@@ -531,16 +596,18 @@ decode(const struct doc_load_options *opt, struct buf *raw, bool looks_binary,
 		}
 	}
 	out->encoding = encoding;
-	out->source_bytes = raw->len;
+	out->source_bytes = len;
 	if (is_utf8_name(encoding)) {
-		normalize(out, raw->data + skip, raw->len - skip);
-		buf_free(raw);
+		normalize(out, data + skip, len - skip);
+		if (owner)
+			buf_free(owner);
 		return;
 	}
 	struct buf decoded = BUF_INIT;
 	size_t replaced = 0;
-	transcode(encoding, raw->data + skip, raw->len - skip, unit, &decoded, &replaced);
-	buf_free(raw);
+	transcode(encoding, data + skip, len - skip, unit, &decoded, &replaced);
+	if (owner)
+		buf_free(owner);
 	if (!decoded.data)
 		buf_reserve(&decoded, 0);
 	out->replaced = replaced;
@@ -548,12 +615,38 @@ decode(const struct doc_load_options *opt, struct buf *raw, bool looks_binary,
 	buf_free(&decoded);
 }
 
+static size_t
+size_limit(const struct doc_load_options *opt, enum doc_format fmt)
+{
+	if (opt->max_size)
+		return opt->max_size;
+	return fmt == DOC_FORMAT_HTML ? DOC_HTML_DEFAULT_MAX_SIZE : DOC_DEFAULT_MAX_SIZE;
+}
+
+/* Standard input is HTML when it looks like a page; an HTML text that
+ * only now turned out to be one gets HTML's size limit. */
+static enum gl_status
+settle_format(const struct doc_load_options *opt, const char *name,
+	      const char *data, size_t len, enum doc_format *fmt,
+	      struct gl_error *err)
+{
+	if (*fmt != DOC_FORMAT_AUTO)
+		return GL_OK;
+	*fmt = doc_html_sniff(data, len) ? DOC_FORMAT_HTML : DOC_FORMAT_TEXT;
+	size_t max = size_limit(opt, *fmt);
+	if (len > max)
+		return gl_fail(err, GL_TOO_LARGE,
+			       "%s: too large for an HTML page (%zu bytes; the limit is %zu)",
+			       name, len, max);
+	return GL_OK;
+}
+
 enum gl_status
-doc_read_and_decode(const struct doc_load_options *opt, struct doc_loaded *out,
-		    struct gl_error *err)
+doc_read_and_decode(const struct doc_load_options *opt, enum doc_format *fmt,
+		    struct doc_loaded *out, struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	size_t max = opt->max_size ? opt->max_size : DOC_DEFAULT_MAX_SIZE;
+	size_t max = size_limit(opt, *fmt);
 	bool from_stdin = !opt->path || strcmp(opt->path, "-") == 0;
 	/* u8_safe_str's buffers rotate: keep a copy for the messages. */
 	char *name = xstrdup(from_stdin ? "standard input" : u8_safe_str(opt->path));
@@ -592,11 +685,44 @@ doc_read_and_decode(const struct doc_load_options *opt, struct doc_loaded *out,
 	st = read_all(fd, name, max, size_hint, opt, &raw, &binary, err);
 	if (!from_stdin)
 		close(fd);
+	if (st == GL_OK)
+		st = settle_format(opt, name, raw.data, raw.len, fmt, err);
 	free(name);
 	if (st != GL_OK) {
 		buf_free(&raw);
 		return st;
 	}
-	decode(opt, &raw, binary != NULL, out);
+	decode(opt, raw.data, raw.len, &raw, binary != NULL, *fmt, NULL, out);
+	return GL_OK;
+}
+
+enum gl_status
+doc_decode_bytes(const struct doc_load_options *opt, const char *bytes,
+		 size_t n, enum doc_format *fmt, const char *charset,
+		 struct doc_loaded *out, struct gl_error *err)
+{
+	memset(out, 0, sizeof *out);
+	size_t max = size_limit(opt, *fmt);
+	bool from_stdin = !opt->path || strcmp(opt->path, "-") == 0;
+	const char *name = from_stdin ? "standard input" : u8_safe_str(opt->path);
+	if (!bytes)
+		n = 0;
+	if (opt->encoding && (!*opt->encoding || !iconv_knows(opt->encoding)))
+		return gl_fail(err, GL_ENCODING,
+			       "unknown encoding \"%s\" (iconv --list shows the known names)",
+			       u8_safe_str(opt->encoding));
+	if (n > max)
+		return gl_fail(err, GL_TOO_LARGE, "%s: too large (%zu bytes; the limit is %zu)",
+			       name, n, max);
+	/* The same test as read_all's: on the first SNIFF_BYTES. */
+	const char *binary = binary_reason(bytes ? bytes : "", n, opt);
+	if (binary && !opt->allow_binary)
+		return gl_fail(err, GL_BINARY,
+			       "%s: looks like a binary file (%s); --binary shows it anyway",
+			       name, binary);
+	enum gl_status st = settle_format(opt, name, bytes ? bytes : "", n, fmt, err);
+	if (st != GL_OK)
+		return st;
+	decode(opt, bytes ? bytes : "", n, NULL, binary != NULL, *fmt, charset, out);
 	return GL_OK;
 }

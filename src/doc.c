@@ -1,9 +1,11 @@
 /* doc: the document object, the builder the renderers share, the hash and
- * the code point <-> byte index.  Loading is in doc-load.c, plain text in
- * doc-text.c, Markdown in doc-markdown.c. */
+ * the code point <-> byte index.  Loading is in doc-load.c (a URL's bytes
+ * come from doc-fetch.c), plain text in doc-text.c, Markdown in
+ * doc-markdown.c, HTML in doc-html.c. */
 #include "config.h"
 
 #include "doc-internal.h"
+#include "gloss/fetch.h"
 #include "gloss/u8.h"
 
 #include <limits.h>
@@ -37,6 +39,7 @@ struct doc {
 	size_t nstrings;
 	size_t *cp_index;      /* byte offset of code point k * CP_SAMPLE */
 	size_t ncp_index;
+	char *meta[DOC_META_COUNT];  /* owned, or NULL */
 };
 
 /* ------------------------------------------------------------- builder */
@@ -177,6 +180,9 @@ builder_free(struct doc_builder *b)
 	for (size_t i = 0; i < b->nstrings; i++)
 		free(b->strings[i]);
 	free(b->strings);
+	free(b->title_text);
+	for (int i = 0; i < DOC_META_COUNT; i++)
+		free(b->meta[i]);
 	memset(b, 0, sizeof *b);
 }
 
@@ -327,7 +333,8 @@ resolve_format(enum doc_format f, const char *path)
 {
 	if (f != DOC_FORMAT_AUTO)
 		return f;
-	return is_stdin_path(path) ? DOC_FORMAT_TEXT : format_for_path(path);
+	/* Standard input stays AUTO: loading sniffs HTML. */
+	return is_stdin_path(path) ? DOC_FORMAT_AUTO : format_for_path(path);
 }
 
 /* Renders the loaded text and takes what `l` owns (its text is freed as
@@ -348,7 +355,10 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 		doc_render_verbatim(&b, text, l->text.len);
 		break;
 	case DOC_FORMAT_HTML:
-		st = gl_fail(err, GL_USAGE, "HTML is not supported yet");
+		/* Links are resolved against a page's address. */
+		st = doc_render_html(&b, text, l->text.len, doc_is_url(source) ? source : NULL, err);
+		if (b.as_text)
+			fmt = DOC_FORMAT_TEXT;
 		break;
 	case DOC_FORMAT_AUTO:
 	case DOC_FORMAT_TEXT:
@@ -376,10 +386,17 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 	d->nspans = b.nspans;
 	d->strings = b.strings;
 	d->nstrings = b.nstrings;
-	if (b.have_title && b.title_end >= b.title_start && b.title_end <= d->len)
+	if (b.title_text) {
+		d->title = b.title_text;
+		b.title_text = NULL;
+	} else if (b.have_title && b.title_end >= b.title_start && b.title_end <= d->len) {
 		d->title = xstrndup(d->text + b.title_start, b.title_end - b.title_start);
-	else
+	} else {
 		d->title = xstrdup("");
+	}
+	for (int i = 0; i < DOC_META_COUNT; i++)
+		d->meta[i] = b.meta[i];
+	d->info.truncated = b.truncated;
 	d->source = xstrdup(source ? source : "");
 	d->transient = transient;
 	d->encoding = l->encoding ? l->encoding : xstrdup("UTF-8");
@@ -398,25 +415,76 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 	return GL_OK;
 }
 
+/* A page by its URL: fetched, then decoded and rendered as a file with
+ * those bytes would be, with the server's type and charset; its source is
+ * where it was finally found. */
+static enum gl_status
+load_url(const struct doc_load_options *opt, struct doc **out,
+	 struct gl_error *err)
+{
+	struct doc_fetch_options fo = {
+		.url = opt->path,
+		.max_size = opt->max_size,
+		.timeout = opt->timeout,
+		.progress = opt->progress,
+	};
+	struct doc_fetched f;
+	enum gl_status st = doc_fetch(&fo, &f, err);
+	if (st != GL_OK)
+		return st;
+	enum doc_format fmt = opt->format;
+	if (fmt == DOC_FORMAT_AUTO && *f.media_type)
+		fmt = strcmp(f.media_type, "text/plain") == 0 ? DOC_FORMAT_TEXT : DOC_FORMAT_HTML;
+	char *source = f.url;
+	f.url = NULL;
+	struct doc_load_options named = *opt;
+	named.path = source;
+	struct doc_loaded l;
+	st = doc_decode_bytes(&named, f.body.data, f.body.len, &fmt, f.charset, &l, err);
+	doc_fetched_clear(&f);
+	if (st == GL_OK)
+		st = doc_build(&l, fmt, source, false, out, err);
+	free(source);
+	return st;
+}
+
 enum gl_status
 doc_load(const struct doc_load_options *opt, struct doc **out,
 	 struct gl_error *err)
 {
 	*out = NULL;
 	const char *path = opt ? opt->path : NULL;
+	if (doc_is_url(path))
+		return load_url(opt, out, err);
 	enum doc_format fmt = resolve_format(opt ? opt->format : DOC_FORMAT_AUTO, path);
-	if (fmt == DOC_FORMAT_HTML)
-		return gl_fail(err, GL_USAGE, "%s: HTML is not supported yet",
-			       is_stdin_path(path) ? "standard input" : u8_safe_str(path));
 	struct doc_load_options defaults;
 	memset(&defaults, 0, sizeof defaults);
 	struct doc_loaded l;
-	enum gl_status st = doc_read_and_decode(opt ? opt : &defaults, &l, err);
+	enum gl_status st = doc_read_and_decode(opt ? opt : &defaults, &fmt, &l, err);
 	if (st != GL_OK)
 		return st;
 	bool from_stdin = is_stdin_path(path);
 	bool transient = from_stdin || path_is_transient(path);
 	return doc_build(&l, fmt, from_stdin ? "-" : path, transient, out, err);
+}
+
+enum gl_status
+doc_load_bytes(const void *bytes, size_t n, const struct doc_load_options *opt,
+	       struct doc **out, struct gl_error *err)
+{
+	*out = NULL;
+	struct doc_load_options defaults;
+	memset(&defaults, 0, sizeof defaults);
+	if (!opt)
+		opt = &defaults;
+	enum doc_format fmt = resolve_format(opt->format, opt->path);
+	struct doc_loaded l;
+	enum gl_status st = doc_decode_bytes(opt, bytes, n, &fmt, NULL, &l, err);
+	if (st != GL_OK)
+		return st;
+	bool from_stdin = is_stdin_path(opt->path);
+	bool transient = from_stdin || path_is_transient(opt->path);
+	return doc_build(&l, fmt, from_stdin ? "-" : opt->path, transient, out, err);
 }
 
 enum gl_status
@@ -426,8 +494,6 @@ doc_from_text(const char *text, size_t n, enum doc_format fmt,
 	*out = NULL;
 	if (fmt == DOC_FORMAT_AUTO)
 		fmt = source ? format_for_path(source) : DOC_FORMAT_TEXT;
-	if (fmt == DOC_FORMAT_HTML)
-		return gl_fail(err, GL_USAGE, "HTML is not supported yet");
 	struct doc_loaded l;
 	if (!text)
 		n = 0;
@@ -464,6 +530,8 @@ doc_free(struct doc *d)
 		free(d->strings[i]);
 	free(d->strings);
 	free(d->cp_index);
+	for (int i = 0; i < DOC_META_COUNT; i++)
+		free(d->meta[i]);
 	free(d);
 }
 
@@ -572,6 +640,14 @@ const struct doc_info *
 doc_info(const struct doc *d)
 {
 	return &d->info;
+}
+
+const char *
+doc_meta(const struct doc *d, enum doc_meta key)
+{
+	if ((unsigned)key >= DOC_META_COUNT || !d->meta[key])
+		return "";
+	return d->meta[key];
 }
 
 size_t

@@ -3,8 +3,10 @@
  * everything else to the module that does it; no logic of its own. */
 #include "config.h"
 
+#include "gloss/app.h"
 #include "gloss/cli.h"
 #include "gloss/config.h"
+#include "gloss/keymap.h"
 #include "gloss/doc.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
@@ -34,12 +36,25 @@ struct settings {
 	bool dump_forced;      /* --forced: mark forced breaks in --dump */
 	int ambiguous_width;   /* 0 = not set */
 	const char *config_path;
+	/* The reader's: */
+	bool headless;         /* --headless or GLOSS_HEADLESS=1 */
+	const char *script;    /* --script FILE or GLOSS_SCRIPT */
+	char *theme;           /* --theme, else the config's theme */
+	char *panes;           /* the config's panes */
+	struct keymap *keymap; /* defaults plus the config's bind lines */
+	struct buf config_errors; /* "FILE:LINE: message" lines */
 };
+
+static bool
+theme_known(const char *t)
+{
+	return strcmp(t, "default") == 0 || strcmp(t, "light") == 0 || strcmp(t, "mono") == 0;
+}
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: gloss [OPTION]... [FILE | -]\n"
+	fputs("Usage: gloss [OPTION]... [FILE | URL | -]\n"
 	      "       gloss [OPTION]... COMMAND [ARG]...\n"
 	      "Read and annotate an article in the terminal.\n"
 	      "\n"
@@ -49,17 +64,23 @@ usage(FILE *f)
 	      "  -w, --width N           row width for --dump (default: terminal, else 80)\n"
 	      "      --from OFFSET       --dump from the block holding this code point\n"
 	      "      --forced            mark rows ended by a forced break in --dump\n"
-	      "  -f, --format FMT        read FILE as text, markdown (default: by extension)\n"
+	      "  -f, --format FMT        read FILE as text, markdown, html (default: by extension)\n"
 	      "  -e, --encoding NAME     FILE's encoding (default: detected), e.g. big5\n"
 	      "      --binary            show a binary file instead of refusing it\n"
+	      "      --max-size SIZE     refuse a larger FILE or page (K, M, G; default: 512M, HTML 64M)\n"
+	      "      --timeout SECONDS   how long a URL may take to arrive (default: 30)\n"
 	      "      --ambiguous-width N East Asian ambiguous characters are N (1 or 2) columns\n"
 	      "      --db PATH           the annotation store (default: $XDG_DATA_HOME/gloss/gloss.db)\n"
 	      "      --author NAME       who annotates (default: $GLOSS_AUTHOR, config, login)\n"
 	      "      --json              commands print JSON\n"
 	      "      --config FILE       read this config file instead of the default\n"
+	      "      --theme NAME        colours of the reader: default, light or mono\n"
+	      "      --headless          run the reader with no terminal (tests; also GLOSS_HEADLESS=1)\n"
+	      "      --script FILE       read the reader's keys from FILE (tests; also GLOSS_SCRIPT)\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
+	      "An http or https URL is fetched and its article extracted.\n"
 	      "With no FILE, gloss reads standard input when it is not a terminal,\n"
 	      "else opens the tutorial.  When standard output is not a terminal,\n"
 	      "gloss FILE prints the laid-out rows, like --dump.\n"
@@ -68,7 +89,8 @@ usage(FILE *f)
 	cli_print_usage(f);
 	fputs("\nExit status: 0 success, 2 usage, 3 no such file, 4 unreadable,\n"
 	      "5 not a regular file, 6 binary, 7 too large, 8 encoding, 9 I/O error,\n"
-	      "10-14 store errors, 15 not allowed, 16 nothing matches; see gloss(1).\n", f);
+	      "10-14 store errors, 15 not allowed, 16 nothing matches, 19 network error,\n"
+	      "20 not a page gloss reads; see gloss(1).\n", f);
 }
 
 static void
@@ -100,7 +122,7 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 	struct settings *st = ctx;
 	if (line->nwords) {
 		if (strcmp(line->words[0], "bind") == 0)
-			return NULL; /* key bindings: read by the reader */
+			return keymap_config_handler(line, st->keymap, msgbuf);
 		snprintf(msgbuf, 256, "unknown directive '%s'", line->words[0]);
 		return msgbuf;
 	}
@@ -116,8 +138,15 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 			return "ambiguous-width must be 1 or 2";
 		if (!st->ambiguous_width)
 			st->ambiguous_width = (int)w;
-	} else if (strcmp(line->key, "theme") == 0 || strcmp(line->key, "panes") == 0 ||
-		   strcmp(line->key, "osc52") == 0) {
+	} else if (strcmp(line->key, "theme") == 0) {
+		if (!theme_known(line->value))
+			return "theme must be default, light or mono";
+		if (!st->theme)
+			st->theme = xstrdup(line->value);
+	} else if (strcmp(line->key, "panes") == 0) {
+		free(st->panes);
+		st->panes = xstrdup(line->value);
+	} else if (strcmp(line->key, "osc52") == 0) {
 		/* Settings of the reader, read again by it. */
 	} else {
 		snprintf(msgbuf, 256, "unknown setting '%s'", line->key);
@@ -130,20 +159,38 @@ static void
 read_config(struct settings *st)
 {
 	char *path = st->config_path ? xstrdup(st->config_path) : config_default_path();
+	/* A bad line never stops gloss: the errors are said later, on stderr
+	   or, in the reader, in its status line, with the file under the home
+	   directory written ~/... */
 	struct buf errors = BUF_INIT;
 	config_parse_file(path, apply_setting, st, &errors);
-	/* A bad line never stops gloss: say it and go on. */
-	if (errors.len) {
-		const char *p = errors.data;
-		while (*p) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			fprintf(stderr, "gloss: config: %.*s\n", (int)len, p);
-			p += len + (nl ? 1 : 0);
+	const char *home = getenv("HOME");
+	size_t hl = home ? strlen(home) : 0;
+	for (const char *p = errors.data; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		if (hl > 1 && strncmp(p, home, hl) == 0 && p[hl] == '/') {
+			buf_putc(&st->config_errors, '~');
+			buf_append(&st->config_errors, p + hl, len - hl);
+		} else {
+			buf_append(&st->config_errors, p, len);
 		}
+		p += len;
 	}
 	buf_free(&errors);
 	free(path);
+}
+
+static void
+print_config_errors(const struct settings *st)
+{
+	const char *p = st->config_errors.data;
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		fprintf(stderr, "gloss: config: %.*s\n", (int)len, p);
+		p += len + (nl ? 1 : 0);
+	}
 }
 
 static char *
@@ -201,6 +248,13 @@ run_info(struct settings *st)
 	printf("blocks: %zu\n", doc_block_count(d));
 	printf("headings: %zu\n", outline_count(o));
 	printf("hash: xxh3-128:%s\n", doc_hash(d));
+	/* What a web page says of itself, when it does. */
+	static const char *const meta_names[DOC_META_COUNT] = { "author", "date", "site" };
+	for (int k = 0; k < DOC_META_COUNT; k++)
+		if (*doc_meta(d, (enum doc_meta)k))
+			printf("%s: %s\n", meta_names[k], u8_safe_str(doc_meta(d, (enum doc_meta)k)));
+	if (info->truncated)
+		printf("truncated: yes\n");
 	outline_free(o);
 	doc_free(d);
 	return 0;
@@ -213,7 +267,8 @@ run_outline(struct settings *st)
 	struct outline *o = outline_build(d);
 	struct buf out = BUF_INIT;
 	outline_format(o, d, &out);
-	fwrite(out.data, 1, out.len, stdout);
+	if (out.len)   /* nothing to print: out.data is NULL */
+		fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	outline_free(o);
 	doc_free(d);
@@ -243,7 +298,8 @@ run_dump(struct settings *st)
 	struct buf out = BUF_INIT;
 	layout_dump(l, doc_cp_to_byte(d, (size_t)st->from),
 		    st->dump_forced ? LAYOUT_DUMP_FORCED : 0, NULL, 0, &out);
-	fwrite(out.data, 1, out.len, stdout);
+	if (out.len)   /* nothing to print: out.data is NULL */
+		fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
 	layout_free(l);
 	outline_free(o);
@@ -255,7 +311,7 @@ run_dump(struct settings *st)
 
 enum {
 	OPT_DB = 256, OPT_AUTHOR, OPT_JSON, OPT_BINARY, OPT_AMBIGUOUS, OPT_CONFIG,
-	OPT_FROM, OPT_FORCED,
+	OPT_FROM, OPT_FORCED, OPT_HEADLESS, OPT_SCRIPT, OPT_THEME, OPT_MAX_SIZE, OPT_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -275,8 +331,34 @@ static const struct option long_options[] = {
 	{ "author", required_argument, NULL, OPT_AUTHOR },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "headless", no_argument, NULL, OPT_HEADLESS },
+	{ "script", required_argument, NULL, OPT_SCRIPT },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* A size in bytes with an optional K, M or G (powers of 1024). */
+static bool
+parse_size(const char *s, size_t *out)
+{
+	size_t n = strlen(s);
+	unsigned shift = 0;
+	if (n > 1 && strchr("kKmMgG", s[n - 1])) {
+		char c = s[n - 1];
+		shift = (c == 'k' || c == 'K') ? 10 : (c == 'm' || c == 'M') ? 20 : 30;
+		n--;
+	}
+	char *digits = xstrndup(s, n);
+	long v;
+	bool good = gl_parse_long(digits, 1, 0x7fffffffL, &v) &&
+		    (unsigned long long)v <= (SIZE_MAX >> shift);
+	free(digits);
+	if (good)
+		*out = (size_t)v << shift;
+	return good;
+}
 
 static enum doc_format
 parse_format(const char *s)
@@ -289,7 +371,7 @@ parse_format(const char *s)
 		return DOC_FORMAT_HTML;
 	if (strcmp(s, "auto") == 0)
 		return DOC_FORMAT_AUTO;
-	die_usage("unknown format '%s' (text, markdown)", s);
+	die_usage("unknown format '%s' (text, markdown, html)", s);
 	return DOC_FORMAT_AUTO;
 }
 
@@ -299,7 +381,7 @@ parse_options(int argc, char **argv, struct settings *st)
 {
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hVidow:f:e:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hVidow:f:e:", long_options, NULL)) != -1) {
 		long v;
 		switch (c) {
 		case 'h':
@@ -323,6 +405,16 @@ parse_options(int argc, char **argv, struct settings *st)
 			break;
 		case OPT_FORCED: st->dump_forced = true; break;
 		case 'f': st->load.format = parse_format(optarg); break;
+		case OPT_MAX_SIZE:
+			if (!parse_size(optarg, &st->load.max_size))
+				die_usage("--max-size takes a size such as 2000000, 500K or 64M, not '%s'",
+					  optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (!gl_parse_long(optarg, 1, 86400, &v))
+				die_usage("--timeout takes seconds from 1 to 86400, not '%s'", optarg);
+			st->load.timeout = v;
+			break;
 		case 'e': st->load.encoding = optarg; break;
 		case OPT_BINARY: st->load.allow_binary = true; break;
 		case OPT_AMBIGUOUS:
@@ -334,10 +426,23 @@ parse_options(int argc, char **argv, struct settings *st)
 		case OPT_AUTHOR: free(st->author); st->author = xstrdup(optarg); break;
 		case OPT_JSON: st->json = true; break;
 		case OPT_CONFIG: st->config_path = optarg; break;
+		case OPT_HEADLESS: st->headless = true; break;
+		case OPT_SCRIPT: st->script = optarg; break;
+		case OPT_THEME:
+			if (!theme_known(optarg))
+				die_usage("--theme takes default, light or mono, not '%s'", optarg);
+			free(st->theme);
+			st->theme = xstrdup(optarg);
+			break;
 		case ':':
 			die_usage("option '%s' needs a value", argv[optind - 1]);
 			break;
 		default:
+			/* An unknown letter of "-abc" (or of a file named "-x.txt"
+			   given without "--"): optind may still be on its word. */
+			if (optopt)
+				die_usage("unknown option '-%c' (a file whose name starts with '-': gloss -- FILE)",
+					  optopt);
 			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -355,18 +460,21 @@ main(int argc, char **argv)
 	   the file, as most programs allow. */
 	int first = parse_options(argc, argv, &st);
 	const char *file = NULL;
-	bool command = first < argc && strcmp(argv[first], "--") != 0 &&
-		       cli_is_command(argv[first]);
+	/* getopt has stepped over a "--": what follows is a file, even
+	   "-name" or "add". */
+	bool after_dashes = first > 1 && strcmp(argv[first - 1], "--") == 0;
+	bool command = first < argc && !after_dashes && cli_is_command(argv[first]);
 	if (!command && first < argc) {
-		if (strcmp(argv[first], "--") == 0)
-			first++;
-		if (first < argc) {
-			file = argv[first];
-			optind = first + 1;
-			int more = parse_options(argc, argv, &st);
-			if (more < argc)
-				die_usage("one article at a time: '%s' is one too many", argv[more]);
+		file = argv[first];
+		int more = first + 1;
+		if (!after_dashes) {
+			/* A fresh scan (optind 0) of the words after the file,
+			   as glibc keeps state from the first one. */
+			optind = 0;
+			more = first + parse_options(argc - first, argv + first, &st);
 		}
+		if (more < argc)
+			die_usage("one article at a time: '%s' is one too many", argv[more]);
 	}
 
 	/* The environment, then the config file, fill what options left. */
@@ -377,6 +485,13 @@ main(int argc, char **argv)
 	if (!st.author && env_author && *env_author)
 		st.author = xstrdup(env_author);
 	bool db_explicit = st.db != NULL;
+	const char *env_headless = getenv("GLOSS_HEADLESS");
+	if (env_headless && strcmp(env_headless, "1") == 0)
+		st.headless = true;
+	const char *env_script = getenv("GLOSS_SCRIPT");
+	if (!st.script && env_script && *env_script)
+		st.script = env_script;
+	st.keymap = keymap_new();
 	read_config(&st);
 	db_explicit = db_explicit || st.db != NULL;
 	if (!st.db)
@@ -386,6 +501,15 @@ main(int argc, char **argv)
 	if (st.ambiguous_width)
 		u8_set_ambiguous_width(st.ambiguous_width);
 
+	/* The reader shows its config errors itself; everything else says
+	   them now. */
+	bool reader = !command && st.mode == MODE_READ && (st.headless || isatty(STDOUT_FILENO));
+	if (!reader)
+		print_config_errors(&st);
+
+	/* A slow URL says how it is going on stderr (when that is a
+	   terminal), before any screen is taken. */
+	st.load.progress = true;
 	int status = 0;
 	if (command) {
 		struct cli_context ctx = {
@@ -397,16 +521,42 @@ main(int argc, char **argv)
 		};
 		status = cli_main(&ctx, argc - first, argv + first);
 	} else {
-		if (!file && isatty(STDIN_FILENO))
+		bool tutorial = false;
+		if (!file && isatty(STDIN_FILENO)) {
 			file = tutorial_path();
+			tutorial = true;
+		}
 		st.load.path = file ? file : "-";
-		switch (st.mode) {
-		case MODE_INFO: status = run_info(&st); break;
-		case MODE_OUTLINE: status = run_outline(&st); break;
-		case MODE_DUMP:
-		case MODE_READ: status = run_dump(&st); break;
+		if (reader) {
+			const char *no_color = getenv("NO_COLOR");
+			struct app_options ao = {
+				.load = st.load,
+				.tutorial = tutorial,
+				.db_path = st.db,
+				.db_path_explicit = db_explicit,
+				.author = st.author,
+				.keymap = st.keymap,
+				.theme = st.theme,
+				.panes = st.panes,
+				.headless = st.headless,
+				.script = st.script,
+				.no_color = no_color && *no_color,
+				.config_errors = st.config_errors.data,
+			};
+			status = app_run(&ao);
+		} else {
+			switch (st.mode) {
+			case MODE_INFO: status = run_info(&st); break;
+			case MODE_OUTLINE: status = run_outline(&st); break;
+			case MODE_DUMP:
+			case MODE_READ: status = run_dump(&st); break;
+			}
 		}
 	}
+	keymap_free(st.keymap);
+	buf_free(&st.config_errors);
+	free(st.theme);
+	free(st.panes);
 	free(st.db);
 	free(st.author);
 	return status;

@@ -126,6 +126,11 @@ enum gl_status store_write_annotation(struct store *s,
 /* Sorts and de-duplicates a->tags; false when a tag is empty. */
 bool store_normalize_tags(struct store_annotation *a);
 
+/* import (store-import.c) */
+/* Appends the JSON text of store_annotation_to_json(a), written without
+ * jansson (for speed); the two must agree. */
+void store_snapshot_text(struct buf *b, const struct store_annotation *a);
+
 /* events (store-events.c) */
 /* The JSON snapshot of an annotation kept in events (new reference). */
 json_t *store_annotation_to_json(const struct store_annotation *a);

@@ -469,29 +469,59 @@ ui_put_cluster(struct ui_win *w, int y, int x, const char *s, size_t n, int widt
 	WINDOW *win = w->win;
 	if (y < 0 || y >= getmaxy(win) || x < 0 || x + width > getmaxx(win) || width <= 0)
 		return;
-	wchar_t wcs[CCHARW_MAX + 1];
+	/* Room for a long cluster; one cell holds CCHARW_MAX of it. */
+	wchar_t wcs[64];
 	size_t nw = 0;
-	for (size_t i = 0; i < n && nw < CCHARW_MAX;) {
+	bool too_long = false;
+	for (size_t i = 0; i < n;) {
 		int32_t cp;
 		i += u8_decode(s, n, i, &cp);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
 			nw = 0; /* never a control character: layout should have replaced it */
 			break;
 		}
+		if (nw + 1 == GL_ARRAY_LEN(wcs)) {
+			too_long = true;
+			break;
+		}
 		wcs[nw++] = (wchar_t)cp;
 	}
 	wcs[nw] = 0;
-	if (nw == 0 || libc_width(wcs, nw) != width) {
+	if (nw == 0 || too_long || libc_width(wcs, nw) != width || wcwidth(wcs[0]) <= 0) {
 		/* ncurses would place it at another width: keep columns. */
 		put_placeholder(win, y, x, width);
 		return;
 	}
-	cchar_t cc;
-	if (setcchar(&cc, wcs, style_attrs[style], style_pair[style], NULL) != OK) {
-		put_placeholder(win, y, x, width);
-		return;
+	/* A cell holds one spacing character and the zero-width ones after
+	   it.  A cluster of several spacing characters (a flag: two regional
+	   indicators) goes into consecutive cells, which the terminal shows
+	   as one glyph of the same total width. */
+	cchar_t cells[8];
+	int cols[8];
+	size_t ncells = 0;
+	for (size_t i = 0; i < nw;) {
+		size_t j = i + 1;
+		while (j < nw && wcwidth(wcs[j]) == 0)
+			j++;
+		if (ncells == GL_ARRAY_LEN(cells) || j - i > CCHARW_MAX) {
+			put_placeholder(win, y, x, width);
+			return;
+		}
+		wchar_t piece[CCHARW_MAX + 1];
+		memcpy(piece, wcs + i, (j - i) * sizeof *piece);
+		piece[j - i] = 0;
+		if (setcchar(&cells[ncells], piece, style_attrs[style], style_pair[style], NULL) != OK) {
+			put_placeholder(win, y, x, width);
+			return;
+		}
+		cols[ncells++] = wcwidth(wcs[i]);
+		i = j;
 	}
-	mvwadd_wch(win, y, x, &cc);
+	int cx = x;
+	for (size_t k = 0; k < ncells; k++) {
+		mvwadd_wch(win, y, cx, &cells[k]);
+		cx += cols[k];
+	}
 }
 
 int
@@ -613,6 +643,7 @@ read_paste(struct ui *ui)
 	timeout(1000);
 	for (;;) {
 		wint_t wc;
+		untouchwin(stdscr);
 		int r = get_wch(&wc);
 		if (r == ERR)
 			break;
@@ -687,6 +718,10 @@ ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 		return;
 	}
 	timeout(timeout_ms);
+	/* get_wch refreshes stdscr first when it looks changed (it does at
+	   the start and after a resize), which would paint the blank stdscr
+	   over the panes: nothing is ever drawn on stdscr, so say so. */
+	untouchwin(stdscr);
 	wint_t wc;
 	int r = get_wch(&wc);
 	if (r == ERR) {
@@ -777,8 +812,9 @@ mask_char(attr_t attrs, short pair)
 			return '^';
 	if (pair == style_pair[UI_SELECTION] && (attrs & ~A_COLOR) == style_attrs[UI_SELECTION])
 		return 's';
-	if ((pair == style_pair[UI_SEARCH] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH]) ||
-	    (pair == style_pair[UI_SEARCH_CURRENT] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH_CURRENT]))
+	if (pair == style_pair[UI_SEARCH_CURRENT] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH_CURRENT])
+		return '*';
+	if (pair == style_pair[UI_SEARCH] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH])
 		return '/';
 	return ' ';
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ allocation */
@@ -382,5 +383,81 @@ gl_parse_long(const char *s, long min, long max, long *out)
 	if (errno || *end || v < min || v > max)
 		return false;
 	*out = v;
+	return true;
+}
+
+/* Reads exactly `digits` decimal digits. */
+static bool
+read_number(const char **p, int digits, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < digits; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*p += digits;
+	*out = v;
+	return true;
+}
+
+bool
+gl_parse_time(const char *s, char out[21])
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	const char *p = s;
+	if (!s || !read_number(&p, 4, &y) || *p++ != '-' || !read_number(&p, 2, &mo) ||
+	    *p++ != '-' || !read_number(&p, 2, &d))
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (!read_number(&p, 2, &h) || *p++ != ':' || !read_number(&p, 2, &mi))
+			return false;
+		if (*p == ':') {
+			p++;
+			if (!read_number(&p, 2, &sec))
+				return false;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (*p < '0' || *p > '9')
+					return false;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p++ == '-' ? -1 : 1, oh, om;
+			if (!read_number(&p, 2, &oh))
+				return false;
+			if (*p == ':')
+				p++;
+			if (!read_number(&p, 2, &om) || oh > 23 || om > 59)
+				return false;
+			off = sign * (oh * 3600 + om * 60);
+		}
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	if (sec == 60)
+		sec = 59;   /* a leap second: the store's times have none */
+	struct tm tm = { 0 };
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	struct tm back;
+	if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d ||
+	    back.tm_mon != mo - 1)
+		return false;   /* 31 April, 29 February of a common year */
+	t -= off;
+	if (!gmtime_r(&t, &back) || back.tm_year + 1900 < 0 || back.tm_year + 1900 > 9999)
+		return false;
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &back);
 	return true;
 }

@@ -162,11 +162,15 @@ size_t anchor_text_byte_to_cp(const struct anchor_text *at, size_t byte);
  * are the widened range, exact its text; prefix is the ANCHOR_CONTEXT_CP
  * code points before it and suffix the ANCHOR_CONTEXT_CP after it (fewer
  * at the ends of the text, "" at the very start or end), each shortened
- * where needed so that it does not cut a cluster in two.
+ * where needed so that it does not cut a cluster in two.  The strings
+ * are C strings, so a NUL character (only a --binary document has one)
+ * cannot be kept: a context ends at the NUL nearest the range, and is
+ * NULL (unknown) when that leaves nothing of it.
  *
  * *sel is overwritten (free an earlier selector first).  Returns GL_OK,
- * or GL_USAGE with a message in err (which may be NULL) when start > end
- * or end is past the end of the text; *sel is then left all zero. */
+ * or GL_USAGE with a message in err (which may be NULL) when start > end,
+ * end is past the end of the text or the (widened) range holds a NUL;
+ * *sel is then left all zero. */
 enum gl_status anchor_make(const char *text, size_t len, size_t start,
 			   size_t end, struct anchor_selector *sel,
 			   struct gl_error *err);

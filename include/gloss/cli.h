@@ -37,7 +37,8 @@ void cli_print_usage(FILE *f);
  *
  *  1. by its hash and DOC_RENDERER_VERSION: a version the store has;
  *  2. else, unless the document is transient (stdin, a temporary file:
- *     doc_source_is_transient), by its source's absolute path, when the
+ *     doc_source_is_transient), by its source's absolute path (or its
+ *     URL, for a page fetched by doc_load), when the
  *     new text is similar enough to that document's latest version
  *     (cli_text_similar): the text is recorded as a new version;
  *  3. else, when `create`, a new document with this text as its first

@@ -1,12 +1,12 @@
-/* doc: an article as gloss knows it.  Loading (file or stdin; BOM,
- * UTF-16/32, legacy encodings through uchardet + iconv, binary refusal,
- * size limit), the rendered text (NFC, LF newlines), its blocks, inline
- * attributes, title, identity (XXH3-128 of the text) and code point <->
- * byte offsets.
+/* doc: an article as gloss knows it.  Loading (file, stdin or an http(s)
+ * URL; BOM, UTF-16/32, legacy encodings through uchardet + iconv, binary
+ * refusal, size limit), the rendered text (NFC, LF newlines), its blocks,
+ * inline attributes, title, metadata, identity (XXH3-128 of the text) and
+ * code point <-> byte offsets.
  *
  * The document text is what is shown, anchored and exported: for plain
- * text the file's paragraphs, for Markdown the rendered text without
- * markup.  Blocks are separated in the text by exactly one LF.  An LF
+ * text the file's paragraphs, for Markdown and HTML the rendered text
+ * without markup (for HTML, only the article: see DOC_FORMAT_HTML).  Blocks are separated in the text by exactly one LF.  An LF
  * inside a block is a mandatory line break, and layout must break the row
  * there: code blocks keep one per source line, a Markdown hard break
  * (two trailing spaces or a backslash) is one, and so is each kept line
@@ -35,8 +35,16 @@ enum doc_format {
 				 stdin) plain text */
 	DOC_FORMAT_TEXT,
 	DOC_FORMAT_MARKDOWN,
-	DOC_FORMAT_HTML,      /* later (libxml2); for now doc_load and
-				 doc_from_text fail with GL_USAGE */
+	/* A web page (libxml2's HTML parser; doc-html.c says exactly what
+	 * is kept): the article, without navigation, headers, footers,
+	 * asides, forms, scripts, comments and hidden elements; headings,
+	 * paragraphs, lists, quotes, code and table rows as Markdown gives
+	 * them; links, emphasis, strong, code and strike-through as spans;
+	 * an image's alt text; ruby's base text without its reading.  A page
+	 * with no markup at all is read as plain text (doc_format() then
+	 * says DOC_FORMAT_TEXT).  Standard input is HTML when it starts
+	 * with <!doctype html or <html (after a BOM and white space). */
+	DOC_FORMAT_HTML,
 	/* Text gloss rendered before (a stored version): each line is one
 	 * paragraph block and nothing is trimmed, joined or dropped, so the
 	 * text, and so doc_hash, stay exactly what was stored. */
@@ -47,6 +55,11 @@ enum doc_format {
  * one value (1,000,000,000 bytes), since the store keeps each version's
  * text, with room for growth by NFC and UTF-8 transcoding. */
 #define DOC_DEFAULT_MAX_SIZE ((size_t)512 * 1024 * 1024)
+/* The default for an HTML page (a file, standard input read as HTML, or
+ * the body of a URL): the parse costs several times the page. */
+#define DOC_HTML_DEFAULT_MAX_SIZE ((size_t)64 * 1024 * 1024)
+/* Seconds a URL may take to arrive, connecting included. */
+#define DOC_DEFAULT_TIMEOUT 30
 
 struct doc_load_options {
 	const char *path;        /* a file, or "-" / NULL for stdin */
@@ -55,8 +68,18 @@ struct doc_load_options {
 	bool allow_binary;       /* --binary: show a binary file anyway; it is
 				    read as UTF-8 (no detection) unless
 				    `encoding` is given */
-	size_t max_size;         /* 0: DOC_DEFAULT_MAX_SIZE */
+	size_t max_size;         /* 0: DOC_DEFAULT_MAX_SIZE, or
+				    DOC_HTML_DEFAULT_MAX_SIZE for HTML */
+	long timeout;            /* a URL: seconds; 0: DOC_DEFAULT_TIMEOUT */
+	bool progress;           /* a URL: a progress line on stderr when it
+				    is a terminal and the fetch takes over a
+				    second.  Never set it while curses has
+				    the screen. */
 };
+
+/* True when `path` is an http:// or https:// URL (scheme in any case):
+ * doc_load fetches it instead of opening a file. */
+bool doc_is_url(const char *path);
 
 /* Loads and renders a document.
  *
@@ -70,6 +93,24 @@ struct doc_load_options {
  * maximal ill-formed subsequence for UTF-8, one per undecodable byte (or
  * UTF-16/32 code unit) otherwise.  Then CRLF and CR become LF and the text
  * is made NFC.
+ *
+ * HTML (by DOC_FORMAT_HTML, the extension, or sniffed on stdin): when
+ * neither --encoding nor a BOM names the encoding, a <meta charset> or
+ * <meta http-equiv="Content-Type"> in the first 8 KiB does (labels mapped
+ * as browsers map them: iso-8859-1 is windows-1252, gb2312 is GB18030,
+ * shift_jis is CP932...), unless the bytes are valid UTF-8 with non-ASCII
+ * in them (a page saved as UTF-8 that kept its old <meta>); then the
+ * detection above.
+ *
+ * A URL (doc_is_url) is fetched with libcurl (doc_fetch in fetch.h:
+ * redirects followed, gzip accepted, opt->timeout and the size limit
+ * applied) and read as HTML when it is text/html or application/xhtml+xml
+ * (or has no type and looks like HTML), as text when text/plain, unless
+ * opt->format says otherwise.  Its encoding: --encoding, else the HTTP
+ * charset (a BOM that says otherwise wins, as in browsers; a "utf-8" on
+ * bytes that are not mostly UTF-8, a server's default over an old page,
+ * is passed over), else as a file.  doc_source() is then the final URL after redirects, and the
+ * document is never transient.
  *
  * A FIFO, device or socket given as a path is refused without blocking;
  * stdin may be a pipe (it is read to its end, never seeked).  The binary
@@ -87,9 +128,30 @@ struct doc_load_options {
  *   GL_TOO_LARGE     over max_size
  *   GL_ENCODING      the named encoding is unknown or cannot be decoded
  *   GL_IO            a read error
+ * and for a URL (one line, the URL terminal-safe in it):
+ *   GL_USAGE         a malformed URL
+ *   GL_NETWORK       no connection, a TLS failure, the timeout, too many
+ *                    redirects, or an HTTP error status (404...)
+ *   GL_CONTENT_TYPE  not text/html, application/xhtml+xml or text/plain
+ *   GL_TOO_LARGE     a body over the limit
  * *out is set only on GL_OK; free it with doc_free. */
 enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
 			struct gl_error *err);
+
+/* Loads a document from bytes already in memory (a fetched page, a test,
+ * a fuzzer) exactly as doc_load loads a file with those bytes: the same
+ * BOM, encoding detection, transcoding, binary test (on the first 64 KiB,
+ * unless opt->allow_binary), normalising and rendering, so doc_info() is
+ * the same too.  Nothing is opened: opt->path only names the document
+ * (doc_source; NULL or "-" is standard input) and, with DOC_FORMAT_AUTO,
+ * chooses the format by its extension.  opt may be NULL (the defaults).
+ * The bytes are only read during the call.  Fails as doc_load does, with
+ * the errors that are not about opening a file: GL_BINARY, GL_TOO_LARGE
+ * (over opt->max_size), GL_ENCODING.  opt->path is never fetched, even
+ * when it is a URL (it then names the document and resolves its links). */
+enum gl_status doc_load_bytes(const void *bytes, size_t n,
+			      const struct doc_load_options *opt,
+			      struct doc **out, struct gl_error *err);
 
 /* Renders a document from UTF-8 text already in memory (a stored version:
  * use DOC_FORMAT_VERBATIM; a test).  The text is normalised like a loaded
@@ -99,8 +161,7 @@ enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
  * from an entity such as &#13;); it is only made NFC, which changes
  * nothing gloss rendered.  `source` may be NULL (doc_source() is then
  * ""); with DOC_FORMAT_AUTO its extension chooses the format.  Fails only
- * with GL_USAGE for DOC_FORMAT_HTML and GL_TOO_LARGE for Markdown over
- * 4 GiB. */
+ * with GL_TOO_LARGE for Markdown over 4 GiB or HTML over 2 GiB. */
 enum gl_status doc_from_text(const char *text, size_t n, enum doc_format fmt,
 			     const char *source, struct doc **out,
 			     struct gl_error *err);
@@ -126,7 +187,8 @@ const char *doc_hash(const struct doc *d);
 enum doc_format doc_format(const struct doc *d);
 const char *doc_format_name(enum doc_format f);  /* "auto", "text", "markdown", "html", "verbatim" */
 
-/* Where it came from: the path as given, or "-" for stdin. */
+/* Where it came from: the path as given, "-" for stdin, or for a URL the
+ * address it was finally fetched from (after redirects). */
 const char *doc_source(const struct doc *d);
 /* True when the source is stdin or a temporary file: such a document is
  * never matched to an older one by its source.  The rule: stdin ("-"), a
@@ -139,7 +201,10 @@ bool doc_source_is_transient(const struct doc *d);
  * heading, else the first heading, else the first line of the first block
  * (up to its first line break in the source).  Plain text: the first line
  * that is not blank and not a rule (----, * * *), without the spaces
- * around it. */
+ * around it.  HTML: the article's first <h1> when <title> starts with it
+ * or og:title is it, else og:title (or twitter:title), else <title>
+ * without a trailing " | Site" naming og:site_name, else the first h1,
+ * heading or line of the text. */
 const char *doc_title(const struct doc *d);
 
 /* What loading found out, for --info. */
@@ -151,8 +216,25 @@ struct doc_info {
 	size_t source_bytes;       /* bytes read from the file */
 	size_t replaced;           /* U+FFFD inserted for invalid input */
 	bool changed_by_nfc;
+	/* HTML: part of the page was not read, as a hostile page would cost
+	   too much (nested deeper than 512, millions of elements, over 20
+	   seconds of parsing). */
+	bool truncated;
 };
 const struct doc_info *doc_info(const struct doc *d);
+
+/* What a web page says of itself, whitespace collapsed; "" when it says
+ * nothing (and for every other format).  Owned by the doc. */
+enum doc_meta {
+	DOC_META_AUTHOR,   /* <meta name="author">, article:author (not a
+			      profile's address), dc.creator, ... */
+	DOC_META_DATE,     /* article:published_time, <meta name="date">,
+			      ..., else the first <time datetime> outside
+			      boilerplate; as written */
+	DOC_META_SITE,     /* og:site_name, application-name */
+	DOC_META_COUNT
+};
+const char *doc_meta(const struct doc *d, enum doc_meta key);
 
 /* ---------------------------------------------------------------- blocks */
 enum doc_block_kind {

@@ -216,8 +216,11 @@ struct layout_pos layout_pos_at(struct layout *l, size_t off, int *col);
  * row (the cell that covers that column); for a column before the first
  * text cell (decorations), its start; after the last, the row's text_end;
  * for a blank row, the start of its block.  Round trip: for every cell
- * that stands for text, layout_offset_at(layout_pos_at(cell.start, &c), c)
- * is cell.start.  An invalid pos gives doc_length. */
+ * that stands for text and has a width, layout_offset_at(layout_pos_at(
+ * cell.start, &c), c) is cell.start.  A cell of width 0 (a lone
+ * zero-width character such as U+200B or U+2062) covers no column: its
+ * column gives the cell after it (or text_end), never the zero-width one.
+ * An invalid pos gives doc_length. */
 size_t layout_offset_at(struct layout *l, struct layout_pos pos, int col);
 /* How many rows are laid out and kept in the cache now (for the tests
  * and the benchmark: it shows that layout is lazy and bounded). */

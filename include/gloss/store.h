@@ -395,6 +395,16 @@ enum gl_status store_annotation_import(struct store *s,
 				       const struct store_annotation *a,
 				       enum store_import_result *result,
 				       struct gl_error *err);
+/* The same for n annotations in one transaction (nested in the caller's
+ * if one is open), in order (parents before their replies); results[i]
+ * (results may be NULL) gets what happened to a[i].  Much faster than n
+ * calls: the full-text index is brought up to date once, at the end.  On
+ * failure nothing is changed (the caller's transaction fails too). */
+enum gl_status store_annotations_import(struct store *s,
+					const struct store_annotation *a,
+					size_t n,
+					enum store_import_result *results,
+					struct gl_error *err);
 
 /* ------------------------------------------------------------------ tags */
 struct store_tag_count {

@@ -136,7 +136,8 @@ void ui_install_signal_handlers(void);
 /* ------------------------------------------------------ dumps for tests */
 /* Writes the screen's text, one row per line, trailing blanks trimmed.
  * With attrs, each row is followed by a mask line: '^' under cells drawn
- * in a highlight style (HL1..HL5), 's' selection, '/' search, 'c' cursor,
+ * in a highlight style (HL1..HL5), 's' selection, '/' search match, '*'
+ * the current search match, 'c' cursor,
  * blank otherwise (trimmed); widened by each cell's width. */
 enum gl_status ui_save_screen(struct ui *ui, const char *path, bool attrs,
 			      struct gl_error *err);

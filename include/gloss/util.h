@@ -79,7 +79,9 @@ void buf_free(struct buf *b);
 	_(DENIED,        15, "not allowed") \
 	_(NO_MATCH,      16, "nothing matches") \
 	_(CONFIG,        17, "configuration error") \
-	_(TERMINAL,      18, "terminal error")
+	_(TERMINAL,      18, "terminal error") \
+	_(NETWORK,       19, "network error") \
+	_(CONTENT_TYPE,  20, "not a page gloss reads")
 
 enum gl_status {
 #define GL_STATUS_ENUM(name, code, text) GL_##name,
@@ -129,5 +131,12 @@ enum gl_status gl_mkdir_p(const char *path, unsigned mode, struct gl_error *err)
 char *gl_path_join(const char *a, const char *b);
 /* Parses a whole decimal number in [min, max]; false if it is not one. */
 bool gl_parse_long(const char *s, long min, long max, long *out);
+/* Parses an ISO 8601 date or time into the form the store keeps,
+ * "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL, written to out):
+ * "YYYY-MM-DD" (midnight UTC), or "YYYY-MM-DDTHH:MM[:SS[.fff]]" with "Z",
+ * a "+HH:MM" / "-HH:MM" / "+HHMM" offset (converted to UTC) or nothing
+ * (UTC); a space may stand for the T, fractions of a second are dropped.
+ * False when s is not such a time or not a real date (31 April). */
+bool gl_parse_time(const char *s, char out[21]);
 
 #endif

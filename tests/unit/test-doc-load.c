@@ -246,8 +246,10 @@ test_refusals(void)
 	refused("an unknown --encoding", write_file("plain.txt", "hello\n", 6),
 		&(struct doc_load_options){ .encoding = "klingon-8" }, GL_ENCODING,
 		"klingon-8");
-	refused("an HTML file (not supported yet)", write_file("page.html", "<p>hi</p>", 9),
-		NULL, GL_USAGE, "HTML");
+	struct doc *page = loaded("an HTML file", write_file("page.html", "<p>hi</p>", 9), NULL);
+	ok(page && doc_format(page) == DOC_FORMAT_HTML && strcmp(doc_text(page, NULL), "hi") == 0,
+	   "an HTML file is read as HTML, its markup not in the text");
+	doc_free(page);
 }
 
 /* ----------------------------------------------------------- encodings */

@@ -1,0 +1,2634 @@
+/* app: the reader's controller (see app.h).
+ *
+ * Sections: the document (open, store, annotations), arrangement of the
+ * panes, drawing (panes, overlays, status line, prompt), jumps and marks,
+ * search, prompts and the line editor, commands, keys and events, the
+ * loop. */
+#include "config.h"
+
+#include "gloss/app.h"
+#include "gloss/layout.h"
+#include "gloss/outline.h"
+#include "gloss/pane.h"
+#include "gloss/search.h"
+#include "gloss/store.h"
+#include "gloss/u8.h"
+#include "gloss/ui.h"
+#include "gloss/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The smallest screen the reader draws; below it, a notice. */
+#define MIN_COLS 20
+#define MIN_ROWS 6
+/* Widths at which the side panes fit beside the text. */
+#define WIDE_COLS 140
+#define MEDIUM_COLS 90
+/* Bytes of text searched or counted between two looks at the keyboard. */
+#define WORK_BUDGET ((size_t)2 * 1024 * 1024)
+#define HISTORY_MAX 50
+
+enum arrangement { ARR_WIDE, ARR_MEDIUM, ARR_NARROW, ARR_TOO_SMALL };
+static const char *const arrangement_names[] = { "wide", "medium", "narrow", "too-small" };
+
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_COMMAND };
+enum list_kind { LIST_NONE, LIST_HELP, LIST_DOCS };
+
+/* A line being typed: UTF-8 text with the cursor on a cluster boundary. */
+struct lineedit {
+	struct buf text;
+	size_t cursor;
+};
+
+struct history {
+	char *items[HISTORY_MAX];
+	size_t n;
+	size_t at;           /* browsing: n = the line being typed */
+};
+
+struct rect {
+	int y, x, h, w;
+};
+
+struct app {
+	const struct app_options *opt;
+	struct ui *ui;
+	struct store *store;
+	const struct keymap *km;
+
+	/* The document and what is made from it. */
+	struct doc *doc;
+	struct outline *outline;
+	struct layout *layout;
+	struct search *search;
+	char *doc_id;                 /* in the store; NULL until known */
+	struct store_annotation_list annots_raw;
+	struct pane_annot *annots;
+	size_t nannots, nopen;
+	size_t *section_counts;
+
+	struct pane_shared sh;
+	struct pane panes[PANE_KIND_COUNT];
+	struct rect rects[PANE_KIND_COUNT];
+	bool shown[PANE_KIND_COUNT];
+	enum pane_kind focus;
+
+	/* Arrangement. */
+	enum arrangement arr;
+	int rows, cols;
+	bool arrange_needed;
+	bool show_outline, show_notes;   /* side panes wanted (wide, medium) */
+	enum pane_kind side;             /* medium: the one side pane shown */
+	enum pane_kind overlay;          /* narrow: the pane shown over the
+					    text, PANE_TEXT for none */
+	int outline_width, notes_width;  /* 0: automatic */
+	struct ui_win *sep[2];
+	bool sep_shown[2];
+	struct ui_win *status_win;
+	struct ui_win *full_win;         /* help, docs, "too small" */
+	struct buf status_drawn;
+	bool status_dirty;
+
+	/* Messages, shown in the status line until the next key. */
+	char *message;
+	bool message_error;
+
+	/* Keys. */
+	struct keymap_state kst;
+	long count;
+	bool counted;
+	enum action pending_arg;
+
+	/* Prompts. */
+	enum prompt_kind prompt;
+	struct lineedit le;
+	struct history search_hist, cmd_hist;
+	bool prompt_backward;            /* the search prompt is ? */
+	size_t search_origin;            /* the top when the prompt opened */
+	char *last_query;                /* the last search accepted */
+	bool last_backward;
+	bool search_wrap;
+
+	/* Search state: a find runs in steps (see search.h). */
+	bool finding;
+	long find_repeat;                /* matches still to skip (n with a count) */
+	bool find_incremental;           /* from the prompt, as it is typed */
+	bool find_record;                /* record a jump when found */
+	bool find_backward;              /* the direction of this find */
+	size_t find_from_top;            /* the top the find started from */
+	bool counting;
+	bool has_match;
+	struct search_match match;
+
+	/* Marks and the jump list (offsets into the text). */
+	size_t marks[26];
+	bool mark_set[26];
+	size_t last_jump_from;
+	bool has_last_jump;
+	size_t *jumps;
+	size_t njumps, jump_at, jumps_cap;
+
+	/* Help and the document list. */
+	enum list_kind list;
+	char **list_lines;
+	size_t list_n, list_scroll, list_chosen;
+	struct store_document_list docs;
+	bool list_dirty;
+
+	bool quit;
+	int exit_status;
+	struct buf script_errors;
+};
+
+static void draw(struct app *a);
+static void run_command(struct app *a, const char *line);
+static void handle_key(struct app *a, int32_t key);
+static void handle_paste(struct app *a, const struct ui_event *ev);
+static void mouse_command(struct app *a, const char *args);
+
+/* ------------------------------------------------------------ messages */
+
+static GL_PRINTF(3, 4) void
+say(struct app *a, bool error, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(a->message);
+	a->message = buf_steal(&b, NULL);
+	a->message_error = error;
+	a->status_dirty = true;
+}
+
+static void
+clear_message(struct app *a)
+{
+	if (a->message) {
+		free(a->message);
+		a->message = NULL;
+		a->status_dirty = true;
+	}
+}
+
+static void
+script_error(struct app *a, const char *fmt, ...) GL_PRINTF(2, 3);
+
+static void
+script_error(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&a->script_errors, fmt, ap);
+	va_end(ap);
+	buf_putc(&a->script_errors, '\n');
+}
+
+/* Callbacks for the panes. */
+static void app_jump(void *ctx, size_t offset, bool record);
+
+static void
+app_message(void *ctx, bool error, const char *text)
+{
+	say(ctx, error, "%s", text);
+}
+
+static void set_overlay(struct app *a, enum pane_kind k);
+
+static void
+app_close_overlay(void *ctx)
+{
+	struct app *a = ctx;
+	if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+		set_overlay(a, PANE_TEXT);
+}
+
+/* ----------------------------------------------------------- panes */
+
+static struct pane *
+text_pane(struct app *a)
+{
+	return &a->panes[PANE_TEXT];
+}
+
+static void
+all_dirty(struct app *a)
+{
+	for (int k = 0; k < PANE_KIND_COUNT; k++) {
+		a->panes[k].dirty = true;
+		if (a->panes[k].win)
+			ui_win_touch(a->panes[k].win);
+	}
+	a->status_dirty = true;
+	a->list_dirty = true;
+}
+
+static void
+set_focus(struct app *a, enum pane_kind k)
+{
+	if (a->focus == k)
+		return;
+	a->panes[a->focus].focused = false;
+	a->panes[a->focus].dirty = true;
+	a->focus = k;
+	a->panes[k].focused = true;
+	a->panes[k].dirty = true;
+	a->status_dirty = true;
+	memset(&a->kst, 0, sizeof a->kst);
+}
+
+/* ------------------------------------------------------- the document */
+
+static int
+style_number(const char *style)
+{
+	if (!style)
+		return 1;
+	for (const char *p = style; *p; p++)
+		if (*p >= '1' && *p <= '5')
+			return *p - '0';
+	return 1;
+}
+
+static int
+annot_order(const void *x, const void *y)
+{
+	const struct pane_annot *p = x, *q = y;
+	int rp = p->a->exact ? (p->placed ? 1 : 2) : 0;
+	int rq = q->a->exact ? (q->placed ? 1 : 2) : 0;
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
+	if (rp == 1 && p->start != q->start)
+		return p->start < q->start ? -1 : 1;
+	if (p->a->start != q->a->start)
+		return p->a->start < q->a->start ? -1 : 1;
+	return strcmp(p->a->created ? p->a->created : "", q->a->created ? q->a->created : "");
+}
+
+static void
+free_annotations(struct app *a)
+{
+	store_annotation_list_free(&a->annots_raw);
+	memset(&a->annots_raw, 0, sizeof a->annots_raw);
+	free(a->annots);
+	free(a->section_counts);
+	a->annots = NULL;
+	a->section_counts = NULL;
+	a->nannots = a->nopen = 0;
+	a->sh.annots = NULL;
+	a->sh.nannots = 0;
+	a->sh.section_counts = NULL;
+}
+
+/* Reads this document's annotations from the store. */
+static void
+load_annotations(struct app *a)
+{
+	free_annotations(a);
+	size_t nsec = outline_count(a->outline);
+	a->section_counts = xcalloc(nsec ? nsec : 1, sizeof *a->section_counts);
+	a->sh.section_counts = a->section_counts;
+	if (!a->store || !a->doc_id)
+		return;
+	struct store_filter f = { .document = a->doc_id };
+	struct gl_error err;
+	if (store_annotations_list(a->store, &f, &a->annots_raw, &err) != GL_OK) {
+		say(a, true, "cannot read the notes: %s", err.message);
+		return;
+	}
+	const char *hash = doc_hash(a->doc);
+	size_t len_cp = doc_length_cp(a->doc);
+	a->annots = xcalloc(a->annots_raw.count ? a->annots_raw.count : 1, sizeof *a->annots);
+	for (size_t i = 0; i < a->annots_raw.count; i++) {
+		const struct store_annotation *sa = &a->annots_raw.items[i];
+		if (sa->parent)
+			continue;
+		struct pane_annot *pa = &a->annots[a->nannots++];
+		pa->a = sa;
+		pa->style = style_number(sa->style);
+		pa->section = (size_t)-1;
+		pa->placed = sa->start >= 0 && sa->end >= sa->start && sa->version &&
+			     strcmp(sa->version, hash) == 0 && sa->anchor != STORE_ANCHOR_ORPHAN &&
+			     (size_t)sa->end <= len_cp;
+		if (pa->placed) {
+			pa->start = doc_cp_to_byte(a->doc, (size_t)sa->start);
+			pa->end = doc_cp_to_byte(a->doc, (size_t)sa->end);
+			pa->section = outline_section_at(a->outline, pa->start);
+			if (pa->section != (size_t)-1)
+				a->section_counts[pa->section]++;
+		}
+		if (sa->status == STORE_STATUS_OPEN)
+			a->nopen++;
+	}
+	for (size_t i = 0; i < a->annots_raw.count; i++) {
+		const struct store_annotation *sa = &a->annots_raw.items[i];
+		if (!sa->parent)
+			continue;
+		for (size_t k = 0; k < a->nannots; k++)
+			if (strcmp(a->annots[k].a->id, sa->parent) == 0)
+				a->annots[k].replies++;
+	}
+	qsort(a->annots, a->nannots, sizeof *a->annots, annot_order);
+	a->sh.annots = a->annots;
+	a->sh.nannots = a->nannots;
+}
+
+/* The store's document for the open text, found by its hash. */
+static void
+identify_document(struct app *a)
+{
+	free(a->doc_id);
+	a->doc_id = NULL;
+	if (!a->store)
+		return;
+	struct store_version v = { 0 };
+	if (store_version_find(a->store, doc_hash(a->doc), DOC_RENDERER_VERSION, false, &v, NULL) ==
+	    GL_OK)
+		a->doc_id = xstrdup(v.document);
+	store_version_clear(&v);
+}
+
+/* Records the document in the store if it is not there yet (to keep the
+ * reading position); true when it is there. */
+static bool
+ensure_document(struct app *a)
+{
+	if (a->doc_id)
+		return true;
+	if (!a->store || store_is_readonly(a->store))
+		return false;
+	char *source = NULL;
+	if (!doc_source_is_transient(a->doc))
+		source = realpath(doc_source(a->doc), NULL);
+	size_t len;
+	const char *text = doc_text(a->doc, &len);
+	char *id = NULL;
+	struct gl_error err;
+	enum gl_status s = store_begin(a->store, &err);
+	if (s == GL_OK)
+		s = store_document_create(a->store, doc_title(a->doc), source, &id, &err);
+	if (s == GL_OK)
+		s = store_version_add(a->store, id, doc_hash(a->doc), DOC_RENDERER_VERSION, text, len,
+				      (long long)doc_length_cp(a->doc), &err);
+	enum gl_status c = store_commit(a->store, s == GL_OK ? &err : NULL);
+	free(source);
+	if (s != GL_OK || c != GL_OK) {
+		free(id);
+		return false;
+	}
+	a->doc_id = id;
+	return true;
+}
+
+static void
+save_position(struct app *a)
+{
+	if (!a->doc || !a->store || store_is_readonly(a->store) || !ensure_document(a))
+		return;
+	long long cp = (long long)doc_byte_to_cp(a->doc, a->sh.top);
+	store_position_set(a->store, a->doc_id, cp, NULL);
+}
+
+static void
+restore_position(struct app *a)
+{
+	long long cp;
+	if (!a->store || !a->doc_id ||
+	    store_position_get(a->store, a->doc_id, &cp, NULL) != GL_OK || cp <= 0)
+		return;
+	size_t off = doc_cp_to_byte(a->doc, (size_t)cp);
+	text_pane(a)->ops->select(text_pane(a), off);
+}
+
+static void
+reset_reading_state(struct app *a)
+{
+	memset(a->mark_set, 0, sizeof a->mark_set);
+	a->njumps = a->jump_at = 0;
+	a->has_last_jump = false;
+	a->has_match = false;
+	a->sh.has_current_match = false;
+	a->finding = a->counting = false;
+	free(a->last_query);
+	a->last_query = NULL;
+}
+
+static void
+close_document(struct app *a)
+{
+	if (!a->doc)
+		return;
+	save_position(a);
+	free_annotations(a);
+	search_free(a->search);
+	layout_free(a->layout);
+	outline_free(a->outline);
+	doc_free(a->doc);
+	free(a->doc_id);
+	a->search = NULL;
+	a->layout = NULL;
+	a->outline = NULL;
+	a->doc = NULL;
+	a->doc_id = NULL;
+}
+
+/* Makes d the open document (taking it); `id` is its store document
+ * when known. */
+static void
+open_document(struct app *a, struct doc *d, const char *id)
+{
+	close_document(a);
+	a->doc = d;
+	a->outline = outline_build(d);
+	a->layout = layout_new(d, a->outline, 80);
+	a->search = search_new(d);
+	if (id)
+		a->doc_id = xstrdup(id);
+	else
+		identify_document(a);
+	a->sh.doc = a->doc;
+	a->sh.outline = a->outline;
+	a->sh.layout = a->layout;
+	a->sh.search = a->search;
+	a->sh.top = a->sh.bottom = 0;
+	reset_reading_state(a);
+	load_annotations(a);
+	for (int k = 0; k < PANE_KIND_COUNT; k++)
+		a->panes[k].ops->reload(&a->panes[k]);
+	restore_position(a);
+	all_dirty(a);
+}
+
+static bool
+open_path(struct app *a, const char *path)
+{
+	struct doc_load_options lo = a->opt->load;
+	lo.path = path;
+	if (lo.format != DOC_FORMAT_AUTO && strcmp(path, a->opt->load.path ? a->opt->load.path : "") != 0)
+		lo.format = DOC_FORMAT_AUTO;
+	struct doc *d;
+	struct gl_error err;
+	if (doc_load(&lo, &d, &err) != GL_OK) {
+		say(a, true, "%s", err.message);
+		return false;
+	}
+	open_document(a, d, NULL);
+	return true;
+}
+
+/* ------------------------------------------------------------- arrangement */
+
+static int
+clamp_int(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void
+place(struct app *a, struct ui_win **w, int y, int x, int h, int wd)
+{
+	if (!*w)
+		*w = ui_win_new(a->ui, y, x, h, wd);
+	else
+		ui_win_place(*w, y, x, h, wd);
+	ui_win_erase(*w);
+}
+
+static void
+place_pane(struct app *a, enum pane_kind k, int y, int x, int h, int w)
+{
+	struct pane *p = &a->panes[k];
+	place(a, &p->win, y, x, h, w);
+	p->h = h;
+	p->w = w;
+	p->dirty = true;
+	a->rects[k] = (struct rect){ y, x, h, w };
+	a->shown[k] = true;
+}
+
+static void
+arrange(struct app *a)
+{
+	a->arrange_needed = false;
+	ui_size(a->ui, &a->rows, &a->cols);
+	int rows = a->rows, cols = a->cols;
+	for (int k = 0; k < PANE_KIND_COUNT; k++) {
+		a->shown[k] = false;
+		a->rects[k] = (struct rect){ 0, 0, 0, 0 };
+	}
+	a->sep_shown[0] = a->sep_shown[1] = false;
+	all_dirty(a);
+	place(a, &a->full_win, 0, 0, rows > 0 ? rows : 1, cols > 0 ? cols : 1);
+	if (cols < MIN_COLS || rows < MIN_ROWS) {
+		a->arr = ARR_TOO_SMALL;
+		return;
+	}
+	a->arr = cols >= WIDE_COLS ? ARR_WIDE : cols >= MEDIUM_COLS ? ARR_MEDIUM : ARR_NARROW;
+	int body = rows - 1;
+	place(a, &a->status_win, rows - 1, 0, 1, cols);
+	bool left = false, right = false;
+	if (a->arr == ARR_WIDE) {
+		left = a->show_outline;
+		right = a->show_notes;
+	} else if (a->arr == ARR_MEDIUM) {
+		enum pane_kind side = a->show_outline && a->show_notes ? a->side
+				      : a->show_outline ? PANE_OUTLINE
+				      : a->show_notes ? PANE_NOTES : PANE_TEXT;
+		left = side == PANE_OUTLINE;
+		right = side == PANE_NOTES;
+	}
+	int ow = a->outline_width ? a->outline_width : clamp_int(cols * 22 / 100, 24, 36);
+	int nw = a->notes_width ? a->notes_width : clamp_int(cols / 4, 28, 44);
+	/* The text keeps at least half of the width. */
+	if (ow > cols / 4 && a->arr == ARR_WIDE && left && right)
+		ow = clamp_int(ow, 10, cols / 4);
+	if (nw > cols / 4 && a->arr == ARR_WIDE && left && right)
+		nw = clamp_int(nw, 10, cols / 4);
+	if (a->arr == ARR_MEDIUM) {
+		ow = clamp_int(ow, 10, cols / 3);
+		nw = clamp_int(nw, 10, cols / 3);
+	}
+	int x = 0;
+	if (left) {
+		place_pane(a, PANE_OUTLINE, 0, 0, body, ow);
+		place(a, &a->sep[0], 0, ow, body, 1);
+		a->sep_shown[0] = true;
+		x = ow + 1;
+	}
+	int tw = cols - x - (right ? nw + 1 : 0);
+	place_pane(a, PANE_TEXT, 0, x, body, tw);
+	if (right) {
+		place(a, &a->sep[1], 0, x + tw, body, 1);
+		a->sep_shown[1] = true;
+		place_pane(a, PANE_NOTES, 0, x + tw + 1, body, nw);
+	}
+	if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+		place_pane(a, a->overlay, 0, 0, body, cols);
+	if (!a->shown[a->focus])
+		set_focus(a, PANE_TEXT);
+	else if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT && a->focus != a->overlay)
+		set_focus(a, a->overlay);
+}
+
+static void
+set_overlay(struct app *a, enum pane_kind k)
+{
+	a->overlay = k;
+	a->arrange_needed = true;
+	set_focus(a, k == PANE_TEXT ? PANE_TEXT : k);
+}
+
+/* F2 / F3: show or hide a side pane; shown, it takes the focus.  On a
+ * medium screen only one side pane fits, so showing one hides the
+ * other. */
+static void
+toggle_pane(struct app *a, enum pane_kind k)
+{
+	if (a->arr == ARR_NARROW || a->arr == ARR_TOO_SMALL) {
+		set_overlay(a, a->overlay == k ? PANE_TEXT : k);
+		return;
+	}
+	bool *want = k == PANE_OUTLINE ? &a->show_outline : &a->show_notes;
+	if (a->shown[k]) {
+		*want = false;
+		a->side = k == PANE_OUTLINE ? PANE_NOTES : PANE_OUTLINE;
+		if (a->focus == k)
+			set_focus(a, PANE_TEXT);
+	} else {
+		*want = true;
+		a->side = k;
+		set_focus(a, k);
+	}
+	a->arrange_needed = true;
+}
+
+/* Tab / Shift-Tab: left to right among the panes shown; on a narrow
+ * screen, the outline and notes come in turn over the text. */
+static void
+cycle_focus(struct app *a, int dir)
+{
+	static const enum pane_kind order[] = { PANE_OUTLINE, PANE_TEXT, PANE_NOTES };
+	if (a->arr == ARR_NARROW) {
+		static const enum pane_kind narrow[] = { PANE_TEXT, PANE_OUTLINE, PANE_NOTES };
+		int i = 0;
+		while (narrow[i] != a->overlay)
+			i++;
+		set_overlay(a, narrow[(i + 3 + dir) % 3]);
+		return;
+	}
+	int i = 0;
+	while (order[i] != a->focus)
+		i++;
+	for (int n = 0; n < 3; n++) {
+		i = (i + 3 + dir) % 3;
+		if (a->shown[order[i]]) {
+			set_focus(a, order[i]);
+			return;
+		}
+	}
+}
+
+static bool
+parse_panes(struct app *a, const char *value)
+{
+	bool o = false, n = false;
+	char *copy = xstrdup(value);
+	bool good = true;
+	for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", ")) {
+		if (strcmp(tok, "outline") == 0)
+			o = true;
+		else if (strcmp(tok, "notes") == 0)
+			n = true;
+		else if (strcmp(tok, "text") != 0 && strcmp(tok, "none") != 0)
+			good = false;
+	}
+	free(copy);
+	if (!good)
+		return false;
+	a->show_outline = o;
+	a->show_notes = n;
+	a->side = o ? PANE_OUTLINE : PANE_NOTES;
+	a->arrange_needed = true;
+	return true;
+}
+
+/* ------------------------------------------------------------- drawing */
+
+static const char *
+separator_glyph(void)
+{
+	/* │ is East Asian Ambiguous: fall back to | when those are wide. */
+	return u8_ambiguous_width() == 1 ? "\xE2\x94\x82" : "|";
+}
+
+static void
+draw_separators(struct app *a)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!a->sep_shown[i])
+			continue;
+		int h, w;
+		ui_win_size(a->sep[i], &h, &w);
+		const char *g = separator_glyph();
+		for (int y = 0; y < h; y++)
+			ui_put_text(a->sep[i], y, 0, g, strlen(g), 1, UI_BORDER);
+		ui_win_stage(a->sep[i]);
+	}
+}
+
+static const char *
+mode_name(const struct app *a)
+{
+	if (a->list == LIST_HELP)
+		return "HELP";
+	if (a->list == LIST_DOCS)
+		return "DOCS";
+	switch (a->focus) {
+	case PANE_OUTLINE: return "OUTLINE";
+	case PANE_NOTES: return "NOTES";
+	default: return "READ";
+	}
+}
+
+static int
+percent(const struct app *a)
+{
+	size_t len = doc_length(a->doc);
+	if (len == 0 || a->sh.at_end)
+		return 100;
+	return (int)((double)a->sh.bottom * 100.0 / (double)len);
+}
+
+/* The right part of the status line: search, notes, position. */
+static void
+status_right(struct app *a, struct buf *out)
+{
+	if (search_has_query(a->search)) {
+		bool complete;
+		size_t total = search_count(a->search, &complete);
+		size_t num = a->has_match ? search_match_number(a->search, a->match.start) : 0;
+		if (complete && total == 0)
+			buf_puts(out, "no match");
+		else if (complete && num)
+			buf_printf(out, "match %zu/%zu", num, total);
+		else if (complete)
+			buf_printf(out, "%zu match%s", total, total == 1 ? "" : "es");
+		else
+			buf_printf(out, "%zu+ matches", total);
+		buf_puts(out, "  ");
+	}
+	if (a->nannots) {
+		buf_printf(out, "%zu note%s", a->nannots, a->nannots == 1 ? "" : "s");
+		if (a->nopen != a->nannots)
+			buf_printf(out, " (%zu open)", a->nopen);
+		buf_puts(out, "  ");
+	}
+	buf_printf(out, "%d%%", percent(a));
+}
+
+/* The line editor's text from its horizontal scroll, with the cursor. */
+static void
+draw_prompt(struct app *a)
+{
+	struct ui_win *w = a->status_win;
+	ui_win_clear_eol(w, 0, 0, UI_NORMAL);
+	const char *lead = a->prompt == PROMPT_COMMAND ? ":" : (a->prompt_backward ? "?" : "/");
+	ui_put_text(w, 0, 0, lead, 1, 1, UI_NORMAL);
+	struct buf right = BUF_INIT;
+	if (a->prompt == PROMPT_SEARCH && a->le.text.len) {
+		if (!search_has_query(a->search))
+			buf_puts(&right, "not a query");
+		else if (a->finding)
+			buf_puts(&right, "searching...");
+		else if (!a->has_match)
+			buf_puts(&right, "not found");
+		else {
+			bool complete;
+			size_t total = search_count(a->search, &complete);
+			size_t num = search_match_number(a->search, a->match.start);
+			if (complete && num)
+				buf_printf(&right, "%zu/%zu", num, total);
+			else
+				buf_printf(&right, "%zu+", total);
+		}
+	}
+	int rw = (int)u8_str_width(right.data ? right.data : "", right.len);
+	int avail = a->cols - 1 - (rw ? rw + 2 : 0);
+	if (avail < 1)
+		avail = a->cols - 1, rw = 0;
+	/* Scroll the text so that the cursor shows. */
+	const char *t = a->le.text.data ? a->le.text.data : "";
+	size_t before = u8_str_width(t, a->le.cursor);
+	size_t from = 0;
+	while (before - u8_str_width(t, from) >= (size_t)avail && from < a->le.cursor)
+		from = u8_next_cluster(t, a->le.text.len, from);
+	ui_put_text(w, 0, 1, t + from, a->le.text.len - from, avail, UI_NORMAL);
+	if (rw)
+		ui_put_text(w, 0, a->cols - rw, right.data, right.len, rw, UI_DIM);
+	buf_free(&right);
+	ui_set_cursor(a->ui, w, 0, 1 + (int)(before - u8_str_width(t, from)), true);
+}
+
+static void
+draw_status(struct app *a)
+{
+	if (a->prompt) {
+		draw_prompt(a);
+		ui_win_stage(a->status_win);
+		a->status_dirty = true;   /* redraw the status line after */
+		return;
+	}
+	ui_set_cursor(a->ui, a->status_win, 0, 0, false);
+	struct buf right = BUF_INIT, left = BUF_INIT, heading = BUF_INIT, sig = BUF_INIT;
+	status_right(a, &right);
+	const char *mode = mode_name(a);
+	if (a->message) {
+		buf_puts(&left, a->message);
+	} else {
+		buf_puts(&left, doc_title(a->doc));
+		size_t sec = outline_section_at(a->outline, a->sh.top);
+		if (sec != (size_t)-1 && outline_entry(a->outline, sec)->level > 1) {
+			buf_puts(&heading, " \xE2\x80\xBA ");   /* › */
+			buf_puts(&heading, outline_entry(a->outline, sec)->title);
+		}
+	}
+	buf_printf(&sig, "%s\x01%s\x01%s\x01%s\x01%d\x01%d", mode, left.data ? left.data : "",
+		   heading.data ? heading.data : "", right.data ? right.data : "", a->message_error,
+		   a->cols);
+	if (!a->status_dirty && a->status_drawn.data && strcmp(sig.data, a->status_drawn.data) == 0) {
+		buf_free(&right);
+		buf_free(&left);
+		buf_free(&heading);
+		buf_free(&sig);
+		return;
+	}
+	buf_clear(&a->status_drawn);
+	buf_puts(&a->status_drawn, sig.data);
+	struct ui_win *w = a->status_win;
+	ui_win_clear_eol(w, 0, 0, UI_STATUS);
+	int x = 0;
+	char modebuf[32];
+	snprintf(modebuf, sizeof modebuf, " %s ", mode);
+	int cols = a->cols;
+	int rw = (int)u8_str_width(right.data, right.len);
+	if (cols >= 30 || (int)strlen(modebuf) + rw + 2 <= cols)
+		x += ui_put_text(w, 0, 0, modebuf, strlen(modebuf), cols, UI_STATUS_MODE);
+	if (rw + 2 > cols - x)
+		rw = 0;
+	int avail = cols - x - 1 - (rw ? rw + 3 : 0);
+	if (avail > 0) {
+		/* The title gives way to the heading when both do not fit. */
+		int lw = (int)u8_str_width(left.data ? left.data : "", left.len);
+		int hw = (int)u8_str_width(heading.data ? heading.data : "", heading.len);
+		int tw = lw < avail ? lw : avail;
+		if (lw + hw > avail && hw)
+			tw = lw < avail / 2 ? lw : (avail - hw > avail / 2 ? avail - hw : avail / 2);
+		int used = pane_put_clipped(w, 0, x + 1, left.data ? left.data : "", left.len, tw,
+					    a->message ? (a->message_error ? UI_ERROR : UI_STATUS) : UI_STATUS);
+		if (hw && avail - used > 3)
+			pane_put_clipped(w, 0, x + 1 + used, heading.data, heading.len, avail - used,
+					 UI_STATUS);
+	}
+	if (rw)
+		ui_put_text(w, 0, cols - rw - 1, right.data, right.len, rw, UI_STATUS);
+	ui_win_stage(w);
+	a->status_dirty = false;
+	buf_free(&right);
+	buf_free(&left);
+	buf_free(&heading);
+	buf_free(&sig);
+}
+
+static void
+draw_too_small(struct app *a)
+{
+	struct ui_win *w = a->full_win;
+	ui_win_erase(w);
+	char size[64];
+	snprintf(size, sizeof size, "%dx%d, needs %dx%d", a->cols, a->rows, MIN_COLS, MIN_ROWS);
+	const char *lines[] = { "terminal too small", size, "q quits" };
+	int y = a->rows > 3 ? (a->rows - 3) / 2 : 0;
+	for (int i = 0; i < 3 && y + i < a->rows; i++)
+		pane_put_clipped(w, y + i, 0, lines[i], strlen(lines[i]), a->cols, i ? UI_DIM : UI_ERROR);
+	ui_set_cursor(a->ui, w, 0, 0, false);
+	ui_win_stage(w);
+}
+
+static void
+draw_list(struct app *a)
+{
+	struct ui_win *w = a->full_win;
+	int h = a->rows - 1;
+	if (!a->list_dirty)
+		return;
+	ui_win_erase(w);
+	const char *title = a->list == LIST_HELP
+				    ? "gloss help: keys by mode (j/k scroll, q or Esc closes)"
+				    : "Documents in the store (Enter opens, q or Esc closes)";
+	pane_put_clipped(w, 0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
+	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
+	if (a->list == LIST_DOCS) {
+		if (a->list_chosen < a->list_scroll)
+			a->list_scroll = a->list_chosen;
+		else if (a->list_chosen >= a->list_scroll + rows)
+			a->list_scroll = a->list_chosen - rows + 1;
+	}
+	for (size_t i = 0; i < rows && a->list_scroll + i < a->list_n; i++) {
+		const char *line = a->list_lines[a->list_scroll + i];
+		enum ui_style s = UI_NORMAL;
+		if (a->list == LIST_HELP && line[0] && line[0] != ' ')
+			s = UI_HEADING;
+		int y = (int)i + 1;
+		pane_put_clipped(w, y, 1, line, strlen(line), a->cols - 1, s);
+		if (a->list == LIST_DOCS && a->list_scroll + i == a->list_chosen)
+			ui_restyle(w, y, 0, a->cols, UI_CHOSEN);
+	}
+	ui_win_stage(w);
+	a->list_dirty = false;
+}
+
+static void
+draw(struct app *a)
+{
+	if (a->arrange_needed)
+		arrange(a);
+	if (a->arr == ARR_TOO_SMALL) {
+		draw_too_small(a);
+		ui_flush(a->ui);
+		return;
+	}
+	a->sh.has_current_match = a->has_match;
+	a->sh.current_match = a->match;
+	if (a->list) {
+		draw_list(a);
+	} else {
+		bool covered = a->arr == ARR_NARROW && a->overlay != PANE_TEXT;
+		/* The text first: it publishes the top for the others. */
+		struct pane *t = text_pane(a);
+		if (!covered) {
+			t->ops->draw(t);
+			ui_win_stage(t->win);
+		}
+		for (int k = PANE_OUTLINE; k < PANE_KIND_COUNT; k++) {
+			struct pane *p = &a->panes[k];
+			if (!a->shown[k])
+				continue;
+			p->ops->draw(p);
+			ui_win_stage(p->win);
+		}
+		if (!covered)
+			draw_separators(a);
+	}
+	draw_status(a);
+	ui_flush(a->ui);
+}
+
+/* ---------------------------------------------------- jumps and marks */
+
+static void
+record_jump(struct app *a, size_t from)
+{
+	a->last_jump_from = from;
+	a->has_last_jump = true;
+	if (a->jump_at < a->njumps)
+		a->njumps = a->jump_at;
+	if (a->njumps && a->jumps[a->njumps - 1] == from) {
+		a->jump_at = a->njumps;
+		return;
+	}
+	if (a->njumps == a->jumps_cap) {
+		a->jumps_cap = a->jumps_cap ? a->jumps_cap * 2 : 16;
+		a->jumps = xreallocarray(a->jumps, a->jumps_cap, sizeof *a->jumps);
+	}
+	a->jumps[a->njumps++] = from;
+	a->jump_at = a->njumps;
+}
+
+static void
+app_jump(void *ctx, size_t offset, bool record)
+{
+	struct app *a = ctx;
+	if (record)
+		record_jump(a, a->sh.top);
+	struct pane *t = text_pane(a);
+	t->ops->select(t, offset);
+	a->status_dirty = true;
+}
+
+static void
+jump_back(struct app *a, long count)
+{
+	while (count-- > 0) {
+		if (a->jump_at == 0) {
+			say(a, false, "at the oldest place in the jump list");
+			return;
+		}
+		if (a->jump_at == a->njumps) {
+			/* Remember where we are, so forward comes back here. */
+			size_t here = a->sh.top;
+			record_jump(a, here);
+			a->jump_at = a->njumps - 1;
+		}
+		a->jump_at--;
+		app_jump(a, a->jumps[a->jump_at], false);
+	}
+}
+
+static void
+jump_forward(struct app *a, long count)
+{
+	while (count-- > 0) {
+		if (a->jump_at + 1 >= a->njumps) {
+			say(a, false, "at the newest place in the jump list");
+			return;
+		}
+		a->jump_at++;
+		app_jump(a, a->jumps[a->jump_at], false);
+	}
+}
+
+static void
+mark_action(struct app *a, enum action act, int32_t key)
+{
+	if (act == ACTION_MARK_SET) {
+		if (key < 'a' || key > 'z') {
+			say(a, true, "a mark is a letter a-z");
+			return;
+		}
+		a->marks[key - 'a'] = a->sh.top;
+		a->mark_set[key - 'a'] = true;
+		say(a, false, "mark %c set", (char)key);
+		return;
+	}
+	if (key == '\'') {
+		if (!a->has_last_jump) {
+			say(a, true, "no jump to go back from yet");
+			return;
+		}
+		app_jump(a, a->last_jump_from, true);
+		return;
+	}
+	if (key < 'a' || key > 'z' || !a->mark_set[key - 'a']) {
+		struct buf name = BUF_INIT;
+		keymap_key_name(key, &name);
+		say(a, true, "mark %s is not set", name.data);
+		buf_free(&name);
+		return;
+	}
+	app_jump(a, a->marks[key - 'a'], true);
+}
+
+static void
+go_percent(struct app *a, long n)
+{
+	if (n < 0)
+		n = 0;
+	if (n > 100)
+		n = 100;
+	size_t len = doc_length(a->doc);
+	size_t off = (size_t)((double)len * (double)n / 100.0);
+	if (n == 100)
+		off = len;
+	app_jump(a, off, true);
+}
+
+static void
+go_heading(struct app *a, bool next, long count)
+{
+	size_t n = outline_count(a->outline);
+	size_t top = a->sh.top;
+	long moved = 0;
+	size_t target = top;
+	for (; moved < count; moved++) {
+		size_t found = (size_t)-1;
+		for (size_t i = 0; i < n; i++) {
+			size_t st = outline_entry(a->outline, i)->start;
+			if (next && st > target) {
+				found = i;
+				break;
+			}
+			if (!next && st < target)
+				found = i;
+		}
+		if (found == (size_t)-1)
+			break;
+		target = outline_entry(a->outline, found)->start;
+	}
+	if (moved == 0) {
+		say(a, false, next ? "no heading after this one" : "no heading before this one");
+		return;
+	}
+	app_jump(a, target, true);
+}
+
+/* ]n [n ]u [u ]a [a: the next annotation (open, by another author). */
+static void
+go_annotation(struct app *a, bool next, int which, long count)
+{
+	size_t target = a->sh.top;
+	long moved = 0;
+	const char *me = a->store ? store_author(a->store) : "";
+	for (; moved < count; moved++) {
+		size_t found = (size_t)-1;
+		for (size_t i = 0; i < a->nannots; i++) {
+			const struct pane_annot *an = &a->annots[i];
+			if (!an->placed)
+				continue;
+			if (which == 1 && an->a->status != STORE_STATUS_OPEN)
+				continue;
+			if (which == 2 && an->a->author && strcmp(an->a->author, me) == 0)
+				continue;
+			if (next && an->start > target) {
+				found = i;
+				break;
+			}
+			if (!next && an->start < target)
+				found = i;
+		}
+		if (found == (size_t)-1)
+			break;
+		target = a->annots[found].start;
+	}
+	if (moved == 0) {
+		static const char *const what[] = { "note", "unresolved note", "note by another author" };
+		say(a, false, "no %s %s here", what[which], next ? "after" : "before");
+		return;
+	}
+	app_jump(a, target, true);
+}
+
+/* -------------------------------------------------------------- search */
+
+static void
+show_match(struct app *a, const struct search_match *m)
+{
+	a->match = *m;
+	a->has_match = true;
+	/* Scroll only when the match is not on the screen already. */
+	if (!(m->start >= a->sh.top && m->end <= a->sh.bottom) || a->sh.bottom == a->sh.top)
+		app_jump(a, m->start, false);
+	text_pane(a)->dirty = true;
+	a->status_dirty = true;
+}
+
+static void
+finish_find(struct app *a, enum search_result r, const struct search_match *m, bool wrapped)
+{
+	a->finding = false;
+	a->status_dirty = true;
+	text_pane(a)->dirty = true;
+	if (r != SEARCH_FOUND) {
+		a->has_match = false;
+		if (a->find_incremental) {
+			app_jump(a, a->search_origin, false);
+		} else {
+			say(a, true, "not found: %s", search_query(a->search));
+		}
+		return;
+	}
+	if (a->find_repeat > 1) {
+		a->find_repeat--;
+		a->match = *m;
+		a->finding = true;
+		bool back = a->find_backward;
+		search_find_begin(a->search, back ? m->start : m->start + 1, back, a->search_wrap);
+		return;
+	}
+	if (a->find_record)
+		record_jump(a, a->find_from_top);
+	show_match(a, m);
+	if (wrapped && !a->find_incremental)
+		say(a, false, a->find_backward ? "search went past the top: continuing from the end"
+					       : "search went past the end: continuing from the top");
+}
+
+static void
+start_find(struct app *a, size_t from, bool backward, bool incremental, bool record, long repeat)
+{
+	a->finding = true;
+	a->find_backward = backward;
+	a->find_incremental = incremental;
+	a->find_record = record;
+	a->find_repeat = repeat;
+	a->find_from_top = a->sh.top;
+	search_find_begin(a->search, from, backward, a->search_wrap);
+	a->status_dirty = true;
+}
+
+/* Runs pending search work: all of it for a script, else a slice. */
+static void
+do_work(struct app *a, size_t budget)
+{
+	if (a->finding) {
+		struct search_match m;
+		bool wrapped = false;
+		enum search_result r = search_find_step(a->search, budget, &m, &wrapped);
+		if (r != SEARCH_MORE)
+			finish_find(a, r, &m, wrapped);
+		return;
+	}
+	if (a->counting) {
+		if (search_count_step(a->search, budget))
+			a->counting = false;
+		a->status_dirty = true;
+	}
+}
+
+static bool
+has_work(const struct app *a)
+{
+	return a->finding || a->counting;
+}
+
+static void
+set_query(struct app *a, const char *q)
+{
+	bool ok = search_set_query(a->search, q, strlen(q));
+	a->counting = ok;
+	a->has_match = false;
+	a->finding = false;
+	text_pane(a)->dirty = true;
+	a->status_dirty = true;
+}
+
+static void
+search_next(struct app *a, bool reverse, long count)
+{
+	if (!a->last_query) {
+		say(a, true, "no search yet: / searches forward, ? backward");
+		return;
+	}
+	if (!search_has_query(a->search) || strcmp(search_query(a->search), a->last_query) != 0)
+		set_query(a, a->last_query);
+	/* n goes the way of the last / or ?, N the other way. */
+	bool back = a->last_backward != reverse;
+	bool on_screen = a->has_match && a->match.start >= a->sh.top && a->match.start < a->sh.bottom;
+	size_t from = on_screen ? (back ? a->match.start : a->match.start + 1) : a->sh.top;
+	start_find(a, from, back, false, true, count);
+}
+
+/* ------------------------------------------------------ the line editor */
+
+static void
+le_clear(struct lineedit *le)
+{
+	buf_clear(&le->text);
+	le->cursor = 0;
+}
+
+static void
+le_set(struct lineedit *le, const char *s)
+{
+	le_clear(le);
+	buf_puts(&le->text, s);
+	le->cursor = le->text.len;
+}
+
+static void
+le_insert(struct lineedit *le, const char *s, size_t n)
+{
+	buf_reserve(&le->text, n);
+	char *d = le->text.data;
+	memmove(d + le->cursor + n, d + le->cursor, le->text.len - le->cursor);
+	memcpy(d + le->cursor, s, n);
+	le->text.len += n;
+	d[le->text.len] = '\0';
+	le->cursor += n;
+}
+
+static void
+le_delete(struct lineedit *le, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	char *d = le->text.data;
+	memmove(d + from, d + to, le->text.len - to);
+	le->text.len -= to - from;
+	d[le->text.len] = '\0';
+	if (le->cursor >= to)
+		le->cursor -= to - from;
+	else if (le->cursor > from)
+		le->cursor = from;
+}
+
+static size_t
+le_prev(const struct lineedit *le, size_t i)
+{
+	return i ? u8_prev_cluster(le->text.data, le->text.len, i) : 0;
+}
+
+static size_t
+le_next(const struct lineedit *le, size_t i)
+{
+	return i < le->text.len ? u8_next_cluster(le->text.data, le->text.len, i) : i;
+}
+
+/* Inserts pasted or typed text: control characters are dropped, line
+ * feeds and tabs become spaces. */
+static void
+le_insert_text(struct lineedit *le, const char *s, size_t n)
+{
+	struct buf clean = BUF_INIT;
+	for (size_t i = 0; i < n;) {
+		int32_t cp;
+		size_t l = u8_decode(s, n, i, &cp);
+		if (cp == '\n' || cp == '\t')
+			buf_putc(&clean, ' ');
+		else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0))
+			buf_append(&clean, s + i, l);
+		i += l;
+	}
+	if (clean.len)
+		le_insert(le, clean.data, clean.len);
+	buf_free(&clean);
+}
+
+static void
+history_add(struct history *h, const char *s)
+{
+	if (!*s)
+		return;
+	if (h->n && strcmp(h->items[h->n - 1], s) == 0) {
+		h->at = h->n;
+		return;
+	}
+	if (h->n == HISTORY_MAX) {
+		free(h->items[0]);
+		memmove(h->items, h->items + 1, (HISTORY_MAX - 1) * sizeof *h->items);
+		h->n--;
+	}
+	h->items[h->n++] = xstrdup(s);
+	h->at = h->n;
+}
+
+static void
+history_free(struct history *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->items[i]);
+	h->n = h->at = 0;
+}
+
+/* ---------------------------------------------------------- completion */
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Completes the file name after ":open ". */
+static void
+complete_path(struct app *a)
+{
+	const char *t = a->le.text.data ? a->le.text.data : "";
+	const char *arg = NULL;
+	if (strncmp(t, "open ", 5) == 0)
+		arg = t + 5;
+	else if (strncmp(t, "e ", 2) == 0)
+		arg = t + 2;
+	if (!arg) {
+		say(a, false, "Tab completes file names after :open");
+		return;
+	}
+	while (*arg == ' ')
+		arg++;
+	size_t arg_off = (size_t)(arg - t);
+	/* "~" alone completes what is in the home directory. */
+	char *word = strcmp(arg, "~") == 0 ? xstrdup("~/") : xstrdup(arg);
+	char *expanded = NULL;
+	if (word[0] == '~' && (word[1] == '/' || !word[1])) {
+		const char *home = getenv("HOME");
+		expanded = xasprintf("%s%s", home ? home : "", word + 1);
+	} else {
+		expanded = xstrdup(word);
+	}
+	char *slash = strrchr(expanded, '/');
+	char *dir = slash ? xstrndup(expanded, (size_t)(slash - expanded) + 1) : xstrdup("");
+	const char *base = slash ? slash + 1 : expanded;
+	DIR *dp = opendir(*dir ? dir : ".");
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	if (dp) {
+		struct dirent *de;
+		while ((de = readdir(dp))) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if (de->d_name[0] == '.' && base[0] != '.')
+				continue;
+			if (strncmp(de->d_name, base, strlen(base)) != 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				names = xreallocarray(names, cap, sizeof *names);
+			}
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(dp);
+	}
+	if (n == 0) {
+		say(a, true, "no file name starts so");
+	} else {
+		qsort(names, n, sizeof *names, cmp_str);
+		size_t common = strlen(names[0]);
+		for (size_t i = 1; i < n; i++) {
+			size_t k = 0;
+			while (k < common && names[i][k] == names[0][k])
+				k++;
+			common = k;
+		}
+		struct buf nt = BUF_INIT;
+		buf_append(&nt, t, arg_off);
+		buf_puts(&nt, slash ? word : "");
+		if (slash) {
+			/* keep what the user typed for the directory part */
+			char *ws = strrchr(nt.data, '/');
+			nt.len = (size_t)(ws - nt.data) + 1;
+			nt.data[nt.len] = '\0';
+		}
+		buf_append(&nt, names[0], common);
+		if (n == 1) {
+			char *full = xasprintf("%s%s", dir, names[0]);
+			struct stat st;
+			if (stat(*full ? full : ".", &st) == 0 && S_ISDIR(st.st_mode))
+				buf_putc(&nt, '/');
+			free(full);
+		} else {
+			struct buf list = BUF_INIT;
+			for (size_t i = 0; i < n && i < 8; i++)
+				buf_printf(&list, "%s%s", i ? "  " : "", names[i]);
+			if (n > 8)
+				buf_printf(&list, "  (%zu more)", n - 8);
+			say(a, false, "%s", list.data);
+			buf_free(&list);
+		}
+		le_set(&a->le, nt.data);
+		buf_free(&nt);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	free(expanded);
+	free(word);
+}
+
+/* ---------------------------------------------------------------- prompts */
+
+static void
+open_prompt(struct app *a, enum prompt_kind kind, bool backward)
+{
+	a->prompt = kind;
+	a->prompt_backward = backward;
+	le_clear(&a->le);
+	struct history *h = kind == PROMPT_SEARCH ? &a->search_hist : &a->cmd_hist;
+	h->at = h->n;
+	a->search_origin = a->sh.top;
+	a->status_dirty = true;
+}
+
+static void
+close_prompt(struct app *a)
+{
+	a->prompt = PROMPT_NONE;
+	a->status_dirty = true;
+	ui_set_cursor(a->ui, a->status_win, 0, 0, false);
+}
+
+/* The query changed while typing: look again from where the prompt
+ * opened. */
+static void
+incremental(struct app *a)
+{
+	const char *q = a->le.text.data ? a->le.text.data : "";
+	if (!*q) {
+		set_query(a, "");
+		app_jump(a, a->search_origin, false);
+		return;
+	}
+	set_query(a, q);
+	if (!search_has_query(a->search))
+		return;
+	start_find(a, a->search_origin, a->prompt_backward, true, false, 1);
+}
+
+static void
+accept_search(struct app *a)
+{
+	const char *q = a->le.text.data ? a->le.text.data : "";
+	bool back = a->prompt_backward;
+	close_prompt(a);
+	if (!*q) {
+		/* An empty pattern repeats the last search, as in less. */
+		if (a->last_query) {
+			a->last_backward = back;
+			search_next(a, false, 1);
+		}
+		return;
+	}
+	history_add(&a->search_hist, q);
+	free(a->last_query);
+	a->last_query = xstrdup(q);
+	a->last_backward = back;
+	if (!search_has_query(a->search) || strcmp(search_query(a->search), q) != 0)
+		set_query(a, q);
+	if (!search_has_query(a->search)) {
+		say(a, true, "cannot search for that");
+		return;
+	}
+	/* Finish the find the typing started, then make it a jump. */
+	if (!a->finding && !a->has_match)
+		start_find(a, a->search_origin, back, true, false, 1);
+	while (a->finding) {
+		struct search_match m;
+		bool wrapped = false;
+		enum search_result r = search_find_step(a->search, 0, &m, &wrapped);
+		if (r != SEARCH_MORE) {
+			a->find_incremental = false;
+			a->find_record = false;
+			finish_find(a, r, &m, wrapped);
+		}
+	}
+	if (a->has_match) {
+		record_jump(a, a->search_origin);
+		/* The match may have wrapped: say so now the search is done. */
+		if (!back && a->match.start < a->search_origin)
+			say(a, false, "search went past the end: continuing from the top");
+		else if (back && a->match.start >= a->search_origin)
+			say(a, false, "search went past the top: continuing from the end");
+	} else {
+		say(a, true, "not found: %s", q);
+	}
+}
+
+static void
+cancel_search_prompt(struct app *a)
+{
+	close_prompt(a);
+	a->finding = false;
+	set_query(a, a->last_query ? a->last_query : "");
+	app_jump(a, a->search_origin, false);
+}
+
+static void
+prompt_history(struct app *a, int dir)
+{
+	struct history *h = a->prompt == PROMPT_SEARCH ? &a->search_hist : &a->cmd_hist;
+	if (dir < 0 && h->at > 0)
+		h->at--;
+	else if (dir > 0 && h->at < h->n)
+		h->at++;
+	else
+		return;
+	le_set(&a->le, h->at < h->n ? h->items[h->at] : "");
+	if (a->prompt == PROMPT_SEARCH)
+		incremental(a);
+}
+
+static void
+prompt_key(struct app *a, int32_t key)
+{
+	struct lineedit *le = &a->le;
+	bool changed = false;
+	a->status_dirty = true;
+	switch (key) {
+	case GK_ENTER: {
+		if (a->prompt == PROMPT_SEARCH) {
+			accept_search(a);
+		} else {
+			char *line = xstrdup(le->text.data ? le->text.data : "");
+			close_prompt(a);
+			history_add(&a->cmd_hist, line);
+			run_command(a, line);
+			free(line);
+		}
+		return;
+	}
+	case GK_CTRL('c'):
+	case GK_ESC:
+		if (a->prompt == PROMPT_SEARCH)
+			cancel_search_prompt(a);
+		else
+			close_prompt(a);
+		return;
+	case GK_BACKSPACE:
+	case GK_CTRL('h'):
+		if (le->text.len == 0) {
+			/* Backspace on an empty line leaves it, as in vi. */
+			if (a->prompt == PROMPT_SEARCH)
+				cancel_search_prompt(a);
+			else
+				close_prompt(a);
+			return;
+		}
+		le_delete(le, le_prev(le, le->cursor), le->cursor);
+		changed = true;
+		break;
+	case GK_DELETE:
+	case GK_CTRL('d'):
+		le_delete(le, le->cursor, le_next(le, le->cursor));
+		changed = true;
+		break;
+	case GK_LEFT:
+	case GK_CTRL('b'):
+		le->cursor = le_prev(le, le->cursor);
+		break;
+	case GK_RIGHT:
+	case GK_CTRL('f'):
+		le->cursor = le_next(le, le->cursor);
+		break;
+	case GK_HOME:
+	case GK_CTRL('a'):
+		le->cursor = 0;
+		break;
+	case GK_END:
+	case GK_CTRL('e'):
+		le->cursor = le->text.len;
+		break;
+	case GK_CTRL('u'):
+		le_delete(le, 0, le->cursor);
+		changed = true;
+		break;
+	case GK_CTRL('k'):
+		le_delete(le, le->cursor, le->text.len);
+		changed = true;
+		break;
+	case GK_CTRL('w'): {
+		size_t i = le->cursor;
+		while (i > 0 && le->text.data[i - 1] == ' ')
+			i--;
+		while (i > 0 && le->text.data[i - 1] != ' ')
+			i = le_prev(le, i);
+		le_delete(le, i, le->cursor);
+		changed = true;
+		break;
+	}
+	case GK_UP:
+		prompt_history(a, -1);
+		return;
+	case GK_DOWN:
+		prompt_history(a, 1);
+		return;
+	case GK_TAB:
+		if (a->prompt == PROMPT_COMMAND)
+			complete_path(a);
+		return;
+	default:
+		if (key >= 0x20 && key < 0x110000 && key != 0x7f && !(key >= 0x80 && key < 0xa0)) {
+			char enc[4];
+			le_insert(le, enc, u8_encode(key, enc));
+			changed = true;
+		}
+		break;
+	}
+	if (changed && a->prompt == PROMPT_SEARCH)
+		incremental(a);
+}
+
+/* ----------------------------------------------------- help and documents */
+
+static void
+free_list(struct app *a)
+{
+	for (size_t i = 0; i < a->list_n; i++)
+		free(a->list_lines[i]);
+	free(a->list_lines);
+	a->list_lines = NULL;
+	a->list_n = a->list_scroll = a->list_chosen = 0;
+	store_document_list_free(&a->docs);
+	memset(&a->docs, 0, sizeof a->docs);
+}
+
+static void
+list_push(struct app *a, const char *line, size_t n)
+{
+	a->list_lines = xreallocarray(a->list_lines, a->list_n + 1, sizeof *a->list_lines);
+	a->list_lines[a->list_n++] = xstrndup(line, n);
+}
+
+static void
+close_list(struct app *a)
+{
+	free_list(a);
+	a->list = LIST_NONE;
+	a->arrange_needed = true;
+	a->status_dirty = true;
+}
+
+static void
+open_help(struct app *a)
+{
+	free_list(a);
+	struct buf text = BUF_INIT;
+	keymap_help_text(a->km, &text);
+	buf_puts(&text,
+		 "\ncommands (type : first)\n"
+		 "  :42% or :42p       Go 42% into the article\n"
+		 "  :heading N|TEXT    Go to the Nth heading, or the first one with TEXT\n"
+		 "  :open FILE         Open another article (Tab completes)\n"
+		 "  :docs              The documents in the store\n"
+		 "  :set NAME VALUE    ambiguous-width 1|2, panes outline,notes, outline-width N,\n"
+		 "                     notes-width N, search-wrap on|off\n"
+		 "  :ACTION            Any action above by its name, e.g. :toggle-notes\n"
+		 "  :q                 Quit\n");
+	for (const char *p = text.data; *p;) {
+		size_t len = pane_first_line(p);
+		list_push(a, p, len);
+		p += len + (p[len] ? 1 : 0);
+	}
+	buf_free(&text);
+	a->list = LIST_HELP;
+	a->list_dirty = true;
+	a->status_dirty = true;
+	memset(&a->kst, 0, sizeof a->kst);
+}
+
+static void
+open_docs(struct app *a)
+{
+	if (!a->store) {
+		say(a, true, "no annotation store: no document list");
+		return;
+	}
+	free_list(a);
+	/* The open article belongs in the list too. */
+	ensure_document(a);
+	struct gl_error err;
+	if (store_documents_list(a->store, &a->docs, &err) != GL_OK) {
+		say(a, true, "%s", err.message);
+		return;
+	}
+	if (a->docs.count == 0) {
+		say(a, false, "no documents in the store yet");
+		return;
+	}
+	for (size_t i = 0; i < a->docs.count; i++) {
+		const struct store_document *d = &a->docs.items[i];
+		struct buf line = BUF_INIT;
+		bool here = a->doc_id && strcmp(a->doc_id, d->id) == 0;
+		buf_printf(&line, "%s %s  \xC2\xB7 %lld note%s", here ? "*" : " ", *d->title ? d->title : "(untitled)",
+			   d->annotations, d->annotations == 1 ? "" : "s");
+		if (d->open && d->open != d->annotations)
+			buf_printf(&line, " (%lld open)", d->open);
+		if (d->source)
+			buf_printf(&line, "  \xC2\xB7 %s", d->source);
+		list_push(a, line.data, line.len);
+		if (here)
+			a->list_chosen = i;
+		buf_free(&line);
+	}
+	a->list = LIST_DOCS;
+	a->list_dirty = true;
+	a->status_dirty = true;
+	memset(&a->kst, 0, sizeof a->kst);
+}
+
+/* Opens the document chosen in the list: from its file when it is still
+ * there, else from the text the store kept. */
+static void
+open_chosen_doc(struct app *a)
+{
+	if (a->list_chosen >= a->docs.count)
+		return;
+	const struct store_document *sd = &a->docs.items[a->list_chosen];
+	char *id = xstrdup(sd->id);
+	char *source = sd->source ? xstrdup(sd->source) : NULL;
+	close_list(a);
+	if (a->doc_id && strcmp(a->doc_id, id) == 0) {
+		free(id);
+		free(source);
+		return;
+	}
+	if (source && access(source, R_OK) == 0 && open_path(a, source)) {
+		free(id);
+		free(source);
+		return;
+	}
+	struct store_version v = { 0 };
+	struct gl_error err;
+	if (store_version_latest(a->store, id, true, &v, &err) != GL_OK) {
+		say(a, true, "%s", err.message);
+	} else {
+		struct doc *d;
+		if (doc_from_text(v.text, v.text_len, DOC_FORMAT_VERBATIM, source, &d, &err) == GL_OK) {
+			open_document(a, d, id);
+			say(a, false, "opened from the text kept in the store");
+		} else {
+			say(a, true, "%s", err.message);
+		}
+	}
+	store_version_clear(&v);
+	free(id);
+	free(source);
+}
+
+static void
+list_key(struct app *a, int32_t key)
+{
+	enum keymap_mode mode = a->list == LIST_DOCS ? KEYMAP_OUTLINE : KEYMAP_READING;
+	enum action act = keymap_feed(a->km, mode, &a->kst, key);
+	if (act == ACTION_PENDING)
+		return;
+	size_t rows = a->rows > 2 ? (size_t)(a->rows - 2) : 1;
+	size_t maxs = a->list_n > rows ? a->list_n - rows : 0;
+	bool docs = a->list == LIST_DOCS;
+	a->list_dirty = true;
+	switch (act) {
+	case ACTION_LINE_DOWN:
+		if (docs) {
+			if (a->list_chosen + 1 < a->list_n)
+				a->list_chosen++;
+		} else if (a->list_scroll < maxs) {
+			a->list_scroll++;
+		}
+		break;
+	case ACTION_LINE_UP:
+		if (docs) {
+			if (a->list_chosen)
+				a->list_chosen--;
+		} else if (a->list_scroll) {
+			a->list_scroll--;
+		}
+		break;
+	case ACTION_PAGE_DOWN:
+	case ACTION_HALF_PAGE_DOWN:
+		a->list_scroll = a->list_scroll + rows < maxs ? a->list_scroll + rows : maxs;
+		break;
+	case ACTION_PAGE_UP:
+	case ACTION_HALF_PAGE_UP:
+		a->list_scroll = a->list_scroll > rows ? a->list_scroll - rows : 0;
+		break;
+	case ACTION_TOP:
+		a->list_scroll = 0;
+		a->list_chosen = 0;
+		break;
+	case ACTION_BOTTOM:
+		a->list_scroll = maxs;
+		a->list_chosen = a->list_n ? a->list_n - 1 : 0;
+		break;
+	case ACTION_OPEN:
+		if (docs)
+			open_chosen_doc(a);
+		break;
+	case ACTION_COMMAND:
+		close_list(a);
+		open_prompt(a, PROMPT_COMMAND, false);
+		break;
+	case ACTION_NONE:
+		if (key == GK_ESC)
+			close_list(a);   /* Esc closes, though unbound */
+		break;
+	case ACTION_HELP:
+	case ACTION_QUIT:
+	case ACTION_CANCEL:
+		close_list(a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- state */
+
+static void
+save_state(struct app *a, const char *path)
+{
+	struct buf out = BUF_INIT;
+	draw(a);
+	buf_printf(&out, "size: %dx%d\n", a->cols, a->rows);
+	buf_printf(&out, "layout: %s\n", arrangement_names[a->arr]);
+	buf_puts(&out, "panes:");
+	static const enum pane_kind order[] = { PANE_OUTLINE, PANE_TEXT, PANE_NOTES };
+	bool covered = a->arr == ARR_NARROW && a->overlay != PANE_TEXT;
+	for (int i = 0; i < 3; i++)
+		if (a->shown[order[i]] && !(covered && order[i] != a->overlay))
+			buf_printf(&out, " %s", a->panes[order[i]].ops->name);
+	buf_putc(&out, '\n');
+	buf_printf(&out, "overlay: %s\n",
+		   a->list == LIST_HELP ? "help" : a->list == LIST_DOCS ? "docs"
+		   : a->arr == ARR_NARROW && a->overlay != PANE_TEXT ? a->panes[a->overlay].ops->name
+								      : "none");
+	buf_printf(&out, "focus: %s\n", a->panes[a->focus].ops->name);
+	buf_printf(&out, "colours: %d\n", ui_colours(a->ui));
+	buf_puts(&out, "title: ");
+	u8_safe(&out, doc_title(a->doc), strlen(doc_title(a->doc)));
+	buf_putc(&out, '\n');
+	buf_printf(&out, "position: %d%%\n", percent(a));
+	for (int k = 0; k < PANE_KIND_COUNT; k++)
+		a->panes[k].ops->state(&a->panes[k], &out);
+	if (search_has_query(a->search)) {
+		bool complete;
+		size_t total = search_count(a->search, &complete);
+		buf_puts(&out, "search: \"");
+		u8_safe(&out, search_query(a->search), strlen(search_query(a->search)));
+		buf_printf(&out, "\" %s %s, %zu match%s%s\n",
+			   a->last_backward ? "backward" : "forward",
+			   search_case_sensitive(a->search) ? "case-sensitive" : "ignoring case", total,
+			   total == 1 ? "" : "es", complete ? "" : " so far");
+		if (a->has_match) {
+			buf_printf(&out, "match: %zu [%zu,%zu) \"", search_match_number(a->search, a->match.start),
+				   doc_byte_to_cp(a->doc, a->match.start), doc_byte_to_cp(a->doc, a->match.end));
+			u8_safe(&out, doc_text(a->doc, NULL) + a->match.start, a->match.end - a->match.start);
+			buf_puts(&out, "\"\n");
+		}
+	} else {
+		buf_puts(&out, "search: none\n");
+	}
+	buf_puts(&out, "marks:");
+	for (int i = 0; i < 26; i++)
+		if (a->mark_set[i])
+			buf_printf(&out, " %c=%zu", 'a' + i, doc_byte_to_cp(a->doc, a->marks[i]));
+	buf_putc(&out, '\n');
+	buf_puts(&out, "jumps:");
+	for (size_t i = 0; i < a->njumps; i++)
+		buf_printf(&out, " %s%zu", i == a->jump_at ? ">" : "", doc_byte_to_cp(a->doc, a->jumps[i]));
+	if (a->jump_at == a->njumps)
+		buf_puts(&out, " >");
+	buf_putc(&out, '\n');
+	buf_puts(&out, "message: ");
+	if (a->message)
+		u8_safe(&out, a->message, strlen(a->message));
+	buf_putc(&out, '\n');
+	struct gl_error err;
+	if (gl_write_file_atomic(path, out.data, out.len, 0644, &err) != GL_OK)
+		script_error(a, "save-state: %s", err.message);
+	buf_free(&out);
+}
+
+/* ------------------------------------------------------------- commands */
+
+static void dispatch(struct app *a, enum action act, long count, bool counted);
+
+static void
+on_resize(struct app *a)
+{
+	a->arrange_needed = true;
+	ui_redraw_all(a->ui);
+}
+
+static void
+wait_for(struct app *a, const char *args)
+{
+	char *text = xstrdup(args);
+	double seconds = 5;
+	char *last = strrchr(text, ' ');
+	if (last) {
+		char *end;
+		double v = strtod(last + 1, &end);
+		if (end != last + 1 && *end == '\0' && v > 0) {
+			seconds = v;
+			*last = '\0';
+		}
+	}
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (ui_pending_signal())
+			break;   /* the loop ends the program */
+		if (a->store && store_changed_elsewhere(a->store)) {
+			if (!a->doc_id)
+				identify_document(a);
+			load_annotations(a);
+			all_dirty(a);
+		}
+		draw(a);
+		if (ui_screen_contains(a->ui, text))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double el = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (el > seconds) {
+			script_error(a, "wait-for: \"%s\" did not show within %g seconds", text, seconds);
+			break;
+		}
+		struct timespec nap = { 0, 20 * 1000 * 1000 };
+		nanosleep(&nap, NULL);
+	}
+	free(text);
+}
+
+static bool
+parse_onoff(const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static void
+set_command(struct app *a, char *args)
+{
+	while (*args == ' ')
+		args++;
+	if (!*args) {
+		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s",
+		    u8_ambiguous_width(), a->show_outline ? "outline" : "",
+		    a->show_outline && a->show_notes ? "," : "", a->show_notes ? "notes" : (a->show_outline ? "" : "text"),
+		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off");
+		return;
+	}
+	char *name = args, *value = args + strcspn(args, " =");
+	if (*value) {
+		*value++ = '\0';
+		while (*value == ' ' || *value == '=')
+			value++;
+	}
+	long n;
+	if (!strcmp(name, "ambiguous-width")) {
+		if (!gl_parse_long(value, 1, 2, &n)) {
+			say(a, true, "ambiguous-width is 1 or 2");
+			return;
+		}
+		u8_set_ambiguous_width((int)n);
+		layout_invalidate(a->layout);
+		text_pane(a)->ops->select(text_pane(a), a->sh.top);
+		a->arrange_needed = true;
+		ui_redraw_all(a->ui);
+	} else if (!strcmp(name, "panes")) {
+		if (!parse_panes(a, value))
+			say(a, true, "panes is a list of outline, notes (or text)");
+	} else if (!strcmp(name, "outline-width") || !strcmp(name, "notes-width")) {
+		if (!gl_parse_long(value, 0, 200, &n)) {
+			say(a, true, "%s is a number of columns (0: automatic)", name);
+			return;
+		}
+		*(name[0] == 'o' ? &a->outline_width : &a->notes_width) = (int)n;
+		a->arrange_needed = true;
+	} else if (!strcmp(name, "search-wrap")) {
+		if (!parse_onoff(value, &a->search_wrap))
+			say(a, true, "search-wrap is on or off");
+	} else {
+		say(a, true, "unknown setting: %s", name);
+	}
+}
+
+static void
+heading_command(struct app *a, const char *arg)
+{
+	size_t n = outline_count(a->outline);
+	long k;
+	if (gl_parse_long(arg, 1, LONG_MAX, &k)) {
+		if ((size_t)k > n) {
+			say(a, true, "there %s only %zu heading%s", n == 1 ? "is" : "are", n, n == 1 ? "" : "s");
+			return;
+		}
+		app_jump(a, outline_entry(a->outline, (size_t)k - 1)->start, true);
+		return;
+	}
+	struct buf want = BUF_INIT;
+	u8_fold(&want, arg, strlen(arg), NULL);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = outline_entry(a->outline, i)->title;
+		struct buf f = BUF_INIT;
+		u8_fold(&f, t, strlen(t), NULL);
+		bool hit = want.len && f.data && strstr(f.data, want.data);
+		buf_free(&f);
+		if (hit) {
+			buf_free(&want);
+			app_jump(a, outline_entry(a->outline, i)->start, true);
+			return;
+		}
+	}
+	buf_free(&want);
+	say(a, true, "no heading matches: %s", arg);
+}
+
+static void
+run_command(struct app *a, const char *line_in)
+{
+	char *line = xstrdup(line_in);
+	char *cmd = line;
+	while (*cmd == ' ' || *cmd == ':')
+		cmd++;
+	size_t len = strlen(cmd);
+	while (len && cmd[len - 1] == ' ')
+		cmd[--len] = '\0';
+	char *args = cmd + strcspn(cmd, " ");
+	if (*args) {
+		*args++ = '\0';
+		while (*args == ' ')
+			args++;
+	}
+	long n;
+	size_t cl = strlen(cmd);
+	char *num = xstrdup(cmd);
+	bool is_percent = cl > 1 && (num[cl - 1] == '%' || num[cl - 1] == 'p') &&
+			  (num[cl - 1] = '\0', gl_parse_long(num, 0, 100, &n));
+	free(num);
+	if (!*cmd) {
+		/* nothing */
+	} else if (is_percent) {
+		go_percent(a, n);
+	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!") ||
+		   !strcmp(cmd, "x")) {
+		a->quit = true;
+	} else if (!strcmp(cmd, "heading") || !strcmp(cmd, "h")) {
+		if (*args)
+			heading_command(a, args);
+		else
+			say(a, true, ":heading takes a number or words of the heading");
+	} else if (!strcmp(cmd, "set")) {
+		set_command(a, args);
+	} else if (!strcmp(cmd, "open") || !strcmp(cmd, "e")) {
+		if (!*args) {
+			say(a, true, ":open takes a file name");
+		} else {
+			char *path = args[0] == '~' && (args[1] == '/' || !args[1])
+					     ? xasprintf("%s%s", getenv("HOME") ? getenv("HOME") : "", args + 1)
+					     : xstrdup(args);
+			open_path(a, path);
+			free(path);
+		}
+	} else if (!strcmp(cmd, "docs")) {
+		open_docs(a);
+	} else if (!strcmp(cmd, "help")) {
+		open_help(a);
+	} else if (!strcmp(cmd, "save-screen")) {
+		bool attrs = false;
+		char *p = strstr(args, " --attrs");
+		if (p) {
+			*p = '\0';
+			attrs = true;
+		}
+		struct gl_error err;
+		draw(a);
+		if (!*args || ui_save_screen(a->ui, args, attrs, &err) != GL_OK)
+			script_error(a, "save-screen: %s", *args ? err.message : "needs a file name");
+	} else if (!strcmp(cmd, "save-state")) {
+		if (*args)
+			save_state(a, args);
+		else
+			script_error(a, "save-state: needs a file name");
+	} else if (!strcmp(cmd, "resize")) {
+		long c, r;
+		char *x = strchr(args, 'x');
+		if (x && (*x = '\0', gl_parse_long(args, 1, 1000, &c)) && gl_parse_long(x + 1, 1, 1000, &r)) {
+			ui_resize(a->ui, (int)r, (int)c);
+			on_resize(a);
+		} else {
+			say(a, true, ":resize takes COLSxROWS");
+		}
+	} else if (!strcmp(cmd, "wait-for")) {
+		wait_for(a, args);
+	} else if (!strcmp(cmd, "mouse")) {
+		mouse_command(a, args);
+	} else if (!strcmp(cmd, "paste")) {
+		struct ui_event ev = { .kind = UI_EVENT_PASTE, .text = args };
+		handle_paste(a, &ev);
+	} else {
+		enum action act = action_by_name(cmd);
+		if (act == ACTION_NONE) {
+			say(a, true, "unknown command: %s", cmd);
+		} else if (action_takes_key(act)) {
+			int32_t key;
+			if (*args && u8_decode(args, strlen(args), 0, &key))
+				mark_action(a, act, key);
+			else
+				say(a, true, ":%s takes a letter", cmd);
+		} else {
+			long count = 1;
+			bool counted = *args && gl_parse_long(args, 1, 1000000, &count);
+			dispatch(a, act, count, counted);
+		}
+	}
+	free(line);
+}
+
+/* --------------------------------------------------------------- actions */
+
+static void
+not_yet(struct app *a, enum action act)
+{
+	say(a, false, "%s: not in this version of gloss yet", action_name(act));
+}
+
+static void
+common_action(struct app *a, enum action act, long count, bool counted)
+{
+	switch (act) {
+	case ACTION_TOP:
+		if (counted)
+			go_percent(a, count);
+		else
+			app_jump(a, 0, true);
+		break;
+	case ACTION_BOTTOM:
+		if (counted)
+			go_percent(a, count);
+		else
+			app_jump(a, doc_length(a->doc), true);
+		break;
+	case ACTION_PERCENT: go_percent(a, counted ? count : 0); break;
+	case ACTION_HEADING_NEXT: go_heading(a, true, count); break;
+	case ACTION_HEADING_PREV: go_heading(a, false, count); break;
+	case ACTION_ANNOTATION_NEXT: go_annotation(a, true, 0, count); break;
+	case ACTION_ANNOTATION_PREV: go_annotation(a, false, 0, count); break;
+	case ACTION_UNRESOLVED_NEXT: go_annotation(a, true, 1, count); break;
+	case ACTION_UNRESOLVED_PREV: go_annotation(a, false, 1, count); break;
+	case ACTION_AUTHOR_NEXT: go_annotation(a, true, 2, count); break;
+	case ACTION_AUTHOR_PREV: go_annotation(a, false, 2, count); break;
+	case ACTION_JUMP_BACK: jump_back(a, count); break;
+	case ACTION_JUMP_FORWARD: jump_forward(a, count); break;
+	case ACTION_SEARCH_FORWARD: open_prompt(a, PROMPT_SEARCH, false); break;
+	case ACTION_SEARCH_BACKWARD: open_prompt(a, PROMPT_SEARCH, true); break;
+	case ACTION_SEARCH_NEXT: search_next(a, false, count); break;
+	case ACTION_SEARCH_PREV: search_next(a, true, count); break;
+	case ACTION_FOCUS_NEXT: cycle_focus(a, 1); break;
+	case ACTION_FOCUS_PREV: cycle_focus(a, -1); break;
+	case ACTION_TOGGLE_OUTLINE: toggle_pane(a, PANE_OUTLINE); break;
+	case ACTION_TOGGLE_NOTES: toggle_pane(a, PANE_NOTES); break;
+	case ACTION_COMMAND: open_prompt(a, PROMPT_COMMAND, false); break;
+	case ACTION_HELP: open_help(a); break;
+	case ACTION_REDRAW:
+		ui_redraw_all(a->ui);
+		all_dirty(a);
+		break;
+	case ACTION_CANCEL:
+		if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+			set_overlay(a, PANE_TEXT);
+		else if (search_has_query(a->search)) {
+			set_query(a, "");
+			say(a, false, "search highlights cleared (n searches again)");
+		}
+		break;
+	case ACTION_QUIT: a->quit = true; break;
+	case ACTION_OPEN:
+	case ACTION_LINE_DOWN:
+	case ACTION_LINE_UP:
+	case ACTION_PAGE_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_HALF_PAGE_DOWN:
+	case ACTION_HALF_PAGE_UP:
+		break;
+	default:
+		not_yet(a, act);
+		break;
+	}
+}
+
+static void
+dispatch(struct app *a, enum action act, long count, bool counted)
+{
+	struct pane *p = &a->panes[a->focus];
+	act = p->ops->handle(p, act, count, counted);
+	if (act != ACTION_NONE)
+		common_action(a, act, count, counted);
+	a->status_dirty = true;
+}
+
+static bool
+bound_alone(const struct app *a, enum keymap_mode mode, int32_t key)
+{
+	struct keymap_state tmp = { { 0 }, 0 };
+	return keymap_feed(a->km, mode, &tmp, key) != ACTION_NONE;
+}
+
+static void
+handle_key(struct app *a, int32_t key)
+{
+	if (a->arr == ARR_TOO_SMALL && !a->prompt) {
+		/* Only quitting makes sense on a screen too small to read. */
+		if (keymap_feed(a->km, KEYMAP_READING, &a->kst, key) == ACTION_QUIT)
+			a->quit = true;
+		return;
+	}
+	if (!a->prompt)
+		clear_message(a);
+	if (a->prompt) {
+		prompt_key(a, key);
+		return;
+	}
+	if (a->list) {
+		list_key(a, key);
+		return;
+	}
+	if (a->pending_arg != ACTION_NONE) {
+		enum action act = a->pending_arg;
+		a->pending_arg = ACTION_NONE;
+		if (key == GK_ESC || key == GK_CTRL('c'))
+			return;
+		mark_action(a, act, key);
+		return;
+	}
+	enum keymap_mode mode = a->panes[a->focus].ops->mode;
+	if (a->kst.n == 0 && key >= '0' && key <= '9' && !bound_alone(a, mode, key)) {
+		if (a->count < 100000000)
+			a->count = a->count * 10 + (key - '0');
+		a->counted = true;
+		return;
+	}
+	enum action act = keymap_feed(a->km, mode, &a->kst, key);
+	if (act == ACTION_PENDING)
+		return;
+	/* A count of 0 means 0 only where it is a place (0%, 0g). */
+	long count = a->counted ? a->count : 1;
+	bool counted = a->counted;
+	if (count == 0 && act != ACTION_PERCENT && act != ACTION_TOP && act != ACTION_BOTTOM)
+		count = 1;
+	a->count = 0;
+	a->counted = false;
+	if (act == ACTION_NONE) {
+		if (key == GK_ESC)
+			common_action(a, ACTION_CANCEL, 1, false);
+		return;
+	}
+	if (action_takes_key(act)) {
+		a->pending_arg = act;
+		return;
+	}
+	dispatch(a, act, count, counted);
+}
+
+/* A line of keys from a script, in keymap notation: "jjj", "<C-d>",
+ * "/word<Enter>".  Spaces between keys are ignored (write <Space>). */
+static void
+handle_key_line(struct app *a, const char *line)
+{
+	size_t n = strlen(line);
+	for (size_t i = 0; i < n && !a->quit;) {
+		if (line[i] == ' ') {
+			i++;
+			continue;
+		}
+		int32_t key = -1;
+		if (line[i] == '<') {
+			const char *close = strchr(line + i + 1, '>');
+			if (close) {
+				char *tok = xstrndup(line + i, (size_t)(close - line - i) + 1);
+				int32_t keys[KEYMAP_MAX_SEQ];
+				if (keymap_parse_keys(tok, keys) == 1) {
+					key = keys[0];
+					i = (size_t)(close - line) + 1;
+				}
+				free(tok);
+			}
+		}
+		if (key < 0)
+			i += u8_decode(line, n, i, &key);
+		handle_key(a, key);
+		/* The next key only when idle, as from a terminal. */
+		while (has_work(a))
+			do_work(a, 0);
+		draw(a);
+	}
+}
+
+static struct pane *
+pane_at(struct app *a, int y, int x)
+{
+	static const enum pane_kind order[] = { PANE_OUTLINE, PANE_NOTES, PANE_TEXT };
+	if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+		return &a->panes[a->overlay];
+	for (int i = 0; i < 3; i++) {
+		struct rect r = a->rects[order[i]];
+		if (a->shown[order[i]] && y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w)
+			return &a->panes[order[i]];
+	}
+	return NULL;
+}
+
+static void
+handle_mouse(struct app *a, const struct ui_event *ev)
+{
+	if (a->prompt || a->arr == ARR_TOO_SMALL)
+		return;
+	if (a->list) {
+		if (ev->mouse_kind == UI_MOUSE_WHEEL_DOWN)
+			list_key(a, GK_DOWN);
+		else if (ev->mouse_kind == UI_MOUSE_WHEEL_UP)
+			list_key(a, GK_UP);
+		else if (ev->mouse_kind == UI_MOUSE_PRESS && a->list == LIST_DOCS && ev->mouse_y >= 1) {
+			size_t i = a->list_scroll + (size_t)(ev->mouse_y - 1);
+			if (i < a->list_n) {
+				a->list_chosen = i;
+				open_chosen_doc(a);
+			}
+		}
+		return;
+	}
+	struct pane *p = pane_at(a, ev->mouse_y, ev->mouse_x);
+	if (!p)
+		return;
+	enum pane_kind k = (enum pane_kind)(p - a->panes);
+	if (ev->mouse_kind == UI_MOUSE_PRESS && a->focus != k)
+		set_focus(a, k);
+	struct rect r = a->rects[k];
+	p->ops->mouse(p, ev->mouse_kind, ev->mouse_y - r.y, ev->mouse_x - r.x);
+	a->status_dirty = true;
+}
+
+static void
+handle_paste(struct app *a, const struct ui_event *ev)
+{
+	if (!a->prompt)
+		return;   /* pasted text is text, never keys */
+	le_insert_text(&a->le, ev->text, strlen(ev->text));
+	a->status_dirty = true;
+	if (a->prompt == PROMPT_SEARCH)
+		incremental(a);
+}
+
+/* :mouse press|wheel-up|wheel-down ROW COL, for scripts: the same path as
+ * a mouse event from the terminal (rows and columns from 0). */
+static void
+mouse_command(struct app *a, const char *args)
+{
+	char kind[16];
+	int y, x;
+	struct ui_event ev = { .kind = UI_EVENT_MOUSE };
+	if (sscanf(args, "%15s %d %d", kind, &y, &x) != 3) {
+		say(a, true, ":mouse takes press|wheel-up|wheel-down ROW COL");
+		return;
+	}
+	if (!strcmp(kind, "press"))
+		ev.mouse_kind = UI_MOUSE_PRESS;
+	else if (!strcmp(kind, "wheel-up"))
+		ev.mouse_kind = UI_MOUSE_WHEEL_UP;
+	else if (!strcmp(kind, "wheel-down"))
+		ev.mouse_kind = UI_MOUSE_WHEEL_DOWN;
+	else {
+		say(a, true, ":mouse takes press|wheel-up|wheel-down ROW COL");
+		return;
+	}
+	ev.mouse_y = y;
+	ev.mouse_x = x;
+	handle_mouse(a, &ev);
+}
+
+/* --------------------------------------------------------------- the loop */
+
+static void
+startup_messages(struct app *a, const char *store_msg)
+{
+	struct buf m = BUF_INIT;
+	const char *um = ui_startup_message(a->ui);
+	if (um)
+		buf_puts(&m, um);
+	if (store_msg) {
+		if (m.len)
+			buf_puts(&m, "; ");
+		buf_puts(&m, store_msg);
+	}
+	if (a->opt->config_errors && *a->opt->config_errors) {
+		const char *e = a->opt->config_errors;
+		size_t first = pane_first_line(e), lines = 0;
+		for (const char *p = e; *p; p++)
+			lines += *p == '\n';
+		if (m.len)
+			buf_puts(&m, "; ");
+		buf_puts(&m, "config: ");
+		buf_append(&m, e, first);
+		if (lines > 1)
+			buf_printf(&m, " (and %zu more)", lines - 1);
+	}
+	if (m.len)
+		say(a, store_msg != NULL || (a->opt->config_errors && *a->opt->config_errors), "%s",
+		    m.data);
+	buf_free(&m);
+}
+
+static void
+init_panes(struct app *a)
+{
+	static const struct pane_ops *const ops[PANE_KIND_COUNT] = {
+		[PANE_TEXT] = &pane_text_ops,
+		[PANE_OUTLINE] = &pane_outline_ops,
+		[PANE_NOTES] = &pane_notes_ops,
+	};
+	a->sh.ui = a->ui;
+	a->sh.km = a->km;
+	a->sh.app = a;
+	a->sh.jump = app_jump;
+	a->sh.message = app_message;
+	a->sh.close_overlay = app_close_overlay;
+	for (int k = 0; k < PANE_KIND_COUNT; k++) {
+		a->panes[k].ops = ops[k];
+		a->panes[k].sh = &a->sh;
+		ops[k]->open(&a->panes[k]);
+	}
+	a->focus = PANE_TEXT;
+	a->panes[PANE_TEXT].focused = true;
+	a->overlay = PANE_TEXT;
+	a->show_outline = a->show_notes = true;
+	a->side = PANE_OUTLINE;
+	a->search_wrap = true;
+}
+
+/* Windows go before the screen does (ui_close). */
+static void
+free_windows(struct app *a)
+{
+	for (int k = 0; k < PANE_KIND_COUNT; k++) {
+		ui_win_free(a->panes[k].win);
+		a->panes[k].win = NULL;
+	}
+	ui_win_free(a->sep[0]);
+	ui_win_free(a->sep[1]);
+	ui_win_free(a->status_win);
+	ui_win_free(a->full_win);
+	a->sep[0] = a->sep[1] = a->status_win = a->full_win = NULL;
+}
+
+static void
+free_app(struct app *a)
+{
+	close_document(a);
+	free_list(a);
+	for (int k = 0; k < PANE_KIND_COUNT; k++)
+		if (a->panes[k].ops)
+			a->panes[k].ops->close(&a->panes[k]);
+	buf_free(&a->status_drawn);
+	buf_free(&a->le.text);
+	history_free(&a->search_hist);
+	history_free(&a->cmd_hist);
+	free(a->message);
+	free(a->jumps);
+	free(a->last_query);
+	store_close(a->store);
+}
+
+int
+app_run(const struct app_options *opt)
+{
+	struct app app;
+	struct app *a = &app;
+	memset(a, 0, sizeof *a);
+	a->opt = opt;
+	a->km = opt->keymap;
+
+	/* Load first: a file that cannot be read is said on stderr, before
+	   the screen is taken. */
+	struct doc *d;
+	struct gl_error err;
+	enum gl_status s = doc_load(&opt->load, &d, &err);
+	if (s != GL_OK) {
+		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
+		return gl_status_exit_code(s);
+	}
+	char *store_msg = NULL;
+	if (opt->db_path && opt->author) {
+		s = store_open(opt->db_path, opt->author, opt->db_path_explicit ? 0 : STORE_OPEN_PRIVATE,
+			       &a->store, &err);
+		if (s != GL_OK) {
+			store_msg = xasprintf("reading positions are not kept: %s", err.message);
+			a->store = NULL;
+		} else if (store_is_readonly(a->store)) {
+			store_msg = xstrdup(store_notice(a->store));
+		}
+	}
+
+	ui_install_signal_handlers();
+	struct ui_options uo = {
+		.headless = opt->headless,
+		.script = opt->script,
+		.theme = opt->theme,
+		.no_color = opt->no_color,
+		.mouse = true,
+	};
+	s = ui_open(&uo, &a->ui, &err);
+	if (s != GL_OK) {
+		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
+		doc_free(d);
+		store_close(a->store);
+		free(store_msg);
+		return gl_status_exit_code(s);
+	}
+	init_panes(a);
+	if (opt->panes && !parse_panes(a, opt->panes))
+		say(a, true, "config: panes is a list of outline, notes (or text)");
+	a->arrange_needed = true;
+	arrange(a);
+	open_document(a, d, NULL);
+	startup_messages(a, store_msg);
+	free(store_msg);
+	if (opt->tutorial && a->store) {
+		struct store_document_list l = { 0 };
+		if (store_documents_list(a->store, &l, NULL) == GL_OK && l.count > 0)
+			open_docs(a);
+		store_document_list_free(&l);
+	}
+
+	int sig = 0;
+	while (!a->quit) {
+		if ((sig = ui_pending_signal()) != 0)
+			break;
+		if (!ui_scripted(a->ui)) {
+			draw(a);
+		} else {
+			while (has_work(a))
+				do_work(a, 0);
+			draw(a);
+		}
+		struct ui_event ev;
+		if (has_work(a)) {
+			/* Work in slices, looking at the keyboard between them. */
+			do_work(a, WORK_BUDGET);
+			ui_next_event(a->ui, 0, &ev);
+			if (ev.kind == UI_EVENT_NONE)
+				continue;
+		} else {
+			ui_next_event(a->ui, -1, &ev);
+		}
+		switch (ev.kind) {
+		case UI_EVENT_KEY:
+			if (ev.key == GK_RESIZE)
+				on_resize(a);
+			else
+				handle_key(a, ev.key);
+			break;
+		case UI_EVENT_KEYS:
+			handle_key_line(a, ev.text);
+			break;
+		case UI_EVENT_COMMAND:
+			/* A script's command leaves the message shown (tests
+			   look at it). */
+			run_command(a, ev.text);
+			break;
+		case UI_EVENT_MOUSE:
+			handle_mouse(a, &ev);
+			break;
+		case UI_EVENT_RESIZE:
+			on_resize(a);
+			break;
+		case UI_EVENT_PASTE:
+			handle_paste(a, &ev);
+			break;
+		case UI_EVENT_EOF:
+			a->quit = true;
+			break;
+		case UI_EVENT_SIGNAL:
+			sig = ev.signal;
+			break;
+		case UI_EVENT_NONE:
+			break;
+		}
+		if (sig)
+			break;
+	}
+	/* The position is saved as the document closes (free_app). */
+	free_windows(a);
+	ui_close(a->ui);
+	a->ui = NULL;
+	free_app(a);
+	int status = 0;
+	if (a->script_errors.len) {
+		fprintf(stderr, "gloss: %s", a->script_errors.data);
+		status = 1;
+	}
+	buf_free(&a->script_errors);
+	if (sig)
+		status = GL_EXIT_SIGNAL_BASE + sig;
+	return status;
+}

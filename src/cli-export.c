@@ -1,0 +1,533 @@
+/* cli-export: `gloss export` and `gloss import`.  Arguments in, export /
+ * import calls, the result on stdout or in a file written atomically,
+ * one-line errors on stderr. */
+#include "config.h"
+
+#include "cli-export.h"
+#include "gloss/cli.h"
+#include "gloss/doc.h"
+#include "gloss/export.h"
+#include "gloss/import.h"
+#include "gloss/store.h"
+#include "gloss/u8.h"
+#include "gloss/util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ helpers */
+
+static int
+report(enum gl_status st, const char *message)
+{
+	fprintf(stderr, "gloss: %s\n", u8_safe_str(message));
+	return gl_status_exit_code(st);
+}
+
+static int
+report_error(const struct gl_error *err)
+{
+	return report(err->status, err->message);
+}
+
+static GL_PRINTF(3, 4) int
+usage_error(const char *command, const char *synopsis, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "gloss: %s: %s\n", command, u8_safe_str(b.data));
+	fprintf(stderr, "usage: gloss %s\n", synopsis);
+	buf_free(&b);
+	return gl_status_exit_code(GL_USAGE);
+}
+
+static GL_PRINTF(1, 2) void
+note(const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "gloss: note: %s\n", u8_safe_str(b.data));
+	buf_free(&b);
+}
+
+static enum gl_status
+open_store(const struct cli_context *ctx, struct store **s, struct gl_error *err)
+{
+	unsigned flags = ctx->db_path_explicit ? 0 : STORE_OPEN_PRIVATE;
+	return store_open(ctx->db_path, ctx->author, flags, s, err);
+}
+
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Progress on stderr: only when it is a terminal, and only once the work
+ * has taken a second (a quick export says nothing). */
+struct progress {
+	const char *what;
+	double start;
+	bool tty;
+	bool shown;
+};
+
+static void
+progress_init(struct progress *p, const char *what)
+{
+	p->what = what;
+	p->start = seconds_now();
+	p->tty = isatty(STDERR_FILENO) != 0;
+	p->shown = false;
+}
+
+static void
+progress_show(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	if (!p->tty || seconds_now() - p->start < 1.0)
+		return;
+	fprintf(stderr, "\rgloss: %s %zu of %zu annotations ", p->what, done, total);
+	fflush(stderr);
+	p->shown = true;
+}
+
+static void
+progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputc('\n', stderr);
+	p->shown = false;
+}
+
+/* A tag or name from the command line: valid UTF-8, NFC, trimmed. */
+static char *
+text_arg(const char *command, const char *synopsis, const char *what,
+	 const char *s, int *rc)
+{
+	if (!u8_is_valid(s, strlen(s))) {
+		*rc = usage_error(command, synopsis, "the %s is not valid UTF-8", what);
+		return NULL;
+	}
+	struct buf b = BUF_INIT;
+	u8_nfc(&b, s, strlen(s));
+	char *t = buf_steal(&b, NULL);
+	size_t start = 0, end = strlen(t);
+	while (start < end && t[start] == ' ')
+		start++;
+	while (end > start && t[end - 1] == ' ')
+		end--;
+	memmove(t, t + start, end - start);
+	t[end - start] = '\0';
+	if (!*t) {
+		free(t);
+		*rc = usage_error(command, synopsis, "the %s is empty", what);
+		return NULL;
+	}
+	return t;
+}
+
+/* The format an output file's name suggests, if any. */
+static bool
+format_of_path(const char *path, enum export_format *f)
+{
+	const char *dot = strrchr(path, '.');
+	if (!dot || strchr(dot, '/'))
+		return false;
+	dot++;
+	if (strcasecmp(dot, "md") == 0 || strcasecmp(dot, "markdown") == 0)
+		*f = EXPORT_MARKDOWN;
+	else if (strcasecmp(dot, "json") == 0 || strcasecmp(dot, "jsonld") == 0)
+		*f = EXPORT_JSON;
+	else if (strcasecmp(dot, "csv") == 0)
+		*f = EXPORT_CSV;
+	else if (strcasecmp(dot, "html") == 0 || strcasecmp(dot, "htm") == 0)
+		*f = EXPORT_HTML;
+	else
+		return false;
+	return true;
+}
+
+/* Loads FILE with the common options and finds its document (`create`:
+ * make one when it is new).  *id is NULL when the store does not know
+ * it. */
+static int
+attach_file(const struct cli_context *ctx, struct store *s, const char *path,
+	    bool create, struct doc **d, char **id)
+{
+	struct doc_load_options opt = ctx->load;
+	struct gl_error err;
+	struct cli_document cd;
+	*id = NULL;
+	opt.path = path;
+	enum gl_status st = doc_load(&opt, d, &err);
+	if (st != GL_OK)
+		return report_error(&err);
+	st = cli_attach_document(s, *d, create, &cd, &err);
+	if (st != GL_OK)
+		return report_error(&err);
+	if (cd.reanchored)
+		note("%zu annotation%s re-anchored on this version of %s (%zu orphaned)",
+		     cd.reanchored, cd.reanchored == 1 ? "" : "s", path, cd.orphans);
+	*id = cd.id;
+	cd.id = NULL;
+	cli_document_clear(&cd);
+	return 0;
+}
+
+/* -------------------------------------------------------------- export */
+
+int
+cli_export_command(const struct cli_context *ctx, bool json, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "author", required_argument, NULL, 'a' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "status", required_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "full", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "export", *syn = CLI_EXPORT_SYNOPSIS;
+	struct export_options eo = { .format = EXPORT_MARKDOWN };
+	const char *output = NULL, *format = NULL;
+	char *author = NULL, *tag = NULL;
+	char since[21];
+	int rc = 0, o;
+	(void)json;
+
+	optind = 0;
+	opterr = 0;
+	while (!rc && (o = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'a':
+			free(author);
+			author = text_arg(cmd, syn, "author", optarg, &rc);
+			break;
+		case 't':
+			free(tag);
+			tag = text_arg(cmd, syn, "tag", optarg, &rc);
+			break;
+		case 's':
+			if (!store_status_parse(optarg, &eo.status))
+				rc = usage_error(cmd, syn, "--status is open or resolved");
+			eo.status_set = true;
+			break;
+		case 'S':
+			if (!gl_parse_time(optarg, since))
+				rc = usage_error(cmd, syn, "--since takes a date (YYYY-MM-DD) "
+						 "or a time (YYYY-MM-DDTHH:MM:SSZ), not '%s'",
+						 optarg);
+			eo.since = since;
+			break;
+		case 'F': eo.full = true; break;
+		case ':':
+			rc = usage_error(cmd, syn, "option %s needs a value", argv[optind - 1]);
+			break;
+		default:
+			rc = usage_error(cmd, syn, "unknown option %s", argv[optind - 1]);
+			break;
+		}
+	}
+	if (rc)
+		goto out;
+	if (format && !export_format_parse(format, &eo.format)) {
+		rc = usage_error(cmd, syn, "unknown format '%s' (md, json, csv, html)", format);
+		goto out;
+	}
+	if (!format && output && !format_of_path(output, &eo.format))
+		eo.format = EXPORT_MARKDOWN;
+	if (eo.full && eo.format != EXPORT_MARKDOWN)
+		note("--full is for Markdown; the %s export is the same without it",
+		     export_format_name(eo.format));
+	if (output && strcmp(output, "-") == 0)
+		output = NULL;
+	eo.author = author;
+	eo.tag = tag;
+
+	struct store *s = NULL;
+	struct gl_error err;
+	if (open_store(ctx, &s, &err) != GL_OK) {
+		rc = report_error(&err);
+		goto out;
+	}
+	if (store_is_readonly(s) && store_notice(s))
+		note("%s", store_notice(s));
+
+	int nfiles = argc - optind;
+	struct export_document *docs = xcalloc((size_t)nfiles + 1, sizeof *docs);
+	struct doc **loaded = xcalloc((size_t)nfiles + 1, sizeof *loaded);
+	char **ids = xcalloc((size_t)nfiles + 1, sizeof *ids);
+	size_t ndocs = 0;
+	for (int i = 0; i < nfiles && !rc; i++) {
+		const char *path = argv[optind + i];
+		char *id = NULL;
+		rc = attach_file(ctx, s, path, false, &loaded[i], &id);
+		if (rc)
+			break;
+		if (!id) {
+			struct gl_error e2;
+			gl_fail(&e2, GL_NO_MATCH, "%s is not in the store: it has no "
+				"annotations", path);
+			rc = report_error(&e2);
+			break;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < ndocs && !dup; k++)
+			dup = strcmp(ids[k], id) == 0;
+		if (dup) {
+			free(id);
+			continue;
+		}
+		ids[ndocs] = id;
+		docs[ndocs].id = id;
+		docs[ndocs].doc = loaded[i];
+		ndocs++;
+	}
+	if (!rc) {
+		struct progress pr;
+		struct buf outb = BUF_INIT;
+		size_t count = 0;
+		progress_init(&pr, "exporting:");
+		eo.progress = progress_show;
+		eo.progress_ctx = &pr;
+		enum gl_status st = export_write(s, docs, ndocs, &eo, &outb, &count, &err);
+		progress_end(&pr);
+		if (st != GL_OK) {
+			rc = report_error(&err);
+		} else if (output) {
+			mode_t mask = umask(0);
+			umask(mask);
+			st = gl_write_file_atomic(output, outb.data ? outb.data : "", outb.len,
+						  0666 & ~(unsigned)mask, &err);
+			if (st != GL_OK)
+				rc = report_error(&err);
+			else
+				note("%zu annotation%s written to %s", count,
+				     count == 1 ? "" : "s", output);
+		} else {
+			fwrite(outb.data ? outb.data : "", 1, outb.len, stdout);
+		}
+		buf_free(&outb);
+	}
+	for (int i = 0; i < nfiles; i++) {
+		doc_free(loaded[i]);
+		free(ids[i]);
+	}
+	free(loaded);
+	free(ids);
+	free(docs);
+	store_close(s);
+out:
+	free(author);
+	free(tag);
+	return rc;
+}
+
+/* -------------------------------------------------------------- import */
+
+static void
+print_report(const struct import_report *r, size_t total, double locked, bool json,
+	     bool dry_run)
+{
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "annotations", json_integer((json_int_t)total));
+		json_object_set_new(o, "added", json_integer((json_int_t)r->added));
+		json_object_set_new(o, "updated", json_integer((json_int_t)r->updated));
+		json_object_set_new(o, "unchanged", json_integer((json_int_t)r->unchanged));
+		json_object_set_new(o, "orphaned", json_integer((json_int_t)r->orphaned));
+		json_object_set_new(o, "skipped", json_integer((json_int_t)r->skipped));
+		json_object_set_new(o, "dry_run", json_boolean(dry_run));
+		json_object_set_new(o, "seconds_locked", json_real(locked));
+		char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text)
+			printf("%s\n", text);
+		free(text);
+		json_decref(o);
+		return;
+	}
+	printf("%s%zu added, %zu updated, %zu unchanged, %zu orphaned",
+	       dry_run ? "would be: " : "", r->added, r->updated, r->unchanged,
+	       r->orphaned);
+	if (r->skipped)
+		printf(", %zu skipped (replies to annotations that are nowhere)",
+		       r->skipped);
+	putchar('\n');
+}
+
+int
+cli_import_command(const struct cli_context *ctx, bool json, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "import", *syn = CLI_IMPORT_SYNOPSIS;
+	const char **to = xcalloc((size_t)argc + 1, sizeof *to);
+	size_t nto = 0;
+	bool dry_run = false;
+	int rc = 0, o;
+
+	optind = 0;
+	opterr = 0;
+	while (!rc && (o = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (o) {
+		case 't': to[nto++] = optarg; break;
+		case 'n': dry_run = true; break;
+		case ':':
+			rc = usage_error(cmd, syn, "option %s needs a value", argv[optind - 1]);
+			break;
+		default:
+			rc = usage_error(cmd, syn, "unknown option %s", argv[optind - 1]);
+			break;
+		}
+	}
+	if (!rc && argc - optind != 1)
+		rc = usage_error(cmd, syn, argc - optind ? "give one FILE.json"
+				 : "which FILE.json?");
+	if (rc) {
+		free(to);
+		return rc;
+	}
+	const char *path = argv[optind];
+
+	/* 1. Read and check the whole file, before anything else. */
+	struct gl_error err;
+	char *data = NULL;
+	size_t len = 0;
+	enum gl_status st;
+	if (strcmp(path, "-") == 0) {
+		struct buf b = BUF_INIT;
+		char chunk[65536];
+		size_t r;
+		while ((r = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+			if (b.len + r > IMPORT_MAX_SIZE) {
+				buf_free(&b);
+				free(to);
+				return report(GL_TOO_LARGE, "the input is too large to import");
+			}
+			buf_append(&b, chunk, r);
+		}
+		if (ferror(stdin)) {
+			buf_free(&b);
+			free(to);
+			return report(GL_IO, "cannot read standard input");
+		}
+		data = buf_steal(&b, &len);
+		st = GL_OK;
+	} else {
+		st = gl_read_file(path, &data, &len, IMPORT_MAX_SIZE, &err);
+		if (st != GL_OK) {
+			free(to);
+			return report_error(&err);
+		}
+	}
+	struct import_set *set = NULL;
+	st = import_parse(data, len, strcmp(path, "-") == 0 ? "stdin" : path, &set, &err);
+	free(data);
+	if (st != GL_OK) {
+		free(to);
+		return report_error(&err);
+	}
+
+	struct store *s = NULL;
+	struct doc **targets = xcalloc(nto + 1, sizeof *targets);
+	struct import_fallback *fb = xcalloc(nto + 1, sizeof *fb);
+	char **ids = xcalloc(nto + 1, sizeof *ids);
+	struct import_report r = { 0 };
+	double locked = 0;
+	if (open_store(ctx, &s, &err) != GL_OK) {
+		rc = report_error(&err);
+		goto out;
+	}
+	if (store_is_readonly(s) && !dry_run) {
+		rc = report(GL_STORE_READONLY, store_notice(s) ? store_notice(s)
+			    : "the store is read-only");
+		goto out;
+	}
+
+	/* 2. Where each annotation goes, and its place on today's text:
+	   reading only, no lock. */
+	for (size_t k = 0; k < nto; k++) {
+		struct doc_load_options lo = ctx->load;
+		lo.path = to[k];
+		if (doc_load(&lo, &targets[k], &err) != GL_OK) {
+			rc = report_error(&err);
+			goto out;
+		}
+		fb[k].text = doc_text(targets[k], &fb[k].len);
+		fb[k].hash = doc_hash(targets[k]);
+		fb[k].renderer = DOC_RENDERER_VERSION;
+	}
+	struct progress pr;
+	progress_init(&pr, "importing:");
+	import_set_progress(set, progress_show, &pr);
+	st = import_prepare(set, s, fb, nto, &err);
+	if (st != GL_OK) {
+		progress_end(&pr);
+		rc = report_error(&err);
+		goto out;
+	}
+
+	/* 3. One transaction: the lock is held from here to the commit. */
+	double t0 = seconds_now();
+	st = store_begin(s, &err);
+	for (size_t k = 0; k < nto && st == GL_OK; k++) {
+		if (!import_uses_fallback(set, k))
+			continue;
+		struct cli_document cd;
+		st = cli_attach_document(s, targets[k], true, &cd, &err);
+		if (st == GL_OK) {
+			ids[k] = cd.id;
+			cd.id = NULL;
+			cli_document_clear(&cd);
+		}
+	}
+	if (st == GL_OK)
+		st = import_apply(set, s, (const char *const *)ids, &r, &err);
+	if (st == GL_OK && !dry_run) {
+		st = store_commit(s, &err);
+	} else {
+		store_rollback(s);
+	}
+	locked = seconds_now() - t0;
+	progress_end(&pr);
+	if (st != GL_OK) {
+		rc = report_error(&err);
+		goto out;
+	}
+	print_report(&r, import_count(set), locked, json, dry_run);
+out:
+	import_free(set);
+	for (size_t k = 0; k < nto; k++) {
+		doc_free(targets[k]);
+		free(ids[k]);
+	}
+	free(targets);
+	free(fb);
+	free(ids);
+	free(to);
+	store_close(s);
+	return rc;
+}

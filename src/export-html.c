@@ -1,0 +1,444 @@
+/* export-html: one self-contained page.  No script, no outside resource
+ * (the style sheet is in the page), every piece of text escaped.
+ *
+ *   <header>  the title of the export, when it was made, the authors with
+ *             their colours
+ *   <article> per document: its title, source and hash; page notes; the
+ *             text, block by block (headings as <h2>..<h6>), each
+ *             highlight a <mark class="hlN auM"> (N its style 1-5 as the
+ *             reader draws it, M its author's colour 0-7; "multi" where
+ *             highlights overlap) followed by a numbered reference; after
+ *             each block, an <aside> with the notes of the highlights
+ *             that end in it (quote, note, tags, author, time, state,
+ *             replies); at the end the orphans, with the text they were
+ *             made on.
+ *
+ * The ids in the page are "n-" + the annotation id (a note) and "m-" +
+ * it (its first mark), so a note links to its highlight and back. */
+#include "config.h"
+
+#include "export-internal.h"
+#include "gloss/u8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char style_sheet[] =
+	"body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Noto Sans\","
+	"\"Noto Sans CJK TC\",sans-serif;line-height:1.7;max-width:46em;"
+	"margin:2em auto;padding:0 1em;color:#222;background:#fff}\n"
+	"header{border-bottom:1px solid #ddd;margin-bottom:1.5em}\n"
+	".meta{color:#666;font-size:.9em}\n"
+	"article{margin-bottom:3em}\n"
+	"mark{padding:0 .1em;border-bottom:3px solid transparent}\n"
+	"mark.hl1{background:#fff2a8}\n"
+	"mark.hl2{background:#c9f2c0}\n"
+	"mark.hl3{background:#c4ecf7}\n"
+	"mark.hl4{background:#f6cdf0}\n"
+	"mark.hl5{background:none;text-decoration:underline #d22 2px}\n"
+	"mark.multi{outline:1px dotted #888}\n"
+	".c0{color:#1f77b4}.c1{color:#2ca02c}.c2{color:#9467bd}.c3{color:#b8860b}"
+	".c4{color:#d62728}.c5{color:#138d9c}.c6{color:#8c564b}.c7{color:#c2389a}\n"
+	"sup.ref a{text-decoration:none;font-size:.75em}\n"
+	"aside.notes{margin:.3em 0 1.2em 1.5em;font-size:.92em}\n"
+	".note{border-left:4px solid #ccc;padding:.2em .8em;margin:.4em 0}\n"
+	".note blockquote{margin:.2em 0;color:#555;font-style:italic}\n"
+	".note .who{font-weight:bold}\n"
+	".note .when,.note .state{color:#666}\n"
+	".tag{background:#eee;border-radius:.3em;padding:0 .3em;margin-right:.3em}\n"
+	".replies{list-style:none;padding-left:1em;margin:.3em 0}\n"
+	".ctl{color:#a0a;font-family:monospace}\n"
+	/* After .note, so that the author's colour wins. */
+	".au0{border-color:#1f77b4}.au1{border-color:#2ca02c}"
+	".au2{border-color:#9467bd}.au3{border-color:#d4a017}"
+	".au4{border-color:#d62728}.au5{border-color:#17becf}"
+	".au6{border-color:#8c564b}.au7{border-color:#e377c2}\n"
+	"pre{white-space:pre-wrap}\n";
+
+void
+export_html_escape(struct buf *out, const char *s, size_t n, bool in_attribute)
+{
+	size_t i = 0, run = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		const char *ref = NULL;
+		switch (c) {
+		case '&': ref = "&amp;"; break;
+		case '<': ref = "&lt;"; break;
+		case '>': ref = "&gt;"; break;
+		case '"': ref = "&quot;"; break;
+		case '\'': ref = "&#39;"; break;
+		default: break;
+		}
+		if (ref) {
+			buf_append(out, s + run, i - run);
+			buf_puts(out, ref);
+			run = ++i;
+			continue;
+		}
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t len = u8_decode(s, n, i, &cp);
+		char ph[16];
+		bool needs = u8_placeholder(cp, ph);
+		if (!needs && !(cp == 0xfffd && len == 1)) {
+			i += len;
+			continue;
+		}
+		buf_append(out, s + run, i - run);
+		if (!needs) {
+			buf_puts(out, "\xef\xbf\xbd");
+		} else {
+			if (!in_attribute)
+				buf_puts(out, "<span class=\"ctl\">");
+			/* Placeholders are ASCII: ^[ or <U+202E>. */
+			for (const char *p = ph; *p; p++) {
+				if (*p == '<')
+					buf_puts(out, "&lt;");
+				else if (*p == '>')
+					buf_puts(out, "&gt;");
+				else
+					buf_putc(out, *p);
+			}
+			if (!in_attribute)
+				buf_puts(out, "</span>");
+		}
+		i += len;
+		run = i;
+	}
+	buf_append(out, s + run, n - run);
+}
+
+static void
+put(struct buf *out, const char *s)
+{
+	if (s)
+		export_html_escape(out, s, strlen(s), false);
+}
+
+static void
+put_attr(struct buf *out, const char *s)
+{
+	if (s)
+		export_html_escape(out, s, strlen(s), true);
+}
+
+/* Text with its line breaks as <br> (in <pre>, as they are). */
+static void
+put_text_lines(struct buf *out, const char *s, size_t n, bool pre)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t stop = nl ? (size_t)(nl - s) : n;
+		export_html_escape(out, s + i, stop - i, false);
+		if (!nl)
+			break;
+		buf_puts(out, pre ? "\n" : "<br>\n");
+		i = stop + 1;
+	}
+}
+
+/* A note's text: paragraphs at empty lines, <br> at the others. */
+static void
+put_lines(struct buf *out, const char *s, size_t n)
+{
+	put_text_lines(out, s, n, false);
+}
+
+static void
+put_note(struct buf *out, const char *note)
+{
+	size_t n = strlen(note), i = 0;
+	while (n > 0 && (note[n - 1] == '\n' || note[n - 1] == ' '))
+		n--;
+	while (i < n) {
+		const char *gap = NULL;
+		for (size_t k = i; k + 1 < n; k++) {
+			if (note[k] == '\n' && note[k + 1] == '\n') {
+				gap = note + k;
+				break;
+			}
+		}
+		size_t stop = gap ? (size_t)(gap - note) : n;
+		if (stop > i) {
+			buf_puts(out, "<p>");
+			put_lines(out, note + i, stop - i);
+			buf_puts(out, "</p>");
+		}
+		i = stop;
+		while (i < n && note[i] == '\n')
+			i++;
+	}
+}
+
+static void
+who_when(struct buf *out, const struct store_annotation *a)
+{
+	buf_printf(out, "<span class=\"who c%u\">", ex_author_colour(a->author));
+	put(out, a->author);
+	buf_puts(out, "</span> <span class=\"when\">");
+	put(out, a->created);
+	if (a->updated && a->created && strcmp(a->updated, a->created) != 0) {
+		buf_puts(out, " (edited ");
+		put(out, a->updated);
+		buf_putc(out, ')');
+	}
+	buf_puts(out, "</span>");
+	if (a->is_private)
+		buf_puts(out, " <span class=\"state\">private</span>");
+}
+
+/* One thread as a note: quote (when asked), note, tags, who and when,
+ * state, and its replies. */
+static void
+note_html(struct buf *out, const struct ex_thread *t, bool with_quote,
+	  struct ex_export *x)
+{
+	const struct store_annotation *root = t->items[0].a;
+	buf_printf(out, "<div class=\"note au%u\" id=\"n-", ex_author_colour(root->author));
+	put_attr(out, root->id);
+	buf_puts(out, "\">");
+	if (t->placed) {
+		buf_puts(out, "<a href=\"#m-");
+		put_attr(out, root->id);
+		buf_printf(out, "\">%zu</a> ", t->number);
+	}
+	who_when(out, root);
+	buf_printf(out, " <span class=\"state\">%s", store_status_name(root->status));
+	if (root->anchor == STORE_ANCHOR_MOVED || root->anchor == STORE_ANCHOR_FUZZY ||
+	    root->anchor == STORE_ANCHOR_ORPHAN)
+		buf_printf(out, ", %s", store_anchor_state_name(root->anchor));
+	buf_puts(out, "</span>");
+	for (size_t i = 0; i < root->tag_count; i++) {
+		buf_puts(out, " <span class=\"tag\">");
+		put(out, root->tags[i]);
+		buf_puts(out, "</span>");
+	}
+	if (with_quote && root->exact) {
+		buf_puts(out, "<blockquote>");
+		put_lines(out, root->exact, strlen(root->exact));
+		buf_puts(out, "</blockquote>");
+	}
+	if (root->note && *root->note)
+		put_note(out, root->note);
+	ex_progress(x);
+	/* Replies, nested by depth (depth first: a step down is one). */
+	int depth = 0;
+	for (size_t k = 1; k < t->count; k++) {
+		const struct store_annotation *a = t->items[k].a;
+		int want = t->items[k].depth;
+		if (want > depth) {
+			while (depth < want) {
+				buf_puts(out, "<ul class=\"replies\"><li>");
+				depth++;
+			}
+		} else {
+			while (depth > want) {
+				buf_puts(out, "</li></ul>");
+				depth--;
+			}
+			buf_puts(out, "</li><li>");
+		}
+		who_when(out, a);
+		if (a->note && *a->note)
+			put_note(out, a->note);
+		ex_progress(x);
+	}
+	while (depth > 0) {
+		buf_puts(out, "</li></ul>");
+		depth--;
+	}
+	buf_puts(out, "</div>\n");
+}
+
+static const char *
+block_tag(const struct doc_block *b, int level)
+{
+	static const char *const h[] = { "h2", "h2", "h3", "h4", "h5", "h6", "h6" };
+	if (level)
+		return h[level < 6 ? level : 6];
+	switch (b->kind) {
+	case DOC_BLOCK_CODE: return "pre";
+	case DOC_BLOCK_QUOTE: return "blockquote";
+	default: return "p";
+	}
+}
+
+/* The notes of the threads whose highlight ended in the block just
+ * written. */
+static void
+flush_notes(struct buf *out, const struct ex_document *d, const size_t *pending,
+	    size_t *npending, struct ex_export *x)
+{
+	if (*npending == 0)
+		return;
+	buf_puts(out, "<aside class=\"notes\">\n");
+	for (size_t i = 0; i < *npending; i++)
+		note_html(out, &d->threads[pending[i]], false, x);
+	buf_puts(out, "</aside>\n");
+	*npending = 0;
+}
+
+static void
+article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
+{
+	const struct doc *doc = d->latest->doc;
+	const struct outline *ol = d->latest->outline;
+	const char *text = doc_text(doc, NULL);
+	struct ex_sweep sw;
+	ex_sweep_init(&sw, d);
+	size_t *pending = xcalloc(d->nthreads + 1, sizeof *pending);
+	size_t npending = 0;
+	bool *marked_once = xcalloc(d->nthreads + 1, sizeof *marked_once);
+	size_t nb = doc_block_count(doc), oi = 0, nol = outline_count(ol);
+	for (size_t b = 0; b < nb; b++) {
+		const struct doc_block *blk = doc_block(doc, b);
+		if (blk->kind == DOC_BLOCK_RULE) {
+			size_t t;
+			while ((t = ex_sweep_ending(&sw, blk->start)) != (size_t)-1)
+				pending[npending++] = t;
+			flush_notes(out, d, pending, &npending, x);
+			buf_puts(out, "<hr>\n");
+			continue;
+		}
+		if (blk->start == blk->end)
+			continue;   /* an empty line kept by a verbatim text */
+		int level = 0;
+		while (oi < nol && outline_entry(ol, oi)->block < b)
+			oi++;
+		if (oi < nol && outline_entry(ol, oi)->block == b)
+			level = outline_entry(ol, oi)->level;
+		const char *tag = block_tag(blk, level);
+		bool quote = strcmp(tag, "blockquote") == 0;
+		bool pre = strcmp(tag, "pre") == 0;
+		buf_printf(out, quote ? "<blockquote><p>" : "<%s>", tag);
+		size_t cur = blk->start;
+		for (;;) {
+			size_t t;
+			while ((t = ex_sweep_ending(&sw, cur)) != (size_t)-1) {
+				buf_puts(out, "<sup class=\"ref\"><a href=\"#n-");
+				put_attr(out, d->threads[t].items[0].a->id);
+				buf_printf(out, "\">%zu</a></sup>", d->threads[t].number);
+				pending[npending++] = t;
+			}
+			if (cur >= blk->end)
+				break;
+			ex_sweep_starting(&sw, cur);
+			size_t next = ex_sweep_next(&sw, cur, blk->end);
+			if (sw.nactive > 0) {
+				/* The newest highlight decides the colours. */
+				size_t top = sw.active[sw.nactive - 1];
+				const struct store_annotation *a = d->threads[top].items[0].a;
+				buf_printf(out, "<mark class=\"hl%d au%u%s\"",
+					   ex_style_number(a->style),
+					   ex_author_colour(a->author),
+					   sw.nactive > 1 ? " multi" : "");
+				if (!marked_once[top]) {
+					buf_puts(out, " id=\"m-");
+					put_attr(out, a->id);
+					buf_putc(out, '"');
+					marked_once[top] = true;
+				}
+				buf_puts(out, " title=\"");
+				put_attr(out, a->author);
+				buf_puts(out, "\">");
+				put_text_lines(out, text + cur, next - cur, pre);
+				buf_puts(out, "</mark>");
+			} else {
+				put_text_lines(out, text + cur, next - cur, pre);
+			}
+			cur = next;
+		}
+		buf_printf(out, quote ? "</p></blockquote>\n" : "</%s>\n", tag);
+		flush_notes(out, d, pending, &npending, x);
+	}
+	size_t t;
+	while ((t = ex_sweep_ending(&sw, doc_length(doc))) != (size_t)-1)
+		pending[npending++] = t;
+	flush_notes(out, d, pending, &npending, x);
+	ex_sweep_free(&sw);
+	free(pending);
+	free(marked_once);
+}
+
+static void
+document_html(struct buf *out, const struct ex_document *d, struct ex_export *x)
+{
+	buf_puts(out, "<article>\n<h1>");
+	put(out, *d->info.title ? d->info.title : "(untitled)");
+	buf_puts(out, "</h1>\n<p class=\"meta\">");
+	if (d->info.source) {
+		put(out, d->info.source);
+		buf_puts(out, " · ");
+	}
+	buf_puts(out, "version ");
+	put(out, d->latest ? d->latest->hash : "(none)");
+	buf_printf(out, " · %zu annotation%s</p>\n", d->count, d->count == 1 ? "" : "s");
+
+	bool any = false;
+	for (size_t i = 0; i < d->nthreads; i++) {
+		const struct ex_thread *t = &d->threads[i];
+		if (t->items[0].a->start >= 0)
+			continue;
+		if (!any)
+			buf_puts(out, "<section class=\"page-notes\">\n<h2>Page notes</h2>\n");
+		any = true;
+		note_html(out, t, false, x);
+	}
+	if (any)
+		buf_puts(out, "</section>\n");
+
+	if (d->latest)
+		article_text(out, d, x);
+
+	any = false;
+	for (size_t i = 0; i < d->nthreads; i++) {
+		const struct ex_thread *t = &d->threads[i];
+		if (t->items[0].a->start < 0 || t->placed)
+			continue;
+		if (!any)
+			buf_puts(out, "<section class=\"orphans\">\n<h2>Orphaned "
+				 "annotations</h2>\n<p class=\"meta\">Not found in the "
+				 "latest text; each quote is the text it was made on.</p>\n");
+		any = true;
+		note_html(out, t, true, x);
+	}
+	if (any)
+		buf_puts(out, "</section>\n");
+	buf_puts(out, "</article>\n");
+}
+
+void
+ex_write_html(struct ex_export *x, struct buf *out)
+{
+	const char *title = x->ndocs == 1 && *x->docs[0].info.title
+			    ? x->docs[0].info.title : "gloss export";
+	buf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+		 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	buf_printf(out, "<meta name=\"generator\" content=\"gloss %s\">\n<title>",
+		   PACKAGE_VERSION);
+	put(out, title);
+	buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n"
+		   "<p class=\"meta\">Exported by gloss %s on %s · %zu annotation%s",
+		   style_sheet, PACKAGE_VERSION, x->now, x->total,
+		   x->total == 1 ? "" : "s");
+	if (x->nauthors) {
+		buf_puts(out, " by ");
+		for (size_t i = 0; i < x->nauthors; i++) {
+			if (i)
+				buf_puts(out, ", ");
+			buf_printf(out, "<span class=\"who c%u\">",
+				   ex_author_colour(x->authors[i]));
+			put(out, x->authors[i]);
+			buf_puts(out, "</span>");
+		}
+	}
+	buf_puts(out, "</p>\n</header>\n");
+	for (size_t i = 0; i < x->ndocs; i++)
+		document_html(out, &x->docs[i], x);
+	buf_puts(out, "</body>\n</html>\n");
+}

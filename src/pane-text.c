@@ -1,0 +1,420 @@
+/* pane-text: the article, as layout cuts it, with headings, annotations
+ * and search matches styled.  It owns the reading position: the row at
+ * the top, kept as a text offset (the anchor) so that a new width shows
+ * the same text at the top.
+ *
+ * Built for slow links: a scroll of a few rows moves the window's
+ * contents (ui_win_scroll, so ncurses can use the terminal's scrolling
+ * region when the pane is as wide as the screen) and paints only the
+ * rows that came free. */
+#include "config.h"
+
+#include "gloss/pane.h"
+#include "gloss/u8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct text_priv {
+	struct layout_pos top;     /* the first row shown */
+	size_t anchor;             /* the offset kept at the top */
+	int margin;                /* blank columns left and right */
+	/* Rows scrolled since the last draw, when nothing else changed. */
+	long scrolled;
+	bool drawn;                /* the window shows top - scrolled */
+	struct layout_row *rows;   /* the rows on screen, fetched each draw */
+	bool *have;
+	int rows_cap;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+int
+pane_put_clipped(struct ui_win *w, int y, int x, const char *s, size_t n, int max_w,
+		 enum ui_style style)
+{
+	if (max_w <= 0)
+		return 0;
+	struct buf safe = BUF_INIT;
+	u8_safe(&safe, s, n);
+	const char *ell = pane_glyph("\xE2\x80\xA6", "~");
+	int total = (int)u8_str_width(safe.data ? safe.data : "", safe.len);
+	int used;
+	if (total <= max_w) {
+		used = ui_put_text(w, y, x, safe.data ? safe.data : "", safe.len, max_w, style);
+	} else {
+		used = ui_put_text(w, y, x, safe.data, safe.len, max_w - 1, style);
+		used += ui_put_text(w, y, x + used, ell, strlen(ell), 1, style);
+	}
+	buf_free(&safe);
+	return used;
+}
+
+const char *
+pane_glyph(const char *fancy, const char *plain)
+{
+	return u8_ambiguous_width() == 1 ? fancy : plain;
+}
+
+size_t
+pane_first_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl ? (size_t)(nl - s) : strlen(s);
+}
+
+static int
+pos_cmp(struct layout_pos a, struct layout_pos b)
+{
+	if (a.block != b.block)
+		return a.block < b.block ? -1 : 1;
+	if (a.row != b.row)
+		return a.row < b.row ? -1 : 1;
+	return 0;
+}
+
+/* --------------------------------------------------------- the position */
+
+static void
+sync_width(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	t->margin = p->w >= 30 ? 1 : 0;
+	int want = p->w - 2 * t->margin;
+	if (want < 1)
+		want = 1;
+	if (layout_width(l) != want) {
+		layout_set_width(l, want);
+		t->top = layout_pos_at(l, t->anchor, NULL);
+		t->drawn = false;
+		p->dirty = true;
+	}
+}
+
+/* The lowest the top may go: the last row at the bottom of the pane. */
+static struct layout_pos
+max_top(struct pane *p)
+{
+	struct layout_pos pos = { 0, 0 };
+	if (!layout_last(p->sh->layout, &pos))
+		return pos;
+	layout_move(p->sh->layout, &pos, -(long)(p->h > 1 ? p->h - 1 : 0));
+	return pos;
+}
+
+static void
+publish(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	p->sh->top = t->anchor;
+}
+
+/* Scrolls by n rows (up when n < 0), never past the ends; returns the
+ * rows moved (signed). */
+static long
+scroll_by(struct pane *p, long n)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	struct layout_pos pos = t->top, limit = max_top(p);
+	long moved = 0;
+	if (n > 0) {
+		while (moved < n && pos_cmp(pos, limit) < 0 && layout_next_row(l, &pos))
+			moved++;
+	} else {
+		while (moved > n && layout_prev_row(l, &pos))
+			moved--;
+	}
+	if (moved == 0)
+		return 0;
+	t->top = pos;
+	t->anchor = layout_row_offset(l, pos);
+	t->scrolled += moved;
+	publish(p);
+	return moved;
+}
+
+static void
+text_select(struct pane *p, size_t offset)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	sync_width(p);
+	size_t len = doc_length(p->sh->doc);
+	if (offset > len)
+		offset = len;
+	t->anchor = offset;
+	t->top = layout_pos_at(l, offset, NULL);
+	/* A jump shows its target at the top, as less does, even near the
+	   end; the end itself (G) shows the last page full. */
+	struct layout_pos limit = max_top(p);
+	if (offset >= len && pos_cmp(t->top, limit) > 0) {
+		t->top = limit;
+		t->anchor = layout_row_offset(l, limit);
+	}
+	p->dirty = true;
+	publish(p);
+}
+
+/* ------------------------------------------------------------ open/close */
+
+static void
+text_open(struct pane *p)
+{
+	struct text_priv *t = xcalloc(1, sizeof *t);
+	p->priv = t;
+}
+
+static void
+free_rows(struct text_priv *t)
+{
+	for (int i = 0; i < t->rows_cap; i++)
+		layout_row_free(&t->rows[i]);
+	free(t->rows);
+	free(t->have);
+	t->rows = NULL;
+	t->have = NULL;
+	t->rows_cap = 0;
+}
+
+static void
+text_close(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	if (!t)
+		return;
+	free_rows(t);
+	free(t);
+	p->priv = NULL;
+}
+
+static void
+text_reload(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	t->anchor = 0;
+	t->top.block = t->top.row = 0;
+	t->drawn = false;
+	p->dirty = true;
+	publish(p);
+}
+
+/* ---------------------------------------------------------------- draw */
+
+static enum ui_style
+cell_style(const struct pane *p, const struct layout_row *row, const struct layout_cell *c)
+{
+	unsigned a = c->attrs;
+	if (a & LAYOUT_ATTR_PLACEHOLDER)
+		return UI_PLACEHOLDER;
+	if (a & LAYOUT_ATTR_DECORATION)
+		return UI_BORDER;
+	if (a & LAYOUT_ATTR_HEADING) {
+		const struct outline *o = p->sh->outline;
+		size_t e = outline_section_at(o, row->start);
+		if (e != (size_t)-1 && outline_entry(o, e)->level == 1 &&
+		    outline_entry(o, e)->block == row->pos.block)
+			return UI_TITLE;
+		return UI_HEADING;
+	}
+	if (a & (LAYOUT_ATTR_CODE_SPAN | LAYOUT_ATTR_CODE_BLOCK))
+		return UI_CODE;
+	if (a & LAYOUT_ATTR_LINK)
+		return UI_LINK;
+	if (a & LAYOUT_ATTR_STRONG)
+		return UI_STRONG;
+	if (a & LAYOUT_ATTR_EM)
+		return UI_EM;
+	return UI_NORMAL;
+}
+
+struct overlays {
+	struct search_match *matches;
+	size_t nmatches;
+};
+
+static enum ui_style
+overlay_style(const struct pane *p, const struct overlays *ov, const struct layout_cell *c,
+	      enum ui_style base)
+{
+	if (c->start == c->end)
+		return base;
+	const struct pane_shared *sh = p->sh;
+	enum ui_style s = base;
+	for (size_t i = 0; i < sh->nannots; i++) {
+		const struct pane_annot *an = &sh->annots[i];
+		if (an->placed && an->start <= c->start && c->start < an->end) {
+			int st = an->style >= 1 && an->style <= 5 ? an->style : 1;
+			s = (enum ui_style)(UI_HL1 + st - 1);
+		}
+	}
+	for (size_t i = 0; i < ov->nmatches; i++) {
+		const struct search_match *m = &ov->matches[i];
+		if (m->start <= c->start && c->start < m->end) {
+			bool current = sh->has_current_match && sh->current_match.start == m->start;
+			return current ? UI_SEARCH_CURRENT : UI_SEARCH;
+		}
+	}
+	return s;
+}
+
+static void
+paint_row(struct pane *p, int y, const struct overlays *ov)
+{
+	struct text_priv *t = p->priv;
+	ui_win_clear_eol(p->win, y, 0, UI_NORMAL);
+	if (!t->have[y]) {
+		/* Past the end of the article, as in vi and less. */
+		ui_put_text(p->win, y, 0, "~", 1, 1, UI_DIM);
+		return;
+	}
+	const struct layout_row *row = &t->rows[y];
+	for (size_t i = 0; i < row->ncells; i++) {
+		const struct layout_cell *c = &row->cells[i];
+		if (c->width <= 0)
+			continue;
+		enum ui_style s = overlay_style(p, ov, c, cell_style(p, row, c));
+		int x = t->margin + c->col;
+		if (c->attrs & LAYOUT_ATTR_TAB) {
+			for (int k = 0; k < c->width; k++)
+				ui_put_cluster(p->win, y, x + k, " ", 1, 1, s);
+		} else if (c->attrs & (LAYOUT_ATTR_DECORATION | LAYOUT_ATTR_PLACEHOLDER)) {
+			ui_put_text(p->win, y, x, c->glyph, c->glyph_len, c->width, s);
+		} else {
+			ui_put_cluster(p->win, y, x, c->glyph, c->glyph_len, c->width, s);
+		}
+	}
+}
+
+static void
+fetch_rows(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	if (t->rows_cap < p->h) {
+		free_rows(t);
+		t->rows = xcalloc((size_t)p->h, sizeof *t->rows);
+		t->have = xcalloc((size_t)p->h, sizeof *t->have);
+		t->rows_cap = p->h;
+	}
+	struct layout_pos pos = t->top;
+	bool more = true;
+	for (int y = 0; y < p->h; y++) {
+		t->have[y] = more && layout_get_row(l, pos, &t->rows[y]);
+		more = t->have[y] && layout_next_row(l, &pos);
+	}
+	p->sh->at_end = !more;
+	/* The end of the last row shown, for the position in %. */
+	size_t bottom = t->anchor;
+	for (int y = p->h - 1; y >= 0; y--)
+		if (t->have[y]) {
+			bottom = t->rows[y].end;
+			break;
+		}
+	p->sh->bottom = p->sh->at_end ? doc_length(p->sh->doc) : bottom;
+}
+
+static void
+text_draw(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	if (!p->win || p->h <= 0)
+		return;
+	sync_width(p);
+	fetch_rows(p);
+	publish(p);
+	int from = 0, to = p->h;
+	if (!p->dirty && t->drawn && t->scrolled != 0 && labs(t->scrolled) < p->h) {
+		/* Only a scroll since the last draw: move the rows, paint the
+		   ones that came free. */
+		ui_win_scroll(p->win, (int)t->scrolled);
+		if (t->scrolled > 0)
+			from = p->h - (int)t->scrolled;
+		else
+			to = (int)-t->scrolled;
+	} else if (!p->dirty && t->drawn && t->scrolled == 0) {
+		return;
+	}
+	struct overlays ov = { NULL, 0 };
+	size_t start = SIZE_MAX, end = 0;
+	for (int y = from; y < to; y++)
+		if (t->have[y]) {
+			if (t->rows[y].start < start)
+				start = t->rows[y].start;
+			if (t->rows[y].end > end)
+				end = t->rows[y].end;
+		}
+	if (start < end && p->sh->search && search_has_query(p->sh->search))
+		search_matches_in(p->sh->search, start, end, &ov.matches, &ov.nmatches);
+	for (int y = from; y < to; y++)
+		paint_row(p, y, &ov);
+	free(ov.matches);
+	t->scrolled = 0;
+	t->drawn = true;
+	p->dirty = false;
+}
+
+/* ------------------------------------------------------------- actions */
+
+static enum action
+text_handle(struct pane *p, enum action a, long count, bool counted)
+{
+	(void)counted;
+	sync_width(p);
+	long page = p->h > 1 ? p->h - 1 : 1;
+	long half = p->h / 2 > 0 ? p->h / 2 : 1;
+	switch (a) {
+	case ACTION_LINE_DOWN: scroll_by(p, count); break;
+	case ACTION_LINE_UP: scroll_by(p, -count); break;
+	case ACTION_PAGE_DOWN: scroll_by(p, count * page); break;
+	case ACTION_PAGE_UP: scroll_by(p, -count * page); break;
+	case ACTION_HALF_PAGE_DOWN: scroll_by(p, count * half); break;
+	case ACTION_HALF_PAGE_UP: scroll_by(p, -count * half); break;
+	default:
+		return a;
+	}
+	return ACTION_NONE;
+}
+
+static void
+text_mouse(struct pane *p, enum ui_mouse_kind kind, int y, int x)
+{
+	(void)y;
+	(void)x;
+	if (kind == UI_MOUSE_WHEEL_DOWN)
+		scroll_by(p, 3);
+	else if (kind == UI_MOUSE_WHEEL_UP)
+		scroll_by(p, -3);
+}
+
+static void
+text_state(struct pane *p, struct buf *out)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	sync_width(p);
+	buf_printf(out, "top: %zu\n", doc_byte_to_cp(p->sh->doc, t->anchor));
+	buf_printf(out, "text-width: %d\n", layout_width(l));
+	struct layout_row row = LAYOUT_ROW_INIT;
+	buf_puts(out, "top-row: ");
+	if (layout_get_row(l, t->top, &row)) {
+		for (size_t i = 0; i < row.ncells; i++)
+			u8_safe(out, row.cells[i].glyph, row.cells[i].glyph_len);
+	}
+	buf_putc(out, '\n');
+	layout_row_free(&row);
+}
+
+const struct pane_ops pane_text_ops = {
+	.name = "text",
+	.mode = KEYMAP_READING,
+	.open = text_open,
+	.close = text_close,
+	.reload = text_reload,
+	.draw = text_draw,
+	.handle = text_handle,
+	.select = text_select,
+	.mouse = text_mouse,
+	.state = text_state,
+};

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""make bench: gloss's figures beside less's, in one table (and JSON).
+
+Inputs are made from the project's own articles (tests/data/outline/) with
+../shared/bench/make_data.py: CJK text repeated to 1, 10 and 100 MiB, and a
+10 MiB English/CJK mix.  Figures are medians of --runs runs (default 3).
+Nothing here fails on time.
+
+  python3 tests/bench/bench.py --builddir B --srcdir S [--sizes 1m,10m,100m]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=False, capture_output=True, text=True, **kw)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--builddir", required=True)
+    ap.add_argument("--srcdir", required=True)
+    ap.add_argument("--sizes", default="1m,10m,100m")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--json", default=None)
+    a = ap.parse_args()
+
+    shared = os.path.normpath(os.path.join(a.srcdir, "..", "shared", "bench"))
+    make_data = os.path.join(shared, "make_data.py")
+    ttybench = os.path.join(shared, "ttybench.py")
+    if not os.path.exists(make_data):
+        print("bench: %s is missing (../shared/bench beside the source tree)" % make_data)
+        return 1
+    data = os.path.join(a.builddir, "tests", "bench", "data")
+    os.makedirs(data, exist_ok=True)
+    source = os.path.join(a.srcdir, "tests", "data", "outline", "news-zh-hant.txt")
+    names = ["cjk-" + s for s in a.sizes.split(",") if s] + ["mixed-10m"]
+    missing = [n for n in names if not os.path.exists(os.path.join(data, n + ".txt"))]
+    if missing:
+        r = run([sys.executable, make_data, "--source", source, "--out", data, "--only"] + missing)
+        if r.returncode:
+            print(r.stdout, r.stderr)
+            return 1
+    files = [source] + [os.path.join(data, n + ".txt") for n in names]
+
+    rows = []  # (figure, gloss value, unit, less value or None)
+    env = dict(os.environ, BENCH_RUNS=str(a.runs))
+    r = run([os.path.join(a.builddir, "tests", "bench", "bench-text")] + files, env=env)
+    if r.returncode:
+        print(r.stdout, r.stderr)
+        return 1
+    for line in r.stdout.splitlines():
+        name, value, unit = line.split("\t")
+        rows.append((name, float(value), unit, None))
+
+    gloss = os.path.join(a.builddir, "src", "gloss")
+    have_less = shutil.which("less") is not None
+    for f in files:
+        base = os.path.basename(f)
+        marker = first_marker(f)
+        figs = {}
+        for prog in ("gloss", "less"):
+            if prog == "less" and not have_less:
+                continue
+            cmd = [sys.executable, ttybench, "--marker", marker, "--repeat", str(a.runs),
+                   "--lines", "5", "--pages", "3", "--no-summary", "--timeout", "60",
+                   "--env", "LESSHISTFILE=-"]
+            if prog == "less":
+                cmd += ["--profile", "less", f]
+            else:
+                cmd += ["--label", "gloss", f, "--", gloss, f]
+            try:
+                res = run(cmd, timeout=900)
+                figs[prog] = summarise(res.stdout)
+            except subprocess.TimeoutExpired:
+                res = None
+                figs[prog] = {"error": ["timed out"]}
+            if not figs[prog] and res is not None:
+                figs[prog] = {"error": (res.stderr or res.stdout).strip().splitlines()[-1:]}
+        for key, unit in (("first_paint_ms", "ms"), ("peak_rss_kib", "KiB"),
+                          ("bytes_per_line", "bytes"), ("bytes_per_page", "bytes"),
+                          ("end_ms", "ms")):
+            g = figs.get("gloss", {}).get(key)
+            l = figs.get("less", {}).get(key)
+            if g is not None or l is not None:
+                rows.append(("%s %s" % (base, key.replace("_", " ")), g, unit, l))
+        for prog in ("gloss", "less"):
+            if "error" in figs.get(prog, {}):
+                rows.append(("%s %s did not run: %s" % (base, prog, " ".join(figs[prog]["error"])), None, "", None))
+
+    print("%-52s %12s %12s %8s" % ("figure", "gloss", "less", "ratio"))
+    for name, g, unit, l in rows:
+        gs = "-" if g is None else "%.1f %s" % (g, unit)
+        ls = "-" if l is None else "%.1f %s" % (l, unit)
+        ratio = "-" if (g is None or not l) else "%.2f" % (g / l)
+        print("%-52s %12s %12s %8s" % (name, gs, ls, ratio))
+    out = a.json or os.path.join(a.builddir, "tests", "bench", "results.json")
+    with open(out, "w") as fh:
+        json.dump([{"figure": n, "gloss": g, "unit": u, "less": l} for n, g, u, l in rows], fh, indent=1)
+    print("(JSON: %s)" % out)
+    return 0
+
+
+def first_marker(path):
+    """A piece of the first line that any reader shows on its first screen."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                return line[:2]
+    return ""
+
+
+def summarise(stdout):
+    """Medians from ttybench's JSON lines (one per run)."""
+    runs = []
+    for line in stdout.splitlines():
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            pass
+    runs = [r for r in runs if isinstance(r, dict) and r.get("kind") == "run"]
+    if not runs:
+        return {}
+    def pick(r, key):
+        steps = r.get("steps") or {}
+        return {
+            "first_paint_ms": r.get("first_paint_ms"),
+            "peak_rss_kib": r.get("peak_rss_kb"),
+            "bytes_per_line": (steps.get("line") or {}).get("bytes_median"),
+            "bytes_per_page": (steps.get("page") or {}).get("bytes_median"),
+            "end_ms": (steps.get("end") or {}).get("ms_median"),
+        }[key]
+    def med(key):
+        v = sorted(x for x in (pick(r, key) for r in runs) if x is not None)
+        return v[len(v) // 2] if v else None
+    out = {k: med(k) for k in ("first_paint_ms", "peak_rss_kib", "bytes_per_line",
+                               "bytes_per_page", "end_ms")}
+    errors = [e for r in runs for e in r.get("errors", [])]
+    if errors and out["first_paint_ms"] is None:
+        return {"error": errors[:1]}
+    return out
+
+if __name__ == "__main__":
+    sys.exit(main())
