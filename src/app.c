@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include "gloss/app.h"
+#include "gloss/annotate.h"
+#include "gloss/cli.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
 #include "gloss/pane.h"
@@ -39,7 +41,7 @@
 enum arrangement { ARR_WIDE, ARR_MEDIUM, ARR_NARROW, ARR_TOO_SMALL };
 static const char *const arrangement_names[] = { "wide", "medium", "narrow", "too-small" };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_COMMAND };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_COMMAND, PROMPT_TAG, PROMPT_NOTE };
 enum list_kind { LIST_NONE, LIST_HELP, LIST_DOCS };
 
 /* A line being typed: UTF-8 text with the cursor on a cluster boundary. */
@@ -143,12 +145,37 @@ struct app {
 	struct store_document_list docs;
 	bool list_dirty;
 
+	/* Annotating (see "annotating" below). */
+	int cur_style;                   /* Enter highlights in it (1..5) */
+	bool next_private;               /* P on a selection */
+	struct annotate_change draft;    /* what the tag or note prompt makes */
+	struct annotate_change *unsaved; /* changes the store could not take */
+	size_t nunsaved;
+	char *prompt_hint;               /* beside a prompt (tag completions) */
+	bool ctrl_x;                     /* Ctrl-X typed in the note prompt */
+	char *filter_tag, *filter_author;
+	bool osc52;                      /* y copies through OSC 52 */
+	bool quit_warned;                /* told that changes are unsaved */
+
 	bool quit;
 	int exit_status;
 	struct buf script_errors;
+
+	/* Team review: the author's visit to this document before this one
+	   (NULL: never, or no store), and how many of the annotations and
+	   replies colleagues made since are there (the status line). */
+	char *seen_before;
+	size_t nnew;
 };
 
 static void draw(struct app *a);
+static size_t cp_len(const char *s, size_t n);
+static void text_object(struct app *a, bool around, int32_t key);
+static void accept_annot_prompt(struct app *a);
+static void complete_tag(struct app *a);
+static void edit_in_editor(struct app *a);
+static bool annotate_command(struct app *a, const char *cmd, char *args);
+static bool warn_unsaved(struct app *a);
 static void run_command(struct app *a, const char *line);
 static void handle_key(struct app *a, int32_t key);
 static void handle_paste(struct app *a, const struct ui_event *ev);
@@ -289,6 +316,23 @@ free_annotations(struct app *a)
 	a->sh.section_counts = NULL;
 }
 
+/* Counts the annotations and replies colleagues made since the author's
+ * last visit (all of theirs on a first visit). */
+static void
+count_new(struct app *a)
+{
+	a->nnew = 0;
+	if (!a->store)
+		return;
+	const char *me = store_author(a->store);
+	for (size_t i = 0; i < a->annots_raw.count; i++) {
+		const struct store_annotation *sa = &a->annots_raw.items[i];
+		if (strcmp(sa->author, me) != 0 &&
+		    (!a->seen_before || strcmp(sa->created ? sa->created : "", a->seen_before) > 0))
+			a->nnew++;
+	}
+}
+
 /* Reads this document's annotations from the store. */
 static void
 load_annotations(struct app *a)
@@ -340,21 +384,85 @@ load_annotations(struct app *a)
 	qsort(a->annots, a->nannots, sizeof *a->annots, annot_order);
 	a->sh.annots = a->annots;
 	a->sh.nannots = a->nannots;
+	count_new(a);
 }
 
-/* The store's document for the open text, found by its hash. */
+/* Remembers the author's last visit to the open document (what is new is
+ * what came after it) and records this one. */
+static void
+mark_seen(struct app *a)
+{
+	free(a->seen_before);
+	a->seen_before = NULL;
+	if (!a->store || !a->doc_id)
+		return;
+	if (store_seen_get(a->store, a->doc_id, &a->seen_before, NULL) != GL_OK)
+		a->seen_before = NULL;
+	if (!store_is_readonly(a->store))
+		store_seen_mark(a->store, a->doc_id, NULL);
+}
+
+/* Live updates: when another process (a colleague) changed the store,
+ * reads the annotations again and redraws, keeping the reading position,
+ * the cursor and the selection (the text pane is not reloaded).  Called
+ * while idle (the loop wakes every LIVE_POLL_MS) and by :wait-for.  True
+ * when something changed. */
+#define LIVE_POLL_MS 500
+static void identify_document(struct app *a);
+static bool
+refresh_from_store(struct app *a)
+{
+	if (!a->store || !a->doc || !store_changed_elsewhere(a->store))
+		return false;
+	if (!a->doc_id) {
+		identify_document(a);
+		if (a->doc_id)
+			mark_seen(a);
+	}
+	load_annotations(a);
+	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	all_dirty(a);
+	return true;
+}
+
+/* The store's document for the open text, found as the command line finds
+ * it (cli_attach_document): by its hash, else an edited article by its
+ * path or URL, whose annotations are then re-anchored on the text of
+ * today.  With `create`, an article the store has never seen is recorded
+ * (to keep the reading position).  True when the document is known. */
+static bool
+attach_document(struct app *a, bool create)
+{
+	if (a->doc_id)
+		return true;
+	if (!a->store || !a->doc)
+		return false;
+	if (create && store_is_readonly(a->store))
+		return false;
+	struct cli_document cd = { 0 };
+	struct gl_error err;
+	if (cli_attach_document(a->store, a->doc, create, &cd, &err) != GL_OK) {
+		say(a, true, "%s", err.message);
+		return false;
+	}
+	if (cd.id) {
+		a->doc_id = cd.id;
+		cd.id = NULL;
+		if (cd.new_version && cd.reanchored)
+			say(a, false, "the article changed: %zu annotation%s moved, %zu orphaned",
+			    cd.reanchored - cd.orphans, cd.reanchored - cd.orphans == 1 ? "" : "s",
+			    cd.orphans);
+	}
+	cli_document_clear(&cd);
+	return a->doc_id != NULL;
+}
+
 static void
 identify_document(struct app *a)
 {
 	free(a->doc_id);
 	a->doc_id = NULL;
-	if (!a->store)
-		return;
-	struct store_version v = { 0 };
-	if (store_version_find(a->store, doc_hash(a->doc), DOC_RENDERER_VERSION, false, &v, NULL) ==
-	    GL_OK)
-		a->doc_id = xstrdup(v.document);
-	store_version_clear(&v);
+	attach_document(a, false);
 }
 
 /* Records the document in the store if it is not there yet (to keep the
@@ -362,31 +470,7 @@ identify_document(struct app *a)
 static bool
 ensure_document(struct app *a)
 {
-	if (a->doc_id)
-		return true;
-	if (!a->store || store_is_readonly(a->store))
-		return false;
-	char *source = NULL;
-	if (!doc_source_is_transient(a->doc))
-		source = realpath(doc_source(a->doc), NULL);
-	size_t len;
-	const char *text = doc_text(a->doc, &len);
-	char *id = NULL;
-	struct gl_error err;
-	enum gl_status s = store_begin(a->store, &err);
-	if (s == GL_OK)
-		s = store_document_create(a->store, doc_title(a->doc), source, &id, &err);
-	if (s == GL_OK)
-		s = store_version_add(a->store, id, doc_hash(a->doc), DOC_RENDERER_VERSION, text, len,
-				      (long long)doc_length_cp(a->doc), &err);
-	enum gl_status c = store_commit(a->store, s == GL_OK ? &err : NULL);
-	free(source);
-	if (s != GL_OK || c != GL_OK) {
-		free(id);
-		return false;
-	}
-	a->doc_id = id;
-	return true;
+	return attach_document(a, true);
 }
 
 static void
@@ -428,12 +512,17 @@ close_document(struct app *a)
 	if (!a->doc)
 		return;
 	save_position(a);
+	/* What colleagues did while it was open was shown: seen now. */
+	if (a->store && a->doc_id && !store_is_readonly(a->store))
+		store_seen_mark(a->store, a->doc_id, NULL);
 	free_annotations(a);
 	search_free(a->search);
 	layout_free(a->layout);
 	outline_free(a->outline);
 	doc_free(a->doc);
 	free(a->doc_id);
+	free(a->seen_before);
+	a->seen_before = NULL;
 	a->search = NULL;
 	a->layout = NULL;
 	a->outline = NULL;
@@ -461,6 +550,7 @@ open_document(struct app *a, struct doc *d, const char *id)
 	a->sh.search = a->search;
 	a->sh.top = a->sh.bottom = 0;
 	reset_reading_state(a);
+	mark_seen(a);
 	load_annotations(a);
 	for (int k = 0; k < PANE_KIND_COUNT; k++)
 		a->panes[k].ops->reload(&a->panes[k]);
@@ -473,6 +563,8 @@ open_path(struct app *a, const char *path)
 {
 	struct doc_load_options lo = a->opt->load;
 	lo.path = path;
+	/* A progress line on stderr would write over the screen. */
+	lo.progress = false;
 	if (lo.format != DOC_FORMAT_AUTO && strcmp(path, a->opt->load.path ? a->opt->load.path : "") != 0)
 		lo.format = DOC_FORMAT_AUTO;
 	struct doc *d;
@@ -695,6 +787,10 @@ mode_name(const struct app *a)
 	switch (a->focus) {
 	case PANE_OUTLINE: return "OUTLINE";
 	case PANE_NOTES: return "NOTES";
+	case PANE_TEXT:
+		if (a->sh.selecting)
+			return "SELECT";
+		return "READ";
 	default: return "READ";
 	}
 }
@@ -732,6 +828,13 @@ status_right(struct app *a, struct buf *out)
 			buf_printf(out, " (%zu open)", a->nopen);
 		buf_puts(out, "  ");
 	}
+	if (a->nnew)
+		buf_printf(out, "%zu new  ", a->nnew);
+	size_t ss, se;
+	if (a->focus == PANE_TEXT && pane_selection(&a->sh, &ss, &se))
+		buf_printf(out, "%zu selected  ", cp_len(doc_text(a->doc, NULL) + ss, se - ss));
+	if (a->nunsaved)
+		buf_printf(out, "%zu unsaved  ", a->nunsaved);
 	buf_printf(out, "%d%%", percent(a));
 }
 
@@ -741,9 +844,17 @@ draw_prompt(struct app *a)
 {
 	struct ui_win *w = a->status_win;
 	ui_win_clear_eol(w, 0, 0, UI_NORMAL);
-	const char *lead = a->prompt == PROMPT_COMMAND ? ":" : (a->prompt_backward ? "?" : "/");
-	ui_put_text(w, 0, 0, lead, 1, 1, UI_NORMAL);
+	const char *lead = a->prompt == PROMPT_COMMAND ? ":"
+			   : a->prompt == PROMPT_TAG	 ? "tags: "
+			   : a->prompt == PROMPT_NOTE && a->draft.kind == ANNOTATE_REPLY ? "reply: "
+			   : a->prompt == PROMPT_NOTE	 ? "note: "
+			   : a->prompt_backward		 ? "?"
+							 : "/";
+	int lw = (int)strlen(lead);
+	ui_put_text(w, 0, 0, lead, (size_t)lw, lw, UI_NORMAL);
 	struct buf right = BUF_INIT;
+	if (a->prompt_hint && (a->prompt == PROMPT_TAG || a->prompt == PROMPT_NOTE))
+		buf_puts(&right, a->prompt_hint);
 	if (a->prompt == PROMPT_SEARCH && a->le.text.len) {
 		if (!search_has_query(a->search))
 			buf_puts(&right, "not a query");
@@ -762,20 +873,36 @@ draw_prompt(struct app *a)
 		}
 	}
 	int rw = (int)u8_str_width(right.data ? right.data : "", right.len);
-	int avail = a->cols - 1 - (rw ? rw + 2 : 0);
+	int avail = a->cols - lw - (rw ? rw + 2 : 0);
 	if (avail < 1)
-		avail = a->cols - 1, rw = 0;
+		avail = a->cols - lw, rw = 0;
+	/* Line breaks of a note show as a mark. */
+	struct buf disp = BUF_INIT;
+	size_t dcursor = 0;
+	const char *nl = pane_glyph("\xE2\x86\xB5", "|");   /* ↵ */
+	for (size_t i = 0; i <= a->le.text.len; i++) {
+		if (i == a->le.cursor)
+			dcursor = disp.len;
+		if (i == a->le.text.len)
+			break;
+		if (a->le.text.data[i] == '\n')
+			buf_puts(&disp, nl);
+		else
+			buf_putc(&disp, a->le.text.data[i]);
+	}
 	/* Scroll the text so that the cursor shows. */
-	const char *t = a->le.text.data ? a->le.text.data : "";
-	size_t before = u8_str_width(t, a->le.cursor);
+	const char *t = disp.data ? disp.data : "";
+	size_t tlen = disp.len;
+	size_t before = u8_str_width(t, dcursor);
 	size_t from = 0;
-	while (before - u8_str_width(t, from) >= (size_t)avail && from < a->le.cursor)
-		from = u8_next_cluster(t, a->le.text.len, from);
-	ui_put_text(w, 0, 1, t + from, a->le.text.len - from, avail, UI_NORMAL);
+	while (before - u8_str_width(t, from) >= (size_t)avail && from < dcursor)
+		from = u8_next_cluster(t, tlen, from);
+	ui_put_text(w, 0, lw, t + from, tlen - from, avail, UI_NORMAL);
 	if (rw)
 		ui_put_text(w, 0, a->cols - rw, right.data, right.len, rw, UI_DIM);
 	buf_free(&right);
-	ui_set_cursor(a->ui, w, 0, 1 + (int)(before - u8_str_width(t, from)), true);
+	ui_set_cursor(a->ui, w, 0, lw + (int)(before - u8_str_width(t, from)), true);
+	buf_free(&disp);
 }
 
 static void
@@ -999,6 +1126,10 @@ jump_forward(struct app *a, long count)
 static void
 mark_action(struct app *a, enum action act, int32_t key)
 {
+	if (act == ACTION_SELECT_INSIDE || act == ACTION_SELECT_AROUND) {
+		text_object(a, act == ACTION_SELECT_AROUND, key);
+		return;
+	}
 	if (act == ACTION_MARK_SET) {
 		if (key < 'a' || key > 'z') {
 			say(a, true, "a mark is a letter a-z");
@@ -1104,6 +1235,9 @@ go_annotation(struct app *a, bool next, int which, long count)
 		return;
 	}
 	app_jump(a, target, true);
+	/* On the annotation: e, T, D, y act on it. */
+	a->sh.cursor = target;
+	a->sh.cursor_shown = true;
 }
 
 /* -------------------------------------------------------------- search */
@@ -1113,6 +1247,9 @@ show_match(struct app *a, const struct search_match *m)
 {
 	a->match = *m;
 	a->has_match = true;
+	/* The reading cursor goes to the match: / then v selects from it. */
+	a->sh.cursor = m->start;
+	a->sh.cursor_shown = true;
 	/* Scroll only when the match is not on the screen already. */
 	if (!(m->start >= a->sh.top && m->end <= a->sh.bottom) || a->sh.bottom == a->sh.top)
 		app_jump(a, m->start, false);
@@ -1284,6 +1421,26 @@ le_insert_text(struct lineedit *le, const char *s, size_t n)
 		if (cp == '\n' || cp == '\t')
 			buf_putc(&clean, ' ');
 		else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0))
+			buf_append(&clean, s + i, l);
+		i += l;
+	}
+	if (clean.len)
+		le_insert(le, clean.data, clean.len);
+	buf_free(&clean);
+}
+
+/* Inserts text that may hold line breaks (a note): kept as LF; other
+ * control characters dropped, tabs become spaces. */
+static void
+le_insert_multiline(struct lineedit *le, const char *s, size_t n)
+{
+	struct buf clean = BUF_INIT;
+	for (size_t i = 0; i < n;) {
+		int32_t cp;
+		size_t l = u8_decode(s, n, i, &cp);
+		if (cp == '\t')
+			buf_putc(&clean, ' ');
+		else if (cp == '\n' || (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0)))
 			buf_append(&clean, s + i, l);
 		i += l;
 	}
@@ -1540,10 +1697,32 @@ prompt_key(struct app *a, int32_t key)
 	struct lineedit *le = &a->le;
 	bool changed = false;
 	a->status_dirty = true;
+	if (a->prompt == PROMPT_NOTE) {
+		/* Ctrl-J (or Alt-Enter) breaks the line; Ctrl-X Ctrl-E opens
+		   $EDITOR. */
+		bool cx = a->ctrl_x;
+		a->ctrl_x = false;
+		if (key == GK_CTRL('j')) {
+			le_insert(le, "\n", 1);
+			return;
+		}
+		if (cx && key == GK_CTRL('e')) {
+			edit_in_editor(a);
+			return;
+		}
+		if (key == GK_CTRL('x')) {
+			a->ctrl_x = true;
+			return;
+		}
+	}
+	if (key == GK_CTRL('j'))
+		key = GK_ENTER;
 	switch (key) {
 	case GK_ENTER: {
 		if (a->prompt == PROMPT_SEARCH) {
 			accept_search(a);
+		} else if (a->prompt == PROMPT_TAG || a->prompt == PROMPT_NOTE) {
+			accept_annot_prompt(a);
 		} else {
 			char *line = xstrdup(le->text.data ? le->text.data : "");
 			close_prompt(a);
@@ -1621,6 +1800,8 @@ prompt_key(struct app *a, int32_t key)
 	case GK_TAB:
 		if (a->prompt == PROMPT_COMMAND)
 			complete_path(a);
+		else if (a->prompt == PROMPT_TAG)
+			complete_tag(a);
 		return;
 	default:
 		if (key >= 0x20 && key < 0x110000 && key != 0x7f && !(key >= 0x80 && key < 0xa0)) {
@@ -1894,6 +2075,7 @@ save_state(struct app *a, const char *path)
 	if (a->jump_at == a->njumps)
 		buf_puts(&out, " >");
 	buf_putc(&out, '\n');
+	buf_printf(&out, "unsaved: %zu\n", a->nunsaved);
 	buf_puts(&out, "message: ");
 	if (a->message)
 		u8_safe(&out, a->message, strlen(a->message));
@@ -1907,6 +2089,724 @@ save_state(struct app *a, const char *path)
 /* ------------------------------------------------------------- commands */
 
 static void dispatch(struct app *a, enum action act, long count, bool counted);
+
+/* ------------------------------------------------------------ annotating
+ * The reading cursor and the selection live in the text pane (pane.h);
+ * here they become annotations: a change (annotate.h) is applied to the
+ * store at once; when the store cannot take it (disk full, locked,
+ * read-only) it is kept in memory, written to a recovery file named in the
+ * message, and applied again at the next change or :retry. */
+
+/* The annotations changed in the store: read them again and redraw. */
+static void
+annots_changed(struct app *a)
+{
+	load_annotations(a);
+	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	all_dirty(a);
+}
+
+static size_t
+cp_len(const char *s, size_t n)
+{
+	return u8_count_cp(s, n);
+}
+
+/* The annotation the reader is on: the one chosen in the notes pane when
+ * it is focused, else the innermost one under the cursor; (size_t)-1. */
+static size_t
+current_annot(const struct app *a)
+{
+	if (a->focus == PANE_NOTES)
+		return a->sh.notes_chosen < a->nannots ? a->sh.notes_chosen : (size_t)-1;
+	if (!a->sh.cursor_shown)
+		return (size_t)-1;
+	return pane_annot_at(&a->sh, a->sh.cursor);
+}
+
+static bool
+store_wide_failure(enum gl_status s)
+{
+	return s == GL_STORE_FULL || s == GL_STORE_BUSY || s == GL_STORE_READONLY || s == GL_STORE;
+}
+
+/* The store's document for the open text, recorded if it is new. */
+static enum gl_status
+need_document(struct app *a, struct gl_error *err)
+{
+	if (a->doc_id)
+		return GL_OK;
+	if (!a->store)
+		return gl_fail(err, GL_STORE, "no annotation store is open");
+	struct cli_document cd = { 0 };
+	enum gl_status s = cli_attach_document(a->store, a->doc, true, &cd, err);
+	if (s == GL_OK && cd.id) {
+		a->doc_id = cd.id;
+		cd.id = NULL;
+	} else if (s == GL_OK) {
+		s = gl_fail(err, GL_STORE_READONLY, "%s",
+			    store_notice(a->store) ? store_notice(a->store) : "the store is read-only");
+	}
+	cli_document_clear(&cd);
+	return s;
+}
+
+/* Keeps a change the store could not take, and writes it to a recovery
+ * file; says so. */
+static void
+keep_unsaved(struct app *a, struct annotate_change *c, const struct gl_error *why)
+{
+	char *path = NULL;
+	struct gl_error werr;
+	enum gl_status ws = annotate_write_recovery(c, doc_title(a->doc), &path, &werr);
+	a->unsaved = xreallocarray(a->unsaved, a->nunsaved + 1, sizeof *a->unsaved);
+	a->unsaved[a->nunsaved++] = *c;
+	memset(c, 0, sizeof *c);
+	if (ws == GL_OK)
+		say(a, true, "not saved: %s; kept (:retry saves it), a copy is in %s", why->message, path);
+	else
+		say(a, true, "not saved: %s; kept (:retry saves it); no recovery file: %s", why->message,
+		    werr.message);
+	free(path);
+}
+
+/* Applies what the store could not take before; true when all went. */
+static bool
+retry_unsaved(struct app *a, struct gl_error *err)
+{
+	size_t done = 0;
+	bool ok = true;
+	while (done < a->nunsaved) {
+		if (need_document(a, err) != GL_OK ||
+		    annotate_apply(a->store, a->doc, a->doc_id, &a->unsaved[done], NULL, err) != GL_OK) {
+			if (!store_wide_failure(err->status)) {
+				/* Refused for good (deleted meanwhile, not the
+				   author): its recovery file keeps it. */
+				annotate_change_clear(&a->unsaved[done++]);
+				continue;
+			}
+			ok = false;
+			break;
+		}
+		annotate_change_clear(&a->unsaved[done++]);
+	}
+	memmove(a->unsaved, a->unsaved + done, (a->nunsaved - done) * sizeof *a->unsaved);
+	a->nunsaved -= done;
+	if (done)
+		annots_changed(a);
+	return ok;
+}
+
+/* Applies a change (taking it); true when it is saved.  *new_id (may be
+ * NULL) gets the id of a new annotation. */
+static bool
+apply_change(struct app *a, struct annotate_change *c, char **new_id)
+{
+	struct gl_error err = { 0 };
+	enum gl_status s = GL_OK;
+	if (a->nunsaved && !retry_unsaved(a, &err))
+		s = err.status;
+	if (s == GL_OK)
+		s = need_document(a, &err);
+	if (s == GL_OK)
+		s = annotate_apply(a->store, a->doc, a->doc_id, c, new_id, &err);
+	if (s == GL_OK) {
+		annotate_change_clear(c);
+		annots_changed(a);
+		return true;
+	}
+	if (store_wide_failure(s) || !a->store)
+		keep_unsaved(a, c, &err);
+	else
+		say(a, true, "%s", err.message);
+	annotate_change_clear(c);
+	return false;
+}
+
+/* Before quitting with changes the store did not take: says so once
+ * (they are in recovery files) and returns true; the next quit quits. */
+static bool
+warn_unsaved(struct app *a)
+{
+	if (!a->nunsaved || a->quit_warned)
+		return false;
+	a->quit_warned = true;
+	say(a, true, "%zu change%s not saved (copies are in recovery files): :retry tries again, "
+	    "q again quits", a->nunsaved, a->nunsaved == 1 ? "" : "s");
+	return true;
+}
+
+static void
+retry_command(struct app *a)
+{
+	if (!a->nunsaved) {
+		say(a, false, "nothing is waiting to be saved");
+		return;
+	}
+	struct gl_error err;
+	size_t n = a->nunsaved;
+	if (retry_unsaved(a, &err))
+		say(a, false, "saved %zu kept change%s", n, n == 1 ? "" : "s");
+	else
+		say(a, true, "still not saved (%zu kept): %s", a->nunsaved, err.message);
+}
+
+/* A new annotation on the selection (or a page note when there is none
+ * and `page_ok`), in a->draft; false (said) when there is nothing. */
+static bool
+draft_from_selection(struct app *a, bool page_ok)
+{
+	annotate_change_clear(&a->draft);
+	a->draft.kind = ANNOTATE_ADD;
+	a->draft.set_style = true;
+	a->draft.style = xasprintf("%d", a->cur_style);
+	a->draft.set_private = a->next_private ? 1 : 0;
+	size_t s, e;
+	if (a->focus == PANE_TEXT && pane_selection(&a->sh, &s, &e)) {
+		a->draft.start_cp = (long long)doc_byte_to_cp(a->doc, s);
+		a->draft.end_cp = (long long)doc_byte_to_cp(a->doc, e);
+		a->draft.quote = xstrndup(doc_text(a->doc, NULL) + s, e - s);
+		return true;
+	}
+	if (page_ok) {
+		/* A page note has no text to highlight: no style. */
+		a->draft.start_cp = a->draft.end_cp = -1;
+		a->draft.set_style = false;
+		free(a->draft.style);
+		a->draft.style = NULL;
+		return true;
+	}
+	annotate_change_clear(&a->draft);
+	say(a, true, "select some text first (v, then move)");
+	return false;
+}
+
+/* An edit of the annotation the reader is on, in a->draft; false (said)
+ * when there is none or it is someone else's. */
+static bool
+draft_edit(struct app *a, bool own_only)
+{
+	size_t i = current_annot(a);
+	if (i == (size_t)-1) {
+		say(a, true, "no annotation here (move the cursor into one, or choose it in the notes)");
+		return false;
+	}
+	const struct store_annotation *sa = a->annots[i].a;
+	if (own_only && a->store && strcmp(sa->author, store_author(a->store)) != 0) {
+		say(a, true, "only %s can change this annotation", sa->author);
+		return false;
+	}
+	annotate_change_clear(&a->draft);
+	a->draft.kind = ANNOTATE_EDIT;
+	a->draft.id = xstrdup(sa->id);
+	return true;
+}
+
+static void
+end_selection(struct app *a)
+{
+	a->sh.selecting = false;
+	text_pane(a)->dirty = true;
+}
+
+/* Saves a new annotation from the draft and says what was made. */
+static void
+save_draft_add(struct app *a, const char *what)
+{
+	long long n = a->draft.end_cp - a->draft.start_cp;
+	bool page = a->draft.start_cp < 0;
+	if (apply_change(a, &a->draft, NULL)) {
+		end_selection(a);
+		a->next_private = false;
+		if (page)
+			say(a, false, "page note saved");
+		else
+			say(a, false, "%s (%lld characters)", what, n);
+	} else {
+		end_selection(a);
+	}
+}
+
+static void
+highlight_action(struct app *a, int style)
+{
+	if (style >= 1 && style <= 5)
+		a->cur_style = style;
+	if (a->focus == PANE_TEXT && a->sh.selecting) {
+		if (draft_from_selection(a, false))
+			save_draft_add(a, "highlighted");
+		return;
+	}
+	if (!draft_edit(a, true))
+		return;
+	a->draft.set_style = true;
+	a->draft.style = xasprintf("%d", a->cur_style);
+	if (apply_change(a, &a->draft, NULL))
+		say(a, false, "style %d", a->cur_style);
+}
+
+/* The prompt of a tag or note: for the selection (a new annotation), a
+ * page note, or the annotation the reader is on (`edit`). */
+static void
+open_annot_prompt(struct app *a, enum prompt_kind kind, bool edit)
+{
+	if (edit) {
+		if (!draft_edit(a, true))
+			return;
+	} else if (!draft_from_selection(a, kind == PROMPT_NOTE)) {
+		return;
+	}
+	open_prompt(a, kind, false);
+	if (edit) {
+		const struct store_annotation *sa = a->annots[current_annot(a)].a;
+		struct buf b = BUF_INIT;
+		if (kind == PROMPT_NOTE) {
+			buf_puts(&b, sa->note ? sa->note : "");
+		} else {
+			for (size_t i = 0; i < sa->tag_count; i++)
+				buf_printf(&b, "%s ", sa->tags[i]);
+		}
+		le_set(&a->le, b.data ? b.data : "");
+		buf_free(&b);
+	}
+}
+
+static void
+accept_annot_prompt(struct app *a)
+{
+	enum prompt_kind kind = a->prompt;
+	char *text = xstrdup(a->le.text.data ? a->le.text.data : "");
+	close_prompt(a);
+	free(a->prompt_hint);
+	a->prompt_hint = NULL;
+	if (kind == PROMPT_TAG) {
+		a->draft.tags = annotate_parse_tags(text, &a->draft.ntags);
+		if (a->draft.kind == ANNOTATE_EDIT) {
+			a->draft.set_tags = true;
+			if (apply_change(a, &a->draft, NULL))
+				say(a, false, "tags saved");
+		} else if (!a->draft.ntags) {
+			say(a, true, "no tag given: nothing saved");
+			annotate_change_clear(&a->draft);
+		} else {
+			save_draft_add(a, "tagged");
+		}
+	} else {
+		struct buf nfc = BUF_INIT;
+		u8_nfc(&nfc, text, strlen(text));
+		a->draft.set_note = true;
+		a->draft.note = buf_steal(&nfc, NULL);
+		if (a->draft.kind == ANNOTATE_EDIT) {
+			if (apply_change(a, &a->draft, NULL))
+				say(a, false, "note saved");
+		} else if (a->draft.kind == ANNOTATE_REPLY) {
+			if (!*a->draft.note) {
+				say(a, true, "an empty reply: nothing saved");
+				annotate_change_clear(&a->draft);
+			} else if (apply_change(a, &a->draft, NULL)) {
+				say(a, false, "reply saved");
+			}
+		} else if (a->draft.start_cp < 0 && !*a->draft.note) {
+			say(a, true, "a page note needs some text: nothing saved");
+			annotate_change_clear(&a->draft);
+		} else {
+			save_draft_add(a, "note saved");
+		}
+	}
+	free(text);
+}
+
+/* Tab in the tag prompt: completes the tag being typed from the tags the
+ * store knows; several candidates complete their common start and are
+ * listed beside the prompt. */
+static void
+complete_tag(struct app *a)
+{
+	struct lineedit *le = &a->le;
+	free(a->prompt_hint);
+	a->prompt_hint = NULL;
+	if (!a->store)
+		return;
+	size_t start = le->cursor;
+	while (start > 0) {
+		size_t p = u8_prev_cluster(le->text.data, le->text.len, start);
+		int32_t cp;
+		u8_decode(le->text.data, le->text.len, p, &cp);
+		if (cp == ' ' || cp == ',' || cp == 0xFF0C || cp == 0x3001)
+			break;
+		start = p;
+	}
+	size_t wlen = le->cursor - start;
+	struct store_tag_list tl = { 0 };
+	if (store_tags_list(a->store, NULL, &tl, NULL) != GL_OK)
+		return;
+	const char *first = NULL;
+	size_t common = 0, n = 0;
+	struct buf hint = BUF_INIT;
+	for (size_t i = 0; i < tl.count; i++) {
+		const char *t = tl.items[i].tag;
+		if (strncmp(t, le->text.data + start, wlen) != 0)
+			continue;
+		if (!first) {
+			first = t;
+			common = strlen(t);
+		} else {
+			size_t k = 0;
+			while (k < common && t[k] == first[k])
+				k++;
+			common = k;
+		}
+		buf_printf(&hint, "%s%s", n ? " " : "", t);
+		n++;
+	}
+	if (n == 0) {
+		a->prompt_hint = xstrdup("no such tag yet");
+	} else {
+		/* Complete to a whole character. */
+		while (common > wlen && (first[common] & 0xC0) == 0x80)
+			common--;
+		le_insert(le, first + wlen, common - wlen);
+		if (n == 1)
+			le_insert(le, " ", 1);
+		else
+			a->prompt_hint = buf_steal(&hint, NULL);
+	}
+	buf_free(&hint);
+	store_tag_list_free(&tl);
+}
+
+/* Ctrl-X Ctrl-E or :note-edit: the note in $EDITOR (vi when unset) on a
+ * temporary file, with the terminal handed over while it runs. */
+static void
+edit_in_editor(struct app *a)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *path = xasprintf("%s/gloss-note-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		say(a, true, "cannot make a temporary file for the editor: %s", strerror(errno));
+		free(path);
+		return;
+	}
+	const char *t = a->le.text.data ? a->le.text.data : "";
+	size_t n = strlen(t);
+	bool wrote = write(fd, t, n) == (ssize_t)n && (n == 0 || write(fd, "\n", 1) == 1);
+	close(fd);
+	if (!wrote) {
+		say(a, true, "cannot write the temporary file for the editor");
+		unlink(path);
+		free(path);
+		return;
+	}
+	const char *editor = getenv("VISUAL");
+	if (!editor || !*editor)
+		editor = getenv("EDITOR");
+	if (!editor || !*editor)
+		editor = "vi";
+	char *cmd = xasprintf("%s \"$GLOSS_NOTE_FILE\"", editor);
+	setenv("GLOSS_NOTE_FILE", path, 1);
+	ui_suspend(a->ui);
+	int rc = system(cmd);
+	ui_resume(a->ui);
+	unsetenv("GLOSS_NOTE_FILE");
+	ui_redraw_all(a->ui);
+	all_dirty(a);
+	a->arrange_needed = true;
+	free(cmd);
+	char *back = NULL;
+	size_t blen = 0;
+	if (rc == 0 && gl_read_file(path, &back, &blen, (size_t)16 << 20, NULL) == GL_OK) {
+		while (blen && (back[blen - 1] == '\n' || back[blen - 1] == '\r'))
+			back[--blen] = '\0';
+		le_clear(&a->le);
+		le_insert_multiline(&a->le, back, blen);
+		say(a, false, "the note is back from the editor: Enter saves it");
+	} else {
+		say(a, true, "the editor failed (status %d): the note is as it was", rc);
+	}
+	free(back);
+	unlink(path);
+	free(path);
+}
+
+static void
+delete_action(struct app *a)
+{
+	size_t i = current_annot(a);
+	if (i == (size_t)-1) {
+		say(a, true, "no annotation here to delete");
+		return;
+	}
+	struct gl_error err;
+	char *id = xstrdup(a->annots[i].a->id);
+	enum gl_status s = a->store ? store_annotation_delete(a->store, id, &err)
+				    : gl_fail(&err, GL_STORE, "no annotation store is open");
+	free(id);
+	if (s != GL_OK) {
+		say(a, true, "%s", err.message);
+		return;
+	}
+	annots_changed(a);
+	say(a, false, "annotation deleted (u undoes)");
+}
+
+static void
+private_action(struct app *a)
+{
+	if (a->focus == PANE_TEXT && a->sh.selecting) {
+		a->next_private = !a->next_private;
+		say(a, false, a->next_private ? "the next annotation will be private"
+					      : "the next annotation will be shared");
+		return;
+	}
+	if (!draft_edit(a, true))
+		return;
+	bool now = a->annots[current_annot(a)].a->is_private;
+	a->draft.set_private = now ? -1 : 1;
+	if (apply_change(a, &a->draft, NULL))
+		say(a, false, now ? "shared" : "private: only you see it");
+}
+
+static void
+resolve_action(struct app *a)
+{
+	size_t i = current_annot(a);
+	if (i == (size_t)-1 || !a->store) {
+		say(a, true, "no annotation here");
+		return;
+	}
+	bool open = a->annots[i].a->status == STORE_STATUS_OPEN;
+	struct gl_error err;
+	char *id = xstrdup(a->annots[i].a->id);
+	enum gl_status s = store_annotation_set_status(
+		a->store, id, open ? STORE_STATUS_RESOLVED : STORE_STATUS_OPEN, &err);
+	free(id);
+	if (s != GL_OK) {
+		say(a, true, "%s", err.message);
+		return;
+	}
+	annots_changed(a);
+	say(a, false, open ? "resolved" : "reopened");
+}
+
+static void
+undo_action(struct app *a, bool redo)
+{
+	if (!a->store) {
+		say(a, true, "no annotation store is open");
+		return;
+	}
+	struct store_event ev = { 0 };
+	struct gl_error err;
+	enum gl_status s = redo ? store_redo(a->store, &ev, &err) : store_undo(a->store, &ev, &err);
+	if (s == GL_NO_MATCH) {
+		say(a, false, redo ? "nothing to redo" : "nothing to undo");
+		return;
+	}
+	if (s != GL_OK) {
+		say(a, true, "%s", err.message);
+		return;
+	}
+	say(a, false, "%s: %s", redo ? "redone" : "undone", ev.what ? ev.what : "change");
+	store_event_clear(&ev);
+	annots_changed(a);
+}
+
+static void
+base64(struct buf *out, const unsigned char *s, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		buf_putc(out, tab[(v >> 18) & 63]);
+		buf_putc(out, tab[(v >> 12) & 63]);
+		buf_putc(out, i + 1 < n ? tab[(v >> 6) & 63] : '=');
+		buf_putc(out, i + 2 < n ? tab[v & 63] : '=');
+	}
+}
+
+/* y: the selection, or the annotation's quote and note, to the local
+ * clipboard through OSC 52 (the terminal decides whether to allow it). */
+static void
+copy_action(struct app *a)
+{
+	struct buf text = BUF_INIT;
+	size_t s, e, i;
+	if (a->focus == PANE_TEXT && pane_selection(&a->sh, &s, &e)) {
+		buf_append(&text, doc_text(a->doc, NULL) + s, e - s);
+		end_selection(a);
+	} else if ((i = current_annot(a)) != (size_t)-1) {
+		const struct store_annotation *sa = a->annots[i].a;
+		if (sa->exact)
+			buf_puts(&text, sa->exact);
+		if (sa->note && *sa->note)
+			buf_printf(&text, "%s%s", text.len ? "\n\n" : "", sa->note);
+	} else {
+		say(a, true, "nothing to copy: select text (v) or move onto an annotation");
+		return;
+	}
+	size_t n = cp_len(text.data ? text.data : "", text.len);
+	if (!a->osc52) {
+		say(a, true, "copying to the clipboard is off (osc52 = on in the config turns it on)");
+		buf_free(&text);
+		return;
+	}
+	struct buf seq = BUF_INIT;
+	buf_puts(&seq, "\033]52;c;");
+	base64(&seq, (const unsigned char *)(text.data ? text.data : ""), text.len);
+	buf_putc(&seq, '\a');
+	ui_send_raw(a->ui, seq.data, seq.len);
+	buf_free(&seq);
+	buf_free(&text);
+	say(a, false, "copied %zu characters", n);
+}
+
+/* :filter tag=X author=Y state=open|resolved style=N; :filter clears. */
+static void
+filter_command(struct app *a, char *args)
+{
+	free(a->filter_tag);
+	free(a->filter_author);
+	a->filter_tag = a->filter_author = NULL;
+	a->sh.filter_tag = a->sh.filter_author = NULL;
+	a->sh.filter_style = 0;
+	a->sh.filter_status_set = false;
+	bool bad = false;
+	for (char *tok = strtok(args, " \t"); tok; tok = strtok(NULL, " \t")) {
+		char *eq = strchr(tok, '=');
+		if (!eq) {
+			bad = true;
+			break;
+		}
+		*eq = '\0';
+		const char *v = eq + 1;
+		long n;
+		if (!strcmp(tok, "tag")) {
+			free(a->filter_tag);
+			a->filter_tag = xstrdup(v);
+		} else if (!strcmp(tok, "author")) {
+			free(a->filter_author);
+			a->filter_author = xstrdup(v);
+		} else if (!strcmp(tok, "state") || !strcmp(tok, "status")) {
+			if (!store_status_parse(v, &a->sh.filter_status)) {
+				bad = true;
+				break;
+			}
+			a->sh.filter_status_set = true;
+		} else if (!strcmp(tok, "style") && gl_parse_long(v, 1, 5, &n)) {
+			a->sh.filter_style = (int)n;
+		} else {
+			bad = true;
+			break;
+		}
+	}
+	if (bad) {
+		free(a->filter_tag);
+		free(a->filter_author);
+		a->filter_tag = a->filter_author = NULL;
+		a->sh.filter_style = 0;
+		a->sh.filter_status_set = false;
+		say(a, true, ":filter takes tag=X author=Y state=open|resolved style=1-5 (none clears)");
+	}
+	a->sh.filter_tag = a->filter_tag;
+	a->sh.filter_author = a->filter_author;
+	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	all_dirty(a);
+	if (!bad) {
+		bool any = a->filter_tag || a->filter_author || a->sh.filter_style || a->sh.filter_status_set;
+		say(a, false, any ? "notes filtered" : "notes filter cleared");
+	}
+}
+
+/* A text object (i/a then q b s c p) becomes the selection. */
+static void
+text_object(struct app *a, bool around, int32_t key)
+{
+	size_t off = a->sh.cursor_shown ? a->sh.cursor : a->sh.top;
+	size_t s, e;
+	if (!pane_text_object(a->doc, off, key, around, &s, &e)) {
+		struct buf name = BUF_INIT;
+		keymap_key_name(key, &name);
+		say(a, true, "no %s here (q quotes, b brackets, s sentence, c clause, p paragraph)",
+		    name.data);
+		buf_free(&name);
+		return;
+	}
+	size_t len;
+	const char *text = doc_text(a->doc, &len);
+	a->sh.cursor_shown = true;
+	a->sh.selecting = true;
+	a->sh.sel_anchor = s;
+	a->sh.cursor = u8_prev_cluster(text, len, e);
+	a->sh.follow = true;
+	text_pane(a)->dirty = true;
+}
+
+/* The : commands of annotating; false when `cmd` is not one. */
+static bool
+annotate_command(struct app *a, const char *cmd, char *args)
+{
+	long n;
+	if (!strcmp(cmd, "highlight")) {
+		if (*args && !gl_parse_long(args, 1, 5, &n))
+			say(a, true, ":highlight takes a style from 1 to 5");
+		else
+			highlight_action(a, *args ? (int)n : 0);
+	} else if (!strcmp(cmd, "style")) {
+		if (!gl_parse_long(args, 1, 5, &n))
+			say(a, true, ":style takes a style from 1 to 5");
+		else
+			highlight_action(a, (int)n);
+	} else if (!strcmp(cmd, "tag") && *args) {
+		if (a->focus == PANE_TEXT && a->sh.selecting) {
+			if (!draft_from_selection(a, false))
+				return true;
+			a->draft.tags = annotate_parse_tags(args, &a->draft.ntags);
+			save_draft_add(a, "tagged");
+		} else if (draft_edit(a, true)) {
+			/* :tag on an annotation adds to its tags. */
+			const struct store_annotation *sa = a->annots[current_annot(a)].a;
+			struct buf all = BUF_INIT;
+			for (size_t i = 0; i < sa->tag_count; i++)
+				buf_printf(&all, "%s ", sa->tags[i]);
+			buf_puts(&all, args);
+			a->draft.tags = annotate_parse_tags(all.data, &a->draft.ntags);
+			a->draft.set_tags = true;
+			buf_free(&all);
+			if (apply_change(a, &a->draft, NULL))
+				say(a, false, "tags saved");
+		}
+	} else if (!strcmp(cmd, "note") && *args) {
+		if (!draft_from_selection(a, true))
+			return true;
+		struct buf nfc = BUF_INIT;
+		u8_nfc(&nfc, args, strlen(args));
+		a->draft.set_note = true;
+		a->draft.note = buf_steal(&nfc, NULL);
+		save_draft_add(a, "note saved");
+	} else if (!strcmp(cmd, "note-edit")) {
+		if (a->focus == PANE_TEXT && a->sh.selecting)
+			open_annot_prompt(a, PROMPT_NOTE, false);
+		else if (current_annot(a) != (size_t)-1)
+			open_annot_prompt(a, PROMPT_NOTE, true);
+		else
+			open_annot_prompt(a, PROMPT_NOTE, false);
+		if (a->prompt == PROMPT_NOTE)
+			edit_in_editor(a);
+	} else if (!strcmp(cmd, "filter")) {
+		filter_command(a, args);
+	} else if (!strcmp(cmd, "retry")) {
+		retry_command(a);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 
 static void
 on_resize(struct app *a)
@@ -1934,12 +2834,7 @@ wait_for(struct app *a, const char *args)
 	for (;;) {
 		if (ui_pending_signal())
 			break;   /* the loop ends the program */
-		if (a->store && store_changed_elsewhere(a->store)) {
-			if (!a->doc_id)
-				identify_document(a);
-			load_annotations(a);
-			all_dirty(a);
-		}
+		refresh_from_store(a);
 		draw(a);
 		if (ui_screen_contains(a->ui, text))
 			break;
@@ -2073,7 +2968,8 @@ run_command(struct app *a, const char *line_in)
 		go_percent(a, n);
 	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!") ||
 		   !strcmp(cmd, "x")) {
-		a->quit = true;
+		if (strcmp(cmd, "q!") == 0 || !warn_unsaved(a))
+			a->quit = true;
 	} else if (!strcmp(cmd, "heading") || !strcmp(cmd, "h")) {
 		if (*args)
 			heading_command(a, args);
@@ -2095,6 +2991,8 @@ run_command(struct app *a, const char *line_in)
 		open_docs(a);
 	} else if (!strcmp(cmd, "help")) {
 		open_help(a);
+	} else if (annotate_command(a, cmd, args)) {
+		/* done */
 	} else if (!strcmp(cmd, "save-screen")) {
 		bool attrs = false;
 		char *p = strstr(args, " --attrs");
@@ -2195,15 +3093,51 @@ common_action(struct app *a, enum action act, long count, bool counted)
 		ui_redraw_all(a->ui);
 		all_dirty(a);
 		break;
+	case ACTION_HIGHLIGHT: highlight_action(a, 0); break;
+	case ACTION_STYLE_1:
+	case ACTION_STYLE_2:
+	case ACTION_STYLE_3:
+	case ACTION_STYLE_4:
+	case ACTION_STYLE_5:
+		highlight_action(a, 1 + (int)(act - ACTION_STYLE_1));
+		break;
+	case ACTION_TAG: open_annot_prompt(a, PROMPT_TAG, false); break;
+	case ACTION_NOTE: open_annot_prompt(a, PROMPT_NOTE, false); break;
+	case ACTION_EDIT_NOTE: open_annot_prompt(a, PROMPT_NOTE, true); break;
+	case ACTION_EDIT_TAGS: open_annot_prompt(a, PROMPT_TAG, true); break;
+	case ACTION_DELETE: delete_action(a); break;
+	case ACTION_REPLY:
+		/* Anyone may reply to what they see. */
+		if (draft_edit(a, false)) {
+			a->draft.kind = ANNOTATE_REPLY;
+			open_prompt(a, PROMPT_NOTE, false);
+		}
+		break;
+	case ACTION_PRIVATE: private_action(a); break;
+	case ACTION_RESOLVE: resolve_action(a); break;
+	case ACTION_UNDO: undo_action(a, false); break;
+	case ACTION_REDO: undo_action(a, true); break;
+	case ACTION_COPY: copy_action(a); break;
+	case ACTION_SELECT:
+		/* :select from another pane: selecting is the text's. */
+		set_focus(a, PANE_TEXT);
+		dispatch(a, act, count, counted);
+		break;
 	case ACTION_CANCEL:
-		if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+		if (a->sh.selecting) {
+			a->sh.selecting = false;
+			text_pane(a)->dirty = true;
+		} else if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
 			set_overlay(a, PANE_TEXT);
 		else if (search_has_query(a->search)) {
 			set_query(a, "");
 			say(a, false, "search highlights cleared (n searches again)");
 		}
 		break;
-	case ACTION_QUIT: a->quit = true; break;
+	case ACTION_QUIT:
+		if (!warn_unsaved(a))
+			a->quit = true;
+		break;
 	case ACTION_OPEN:
 	case ACTION_LINE_DOWN:
 	case ACTION_LINE_UP:
@@ -2244,6 +3178,8 @@ handle_key(struct app *a, int32_t key)
 			a->quit = true;
 		return;
 	}
+	if (key == GK_CTRL('j') && a->prompt != PROMPT_NOTE)
+		key = GK_ENTER;   /* Ctrl-J is Enter outside a note */
 	if (!a->prompt)
 		clear_message(a);
 	if (a->prompt) {
@@ -2263,6 +3199,8 @@ handle_key(struct app *a, int32_t key)
 		return;
 	}
 	enum keymap_mode mode = a->panes[a->focus].ops->mode;
+	if (a->focus == PANE_TEXT && a->sh.selecting)
+		mode = KEYMAP_SELECTING;
 	if (a->kst.n == 0 && key >= '0' && key <= '9' && !bound_alone(a, mode, key)) {
 		if (a->count < 100000000)
 			a->count = a->count * 10 + (key - '0');
@@ -2374,13 +3312,16 @@ handle_paste(struct app *a, const struct ui_event *ev)
 {
 	if (!a->prompt)
 		return;   /* pasted text is text, never keys */
-	le_insert_text(&a->le, ev->text, strlen(ev->text));
+	if (a->prompt == PROMPT_NOTE)
+		le_insert_multiline(&a->le, ev->text, strlen(ev->text));
+	else
+		le_insert_text(&a->le, ev->text, strlen(ev->text));
 	a->status_dirty = true;
 	if (a->prompt == PROMPT_SEARCH)
 		incremental(a);
 }
 
-/* :mouse press|wheel-up|wheel-down ROW COL, for scripts: the same path as
+/* :mouse press|drag|release|wheel-up|wheel-down ROW COL, for scripts: the same path as
  * a mouse event from the terminal (rows and columns from 0). */
 static void
 mouse_command(struct app *a, const char *args)
@@ -2389,7 +3330,7 @@ mouse_command(struct app *a, const char *args)
 	int y, x;
 	struct ui_event ev = { .kind = UI_EVENT_MOUSE };
 	if (sscanf(args, "%15s %d %d", kind, &y, &x) != 3) {
-		say(a, true, ":mouse takes press|wheel-up|wheel-down ROW COL");
+		say(a, true, ":mouse takes press|drag|release|wheel-up|wheel-down ROW COL");
 		return;
 	}
 	if (!strcmp(kind, "press"))
@@ -2398,8 +3339,12 @@ mouse_command(struct app *a, const char *args)
 		ev.mouse_kind = UI_MOUSE_WHEEL_UP;
 	else if (!strcmp(kind, "wheel-down"))
 		ev.mouse_kind = UI_MOUSE_WHEEL_DOWN;
+	else if (!strcmp(kind, "drag"))
+		ev.mouse_kind = UI_MOUSE_DRAG;
+	else if (!strcmp(kind, "release"))
+		ev.mouse_kind = UI_MOUSE_RELEASE;
 	else {
-		say(a, true, ":mouse takes press|wheel-up|wheel-down ROW COL");
+		say(a, true, ":mouse takes press|drag|release|wheel-up|wheel-down ROW COL");
 		return;
 	}
 	ev.mouse_y = y;
@@ -2464,6 +3409,8 @@ init_panes(struct app *a)
 	a->show_outline = a->show_notes = true;
 	a->side = PANE_OUTLINE;
 	a->search_wrap = true;
+	a->cur_style = 1;
+	a->osc52 = a->opt->osc52 > 0 || (a->opt->osc52 == 0 && !a->opt->headless);
 }
 
 /* Windows go before the screen does (ui_close). */
@@ -2493,6 +3440,13 @@ free_app(struct app *a)
 	buf_free(&a->le.text);
 	history_free(&a->search_hist);
 	history_free(&a->cmd_hist);
+	annotate_change_clear(&a->draft);
+	for (size_t i = 0; i < a->nunsaved; i++)
+		annotate_change_clear(&a->unsaved[i]);
+	free(a->unsaved);
+	free(a->prompt_hint);
+	free(a->filter_tag);
+	free(a->filter_author);
 	free(a->message);
 	free(a->jumps);
 	free(a->last_query);
@@ -2510,9 +3464,11 @@ app_run(const struct app_options *opt)
 
 	/* Load first: a file that cannot be read is said on stderr, before
 	   the screen is taken. */
-	struct doc *d;
+	struct doc *d = NULL;
 	struct gl_error err;
-	enum gl_status s = doc_load(&opt->load, &d, &err);
+	enum gl_status s = GL_OK;
+	if (!opt->stored)
+		s = doc_load(&opt->load, &d, &err);
 	if (s != GL_OK) {
 		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
 		return gl_status_exit_code(s);
@@ -2528,6 +3484,20 @@ app_run(const struct app_options *opt)
 			store_msg = xstrdup(store_notice(a->store));
 		}
 	}
+	/* gloss open ID|TITLE: the text the store kept, not a file. */
+	char *stored_id = NULL;
+	if (opt->stored) {
+		if (!a->store)
+			s = gl_fail(&err, GL_STORE, "%s", store_msg ? store_msg : "no annotation store");
+		else
+			s = cli_open_stored(a->store, opt->stored, &d, &stored_id, &err);
+		if (s != GL_OK) {
+			fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
+			store_close(a->store);
+			free(store_msg);
+			return gl_status_exit_code(s);
+		}
+	}
 
 	ui_install_signal_handlers();
 	struct ui_options uo = {
@@ -2541,6 +3511,7 @@ app_run(const struct app_options *opt)
 	if (s != GL_OK) {
 		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
 		doc_free(d);
+		free(stored_id);
 		store_close(a->store);
 		free(store_msg);
 		return gl_status_exit_code(s);
@@ -2550,7 +3521,8 @@ app_run(const struct app_options *opt)
 		say(a, true, "config: panes is a list of outline, notes (or text)");
 	a->arrange_needed = true;
 	arrange(a);
-	open_document(a, d, NULL);
+	open_document(a, d, stored_id);
+	free(stored_id);
 	startup_messages(a, store_msg);
 	free(store_msg);
 	if (opt->tutorial && a->store) {
@@ -2564,6 +3536,7 @@ app_run(const struct app_options *opt)
 	while (!a->quit) {
 		if ((sig = ui_pending_signal()) != 0)
 			break;
+		refresh_from_store(a);
 		if (!ui_scripted(a->ui)) {
 			draw(a);
 		} else {
@@ -2579,7 +3552,8 @@ app_run(const struct app_options *opt)
 			if (ev.kind == UI_EVENT_NONE)
 				continue;
 		} else {
-			ui_next_event(a->ui, -1, &ev);
+			/* Idle: wake now and then to show colleagues' changes. */
+			ui_next_event(a->ui, a->store ? LIVE_POLL_MS : -1, &ev);
 		}
 		switch (ev.kind) {
 		case UI_EVENT_KEY:

@@ -13,13 +13,19 @@
 #include "gloss/u8.h"
 #include "gloss/util.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* How much of a quote and of a note's first line a list line shows, in
@@ -782,6 +788,35 @@ find_nth(const char *text, size_t len, const char *quote, long nth, long *count)
 	return (size_t)-1;
 }
 
+enum gl_status
+cli_annotation_make(struct store *s, const struct doc *d, const char *document, long long start_cp,
+		    long long end_cp, const struct store_new_annotation *what, char **id,
+		    struct gl_error *err)
+{
+	bool page = start_cp < 0;
+	struct anchor_selector sel = { 0 };
+	if (!page) {
+		size_t len;
+		const char *text = doc_text(d, &len);
+		enum gl_status st = anchor_make(text, len, (size_t)start_cp, (size_t)end_cp, &sel, err);
+		if (st != GL_OK)
+			return st;
+	}
+	struct store_new_annotation n = *what;
+	n.document = document;
+	n.version = doc_hash(d);
+	n.renderer = DOC_RENDERER_VERSION;
+	n.start = page ? -1 : (long long)sel.start;
+	n.end = page ? -1 : (long long)sel.end;
+	n.exact = sel.exact;
+	n.prefix = sel.prefix;
+	n.suffix = sel.suffix;
+	n.anchor = page ? STORE_ANCHOR_NONE : STORE_ANCHOR_EXACT;
+	enum gl_status st = store_annotation_add(s, &n, id, err);
+	anchor_selector_free(&sel);
+	return st;
+}
+
 static int
 cmd_add(struct cli *c, int argc, char **argv)
 {
@@ -803,7 +838,6 @@ cmd_add(struct cli *c, int argc, char **argv)
 	int rc = 0, o;
 	struct doc *d = NULL;
 	struct cli_document cd = { 0 };
-	struct anchor_selector sel = { 0 };
 	long nth = 1, start = -1, end = -1;
 
 	reset_getopt();
@@ -894,24 +928,13 @@ cmd_add(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!page) {
-		st = anchor_make(text, len, (size_t)start, (size_t)end, &sel, &err);
-		if (st != GL_OK) {
-			rc = report_error(&err);
-			goto out;
-		}
-	}
 	struct store_new_annotation n = {
-		.document = cd.id, .version = doc_hash(d), .renderer = DOC_RENDERER_VERSION,
-		.start = page ? -1 : (long long)sel.start,
-		.end = page ? -1 : (long long)sel.end,
-		.exact = sel.exact, .prefix = sel.prefix, .suffix = sel.suffix,
-		.anchor = page ? STORE_ANCHOR_NONE : STORE_ANCHOR_EXACT,
 		.style = style, .note = notes, .is_private = priv,
 		.tags = (const char *const *)tags.v, .tag_count = tags.n,
 	};
 	char *id = NULL;
-	st = store_annotation_add(c->store, &n, &id, &err);
+	st = cli_annotation_make(c->store, d, cd.id, page ? -1 : start, page ? -1 : end, &n, &id,
+				 &err);
 	if (st != GL_OK) {
 		rc = report_error(&err);
 		goto out;
@@ -922,7 +945,6 @@ cmd_add(struct cli *c, int argc, char **argv)
 		printf("%s\n", id);
 	free(id);
 out:
-	anchor_selector_free(&sel);
 	cli_document_clear(&cd);
 	doc_free(d);
 	free(quote);
@@ -930,6 +952,44 @@ out:
 	free(style);
 	strings_free(&tags);
 	return rc;
+}
+
+/* True when `a` is new to the store's author: someone else's, made after
+ * the author's last visit to its document (store_seen_get; never visited:
+ * everything is new).  `seen` caches the last document's time. */
+static bool
+is_new_to_author(struct cli *c, const struct store_annotation *a, char **seen_doc,
+		 char **seen)
+{
+	if (strcmp(a->author, store_author(c->store)) == 0)
+		return false;
+	if (!*seen_doc || strcmp(*seen_doc, a->document) != 0) {
+		free(*seen_doc);
+		free(*seen);
+		*seen = NULL;
+		*seen_doc = xstrdup(a->document);
+		if (store_seen_get(c->store, a->document, seen, NULL) != GL_OK)
+			*seen = NULL;
+	}
+	return !*seen || strcmp(a->created ? a->created : "", *seen) > 0;
+}
+
+/* list --new: keeps only what is new to the author (the reader marks a
+ * document seen when it opens it). */
+static void
+keep_new(struct cli *c, struct store_annotation_list *l)
+{
+	char *seen_doc = NULL, *seen = NULL;
+	size_t kept = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		if (is_new_to_author(c, &l->items[i], &seen_doc, &seen))
+			l->items[kept++] = l->items[i];
+		else
+			store_annotation_clear(&l->items[i]);
+	}
+	l->count = kept;
+	free(seen_doc);
+	free(seen);
 }
 
 static int
@@ -940,10 +1000,12 @@ cmd_list(struct cli *c, int argc, char **argv)
 		{ "tag", required_argument, NULL, 't' },
 		{ "status", required_argument, NULL, 's' },
 		{ "orphans", no_argument, NULL, 'o' },
+		{ "new", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_filter f = { 0 };
 	char *tag = NULL;
+	bool new_only = false;
 	int rc = 0, o;
 	struct doc *d = NULL;
 	struct cli_document cd = { 0 };
@@ -959,6 +1021,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 			f.status_set = true;
 			break;
 		case 'o': f.orphans_only = true; break;
+		case 'n': new_only = true; break;
 		default: break;
 		}
 	}
@@ -990,6 +1053,8 @@ cmd_list(struct cli *c, int argc, char **argv)
 		rc = report_error(&err);
 		goto out;
 	}
+	if (new_only)
+		keep_new(c, &l);
 	print_annotations(c, &l);
 	store_annotation_list_free(&l);
 out:
@@ -1534,6 +1599,435 @@ cmd_search(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* ------------------------------------------------------ team review */
+
+/* report() with a printf-style message. */
+static GL_PRINTF(2, 3) int
+reportf(enum gl_status st, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	int rc = report(st, b.data);
+	buf_free(&b);
+	return rc;
+}
+
+/* The group a shared store's directory gets: --group G, else the user's
+ * primary group.  Returns a usage status (printed) when G is unknown. */
+static int
+shared_group(struct cli *c, const char *name, gid_t *gid)
+{
+	if (!name) {
+		struct passwd *pw = getpwuid(getuid());
+		*gid = pw ? pw->pw_gid : getgid();
+		return 0;
+	}
+	struct group *g = getgrnam(name);
+	if (!g) {
+		long n;
+		if (gl_parse_long(name, 0, INT_MAX, &n)) {
+			*gid = (gid_t)n;
+			return 0;
+		}
+		return usage_error(c, "no such group: %s", name);
+	}
+	*gid = g->gr_gid;
+	return 0;
+}
+
+/* Gives `path` to group `gid` with `mode`; a missing file is fine (the
+ * -wal and -shm files exist only while the store is open). */
+static int
+share_file(const char *path, gid_t gid, mode_t mode, bool must_exist)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		return reportf(GL_IO, "cannot read %s: %s", path, strerror(errno));
+	}
+	if (sb.st_gid != gid && chown(path, (uid_t)-1, gid) != 0)
+		return reportf(GL_DENIED, "cannot give %s to the group: %s (are you "
+						       "a member of it?)", path, strerror(errno));
+	if ((sb.st_mode & 07777) != mode && chmod(path, mode) != 0)
+		return reportf(GL_IO, "cannot set the mode of %s: %s", path,
+						   strerror(errno));
+	return 0;
+}
+
+/* gloss init-shared DIR [--group G]: a store a team shares on one host.
+ * The directory is the group's and setgid (2770), so every file SQLite
+ * makes in it belongs to the group; the database is 0660, and SQLite
+ * gives its -wal and -shm files the database's mode, so every member can
+ * open it for writing (WAL needs the -shm file writable by each). */
+static int
+cmd_init_shared(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "group", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *group = NULL;
+	int rc = 0, o;
+	reset_getopt();
+	while (!rc && (o = next_option(c, argc, argv, ":", opts, &rc)) != -1)
+		if (o == 'g')
+			group = optarg;
+	if (rc)
+		return rc;
+	if (argc - optind != 1)
+		return usage_error(c, argc - optind ? "give one DIR" : "which DIR?");
+	const char *dir = argv[optind];
+	gid_t gid = getgid();
+	if ((rc = shared_group(c, group, &gid)))
+		return rc;
+	struct gl_error err;
+	struct stat sb;
+	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+		return reportf(GL_NOT_REGULAR, "%s is not a directory", dir);
+	if (gl_mkdir_p(dir, 0770, &err) != GL_OK)
+		return report_error(&err);
+	if ((rc = share_file(dir, gid, 02770, true)))
+		return rc;
+	char *abs = realpath(dir, NULL);
+	char *db = gl_path_join(abs ? abs : dir, "gloss.db");
+	free(abs);
+	/* SQLite creates the file with 0666 minus the umask, and its -wal
+	   and -shm with the file's mode: keep the group's bits. */
+	mode_t old_umask = umask(007);
+	struct store *s = NULL;
+	enum gl_status st = store_open(db, c->ctx->author, 0, &s, &err);
+	umask(old_umask);
+	if (st != GL_OK) {
+		free(db);
+		return report_error(&err);
+	}
+	if (store_is_readonly(s)) {
+		rc = report(GL_STORE_READONLY, store_notice(s));
+		store_close(s);
+		free(db);
+		return rc;
+	}
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; !rc && i < GL_ARRAY_LEN(suffixes); i++) {
+		char *p = xasprintf("%s%s", db, suffixes[i]);
+		rc = share_file(p, gid, 0660, i == 0);
+		free(p);
+	}
+	store_close(s);
+	if (rc) {
+		free(db);
+		return rc;
+	}
+	struct group *g = getgrgid(gid);
+	struct buf out = BUF_INIT;
+	if (c->json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "db", json_string(db));
+		json_object_set_new(j, "group", g ? json_string(g->gr_name) : json_integer(gid));
+		print_json(j);
+		json_decref(j);
+	} else {
+		buf_puts(&out, "A shared store is ready: ");
+		put_safe(&out, db);
+		buf_puts(&out, "\nIts directory belongs to the group ");
+		if (g)
+			put_safe(&out, g->gr_name);
+		else
+			buf_printf(&out, "%ld", (long)gid);
+		buf_puts(&out, " (mode 2770); everyone in the group reads and writes it.\n"
+			 "Colleagues on this host point gloss at it with one of:\n"
+			 "    gloss --db ");
+		put_safe(&out, db);
+		buf_puts(&out, " ARTICLE\n    export GLOSS_DB=");
+		put_safe(&out, db);
+		buf_puts(&out, "\n    db = ");
+		put_safe(&out, db);
+		buf_puts(&out, "    (a line in ~/.config/gloss/config)\n"
+			 "It works on one host only, not over NFS (SQLite's WAL needs shared "
+			 "memory).\n");
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	buf_free(&out);
+	free(db);
+	return 0;
+}
+
+/* Counts of one author's work in a review. */
+struct review_author {
+	const char *name;
+	long long annotations, replies, open, resolved, orphans;
+};
+
+static struct review_author *
+review_author(struct review_author **v, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i].name, name) == 0)
+			return &(*v)[i];
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	struct review_author *r = &(*v)[(*n)++];
+	memset(r, 0, sizeof *r);
+	r->name = name;
+	return r;
+}
+
+static int
+cmp_review_author(const void *x, const void *y)
+{
+	const struct review_author *p = x, *q = y;
+	return strcmp(p->name, q->name);
+}
+
+/* gloss review [FILE]: per author, tag and state counts, and the open
+ * threads (each open annotation with its replies). */
+static int
+cmd_review(struct cli *c, int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	int rc = 0;
+	struct doc *d = NULL;
+	struct cli_document cd = { 0 };
+	struct store_annotation_list l = { 0 };
+	struct store_tag_list tags = { 0 };
+	struct review_author *authors = NULL;
+	size_t nauthors = 0;
+	reset_getopt();
+	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
+		;
+	if (rc)
+		return rc;
+	if (argc - optind > 1)
+		return usage_error(c, "one FILE at most");
+	struct gl_error err;
+	if (open_store(c, &err) != GL_OK)
+		return report_error(&err);
+	note_readonly(c);
+	struct store_filter f = { 0 };
+	if (optind < argc) {
+		if ((rc = attach(c, argv[optind], false, &d, &cd)))
+			goto out;
+		if (!cd.id) {
+			rc = reportf(GL_NO_MATCH, "no annotations on %s yet",
+							       argv[optind]);
+			goto out;
+		}
+		f.document = cd.id;
+	}
+	if (store_annotations_list(c->store, &f, &l, &err) != GL_OK ||
+	    store_tags_list(c->store, cd.id, &tags, &err) != GL_OK) {
+		rc = report_error(&err);
+		goto out;
+	}
+	long long total = 0, open = 0, resolved = 0, replies = 0;
+	long long anchors[STORE_ANCHOR_ORPHAN + 1] = { 0 };
+	for (size_t i = 0; i < l.count; i++) {
+		const struct store_annotation *a = &l.items[i];
+		struct review_author *r = review_author(&authors, &nauthors, a->author);
+		if (a->parent) {
+			r->replies++;
+			replies++;
+			continue;
+		}
+		r->annotations++;
+		total++;
+		if (a->status == STORE_STATUS_OPEN) {
+			r->open++;
+			open++;
+		} else {
+			r->resolved++;
+			resolved++;
+		}
+		if (a->anchor == STORE_ANCHOR_ORPHAN)
+			r->orphans++;
+		if ((int)a->anchor >= 0 && a->anchor <= STORE_ANCHOR_ORPHAN)
+			anchors[a->anchor]++;
+	}
+	if (nauthors)
+		qsort(authors, nauthors, sizeof *authors, cmp_review_author);
+
+	if (c->json) {
+		json_t *j = json_object();
+		json_t *ja = json_array(), *jt = json_array(), *js = json_object();
+		json_t *jth = json_array();
+		for (size_t i = 0; i < nauthors; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "author", json_string(authors[i].name));
+			json_object_set_new(o, "annotations", json_integer(authors[i].annotations));
+			json_object_set_new(o, "replies", json_integer(authors[i].replies));
+			json_object_set_new(o, "open", json_integer(authors[i].open));
+			json_object_set_new(o, "resolved", json_integer(authors[i].resolved));
+			json_object_set_new(o, "orphans", json_integer(authors[i].orphans));
+			json_array_append_new(ja, o);
+		}
+		for (size_t i = 0; i < tags.count; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "tag", json_string(tags.items[i].tag));
+			json_object_set_new(o, "count", json_integer(tags.items[i].count));
+			json_array_append_new(jt, o);
+		}
+		json_object_set_new(js, "annotations", json_integer(total));
+		json_object_set_new(js, "replies", json_integer(replies));
+		json_object_set_new(js, "open", json_integer(open));
+		json_object_set_new(js, "resolved", json_integer(resolved));
+		for (int k = STORE_ANCHOR_EXACT; k <= STORE_ANCHOR_ORPHAN; k++)
+			json_object_set_new(js, store_anchor_state_name((enum store_anchor_state)k),
+					    json_integer(anchors[k]));
+		for (size_t i = 0; i < l.count; i++) {
+			const struct store_annotation *a = &l.items[i];
+			if (a->parent || a->status != STORE_STATUS_OPEN)
+				continue;
+			json_t *t = annotation_json(a);
+			json_t *rs = json_array();
+			for (size_t k = 0; k < l.count; k++)
+				if (l.items[k].parent && strcmp(l.items[k].parent, a->id) == 0)
+					json_array_append_new(rs, annotation_json(&l.items[k]));
+			json_object_set_new(t, "replies", rs);
+			json_array_append_new(jth, t);
+		}
+		json_object_set_new(j, "authors", ja);
+		json_object_set_new(j, "tags", jt);
+		json_object_set_new(j, "states", js);
+		json_object_set_new(j, "open_threads", jth);
+		print_json(j);
+		json_decref(j);
+		goto out;
+	}
+
+	struct buf out = BUF_INIT;
+	buf_printf(&out, "%lld annotation%s (%lld open, %lld resolved), %lld repl%s",
+		   total, total == 1 ? "" : "s", open, resolved, replies,
+		   replies == 1 ? "y" : "ies");
+	for (int k = STORE_ANCHOR_MOVED; k <= STORE_ANCHOR_ORPHAN; k++)
+		if (anchors[k])
+			buf_printf(&out, ", %lld %s", anchors[k],
+				   store_anchor_state_name((enum store_anchor_state)k));
+	buf_puts(&out, "\n\nby author:\n");
+	for (size_t i = 0; i < nauthors; i++) {
+		const struct review_author *r = &authors[i];
+		buf_puts(&out, "  ");
+		put_safe(&out, r->name);
+		buf_printf(&out, "  %lld annotation%s (%lld open, %lld resolved), %lld repl%s",
+			   r->annotations, r->annotations == 1 ? "" : "s", r->open, r->resolved,
+			   r->replies, r->replies == 1 ? "y" : "ies");
+		if (r->orphans)
+			buf_printf(&out, ", %lld orphan%s", r->orphans, r->orphans == 1 ? "" : "s");
+		buf_putc(&out, '\n');
+	}
+	if (tags.count) {
+		buf_puts(&out, "\nby tag:\n");
+		for (size_t i = 0; i < tags.count; i++) {
+			buf_puts(&out, "  #");
+			put_safe(&out, tags.items[i].tag);
+			buf_printf(&out, "  %lld\n", tags.items[i].count);
+		}
+	}
+	buf_printf(&out, "\nopen threads:%s\n", open ? "" : " none");
+	const char *current = NULL;
+	for (size_t i = 0; i < l.count; i++) {
+		const struct store_annotation *a = &l.items[i];
+		if (a->parent || a->status != STORE_STATUS_OPEN)
+			continue;
+		if (!current || strcmp(current, a->document) != 0) {
+			struct store_document doc;
+			current = a->document;
+			if (store_document_get(c->store, a->document, &doc, NULL) == GL_OK) {
+				buf_puts(&out, "== ");
+				put_safe_short(&out, doc.title, 60, true);
+				buf_printf(&out, " (%.8s)\n", doc.id);
+				store_document_clear(&doc);
+			}
+		}
+		put_annotation_line(&out, a);
+		for (size_t k = 0; k < l.count; k++) {
+			const struct store_annotation *r = &l.items[k];
+			if (!r->parent || strcmp(r->parent, a->id) != 0)
+				continue;
+			buf_printf(&out, "    %.8s  ", r->id);
+			put_safe(&out, r->author);
+			buf_puts(&out, ": ");
+			put_safe_short(&out, r->note, LIST_NOTE_CLUSTERS, true);
+			buf_putc(&out, '\n');
+		}
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+out:
+	free(authors);
+	store_tag_list_free(&tags);
+	store_annotation_list_free(&l);
+	cli_document_clear(&cd);
+	doc_free(d);
+	return rc;
+}
+
+/* ----------------------------------------------- a stored document */
+
+static bool
+ascii_contains_fold(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return n == 0;
+}
+
+enum gl_status
+cli_open_stored(struct store *s, const char *which, struct doc **d, char **id,
+		struct gl_error *err)
+{
+	struct store_document_list l;
+	enum gl_status st = store_documents_list(s, &l, err);
+	if (st != GL_OK)
+		return st;
+	/* The best kind of match wins: an exact title or a full id, then an
+	   id prefix, then a part of a title. */
+	const struct store_document *found = NULL;
+	size_t nfound = 0;
+	struct buf names = BUF_INIT;
+	size_t wlen = strlen(which);
+	for (int pass = 0; pass < 3 && nfound == 0; pass++) {
+		for (size_t i = 0; i < l.count; i++) {
+			const struct store_document *sd = &l.items[i];
+			bool m;
+			if (pass == 0)
+				m = strcmp(sd->title, which) == 0 || strcasecmp(sd->id, which) == 0;
+			else if (pass == 1)
+				m = wlen >= STORE_ID_MIN_PREFIX && strncasecmp(sd->id, which, wlen) == 0;
+			else
+				m = *which && ascii_contains_fold(sd->title, which);
+			if (!m)
+				continue;
+			if (nfound++ < 5)
+				buf_printf(&names, "%s%.8s \"%s\"", nfound > 1 ? ", " : "", sd->id,
+					   sd->title);
+			found = sd;
+		}
+	}
+	if (nfound == 0)
+		st = gl_fail(err, GL_NO_MATCH, "no document in the store is called or has the id '%s'"
+			     " (gloss docs lists them)", which);
+	else if (nfound > 1)
+		st = gl_fail(err, GL_USAGE, "'%s' matches %zu documents: %s%s; give more of the id",
+			     which, nfound, names.data, nfound > 5 ? ", ..." : "");
+	if (st == GL_OK) {
+		struct store_version v = { 0 };
+		st = store_version_latest(s, found->id, true, &v, err);
+		if (st == GL_OK)
+			st = doc_from_text(v.text, v.text_len, DOC_FORMAT_VERBATIM, found->source, d, err);
+		if (st == GL_OK)
+			*id = xstrdup(found->id);
+		store_version_clear(&v);
+	}
+	buf_free(&names);
+	store_document_list_free(&l);
+	return st;
+}
+
 /* export and import live in cli-export.c. */
 static int
 cmd_export(struct cli *c, int argc, char **argv)
@@ -1550,7 +2044,8 @@ cmd_import(struct cli *c, int argc, char **argv)
 static const struct command commands[] = {
 	{ "add", cmd_add, "add FILE (--quote TEXT [--nth N] | --range START:END | --page) "
 	  "[--tag T]... [--note TEXT] [--style S] [--private]" },
-	{ "list", cmd_list, "list [FILE] [--author A] [--tag T] [--status open|resolved] [--orphans]" },
+	{ "list", cmd_list, "list [FILE] [--author A] [--tag T] [--status open|resolved] [--orphans] "
+	  "[--new]" },
 	{ "show", cmd_show, "show ID" },
 	{ "edit", cmd_edit, "edit ID [--note TEXT] [--tag T]... [--untag T]... [--style S] "
 	  "[--private | --shared]" },
@@ -1563,6 +2058,8 @@ static const struct command commands[] = {
 	{ "tags", cmd_tags, "tags [FILE]" },
 	{ "docs", cmd_docs, "docs" },
 	{ "search", cmd_search, "search QUERY" },
+	{ "review", cmd_review, "review [FILE]" },
+	{ "init-shared", cmd_init_shared, "init-shared DIR [--group G]" },
 	{ "export", cmd_export, CLI_EXPORT_SYNOPSIS },
 	{ "import", cmd_import, CLI_IMPORT_SYNOPSIS },
 };

@@ -1237,6 +1237,8 @@ close_block(struct render *r)
 	struct doc_block *blk = docb_current(r->b);
 	if (blk) {
 		flush_stretch(r);
+		if (!r->b->text.data)
+			buf_reserve(&r->b->text, 0);  /* an empty first block */
 		/* Line breaks at the end show nothing. */
 		while (r->b->text.len > blk->start && r->b->text.data[r->b->text.len - 1] == '\n')
 			r->b->text.len--;

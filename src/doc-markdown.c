@@ -220,6 +220,7 @@ struct md_list {
 };
 
 struct md_span {
+	MD_SPANTYPE type;
 	unsigned attr;
 	char *href;           /* owned; for a link */
 	size_t href_len;
@@ -285,6 +286,20 @@ flush_stretch(struct md_state *st)
 			  link ? link->href : NULL, link ? link->href_len : 0);
 	}
 	st->stretch_open = false;
+}
+
+/* Ends the spans still open.  md4c 0.4.8 does not always pair its span
+ * callbacks (mity/md4c#294: "_[](_)" in a heading enters an emphasis it
+ * never leaves, and a leave can come with no enter), and a span must
+ * never cross a block: no span is open where a block starts or ends, so
+ * what is open there ends. */
+static void
+drop_spans(struct md_state *st)
+{
+	flush_stretch(st);
+	for (size_t i = 0; i < st->nspans; i++)
+		free(st->spans[i].href);
+	st->nspans = 0;
 }
 
 /* What a paragraph here is: the first one of a list item is the item. */
@@ -429,6 +444,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	/* Text straight in a tight list item ends where a block starts. */
 	if (type != MD_BLOCK_TH && type != MD_BLOCK_TD)
 		close_block(st);
+	drop_spans(st);
 	switch (type) {
 	case MD_BLOCK_QUOTE:
 		st->containers = grow(st->containers, &st->containers_cap,
@@ -516,7 +532,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	switch (type) {
 	case MD_BLOCK_TH:
 	case MD_BLOCK_TD:
-		flush_stretch(st);
+		drop_spans(st);
 		break;
 	case MD_BLOCK_QUOTE:
 		close_block(st);
@@ -540,6 +556,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		st->pending.set = false;
 		break;
 	}
+	drop_spans(st);
 	return 0;
 }
 
@@ -551,6 +568,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	st->spans = grow(st->spans, &st->spans_cap, st->nspans, sizeof *st->spans);
 	struct md_span *sp = &st->spans[st->nspans++];
 	memset(sp, 0, sizeof *sp);
+	sp->type = type;
 	switch (type) {
 	case MD_SPAN_EM:
 		sp->attr = DOC_ATTR_EM;
@@ -584,12 +602,18 @@ static int
 leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
 	struct md_state *st = userdata;
-	(void)type;
 	(void)detail;
 	flush_stretch(st);
-	if (st->nspans > 0) {
+	/* The innermost open span of this type; a leave with none open (see
+	 * drop_spans) is ignored. */
+	for (size_t i = st->nspans; i > 0; i--) {
+		if (st->spans[i - 1].type != type)
+			continue;
+		free(st->spans[i - 1].href);
+		memmove(&st->spans[i - 1], &st->spans[i],
+			(st->nspans - i) * sizeof *st->spans);
 		st->nspans--;
-		free(st->spans[st->nspans].href);
+		break;
 	}
 	return 0;
 }

@@ -1114,9 +1114,11 @@ marks_close(struct mark_state *ms, size_t upto, struct buf *out)
 {
 	size_t keep = 0;
 	for (size_t k = 0; k < ms->nopen; k++) {
-		if (ms->marks[ms->open[k]].end <= upto)
+		if (ms->marks[ms->open[k]].end <= upto) {
 			buf_puts(out, "]]");
-		else
+			if (ms->marks[ms->open[k]].after)
+				buf_puts(out, ms->marks[ms->open[k]].after);
+		} else
 			ms->open[keep++] = ms->open[k];
 	}
 	ms->nopen = keep;
@@ -1149,7 +1151,8 @@ dump_row(const struct layout_row *row, unsigned flags, struct mark_state *ms,
 	}
 	while (out->len > line_start && out->data[out->len - 1] == ' ')
 		out->len--;
-	out->data[out->len] = '\0';
+	if (out->data)   /* NULL while nothing was written (a first row with no cells) */
+		out->data[out->len] = '\0';
 	if (ms->nopen) {
 		size_t upto = row->end + ((row->flags & LAYOUT_ROW_LAST) ? 1 : 0);
 		marks_close(ms, upto, out);

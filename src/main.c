@@ -10,6 +10,7 @@
 #include "gloss/doc.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
+#include "gloss/store.h"
 #include "gloss/u8.h"
 #include "gloss/util.h"
 
@@ -41,6 +42,7 @@ struct settings {
 	const char *script;    /* --script FILE or GLOSS_SCRIPT */
 	char *theme;           /* --theme, else the config's theme */
 	char *panes;           /* the config's panes */
+	int osc52;             /* the config's osc52: 1 on, -1 off, 0 unset */
 	struct keymap *keymap; /* defaults plus the config's bind lines */
 	struct buf config_errors; /* "FILE:LINE: message" lines */
 };
@@ -55,6 +57,7 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: gloss [OPTION]... [FILE | URL | -]\n"
+	      "       gloss [OPTION]... open ID|TITLE   (a stored document, without its file)\n"
 	      "       gloss [OPTION]... COMMAND [ARG]...\n"
 	      "Read and annotate an article in the terminal.\n"
 	      "\n"
@@ -67,7 +70,7 @@ usage(FILE *f)
 	      "  -f, --format FMT        read FILE as text, markdown, html (default: by extension)\n"
 	      "  -e, --encoding NAME     FILE's encoding (default: detected), e.g. big5\n"
 	      "      --binary            show a binary file instead of refusing it\n"
-	      "      --max-size SIZE     refuse a larger FILE or page (K, M, G; default: 512M, HTML 64M)\n"
+	      "      --max-size SIZE     refuse larger input: 500K, 64M... (default: 512M; HTML 64M)\n"
 	      "      --timeout SECONDS   how long a URL may take to arrive (default: 30)\n"
 	      "      --ambiguous-width N East Asian ambiguous characters are N (1 or 2) columns\n"
 	      "      --db PATH           the annotation store (default: $XDG_DATA_HOME/gloss/gloss.db)\n"
@@ -147,7 +150,12 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 		free(st->panes);
 		st->panes = xstrdup(line->value);
 	} else if (strcmp(line->key, "osc52") == 0) {
-		/* Settings of the reader, read again by it. */
+		if (strcmp(line->value, "on") == 0)
+			st->osc52 = 1;
+		else if (strcmp(line->value, "off") == 0)
+			st->osc52 = -1;
+		else
+			return "osc52 must be on or off";
 	} else {
 		snprintf(msgbuf, 256, "unknown setting '%s'", line->key);
 		return msgbuf;
@@ -289,15 +297,101 @@ output_width(void)
 	return 80;
 }
 
+static int dump_doc(struct settings *st, struct doc *d);
+
 static int
 run_dump(struct settings *st)
 {
-	struct doc *d = load_or_die(st);
+	return dump_doc(st, load_or_die(st));
+}
+
+/* gloss open ID|TITLE with no terminal: the stored text, laid out as
+ * gloss FILE prints it. */
+static int
+run_dump_stored(struct settings *st, const char *which, bool db_explicit)
+{
+	struct store *s;
+	struct doc *d;
+	char *id;
+	struct gl_error err;
+	enum gl_status rc = store_open(st->db, st->author,
+				       STORE_OPEN_READONLY | (db_explicit ? 0 : STORE_OPEN_PRIVATE),
+				       &s, &err);
+	if (rc != GL_OK)
+		die_status(rc, err.message);
+	rc = cli_open_stored(s, which, &d, &id, &err);
+	store_close(s);
+	if (rc != GL_OK)
+		die_status(rc, err.message);
+	free(id);
+	return dump_doc(st, d);
+}
+
+/* The highlights of d from the store (read-only; none when there is no
+ * store or it does not know d): [[...]] marks, the tags after them as
+ * {tag1,tag2}.  *after gets the strings the marks point to. */
+static struct layout_mark *
+dump_marks(struct settings *st, const struct doc *d, size_t *n, char ***after)
+{
+	*n = 0;
+	*after = NULL;
+	struct store *s;
+	if (!st->db || access(st->db, F_OK) != 0 ||
+	    store_open(st->db, st->author ? st->author : "", STORE_OPEN_READONLY, &s, NULL) != GL_OK)
+		return NULL;
+	struct store_version v = { 0 };
+	struct store_annotation_list al = { 0 };
+	struct layout_mark *marks = NULL;
+	if (store_version_find(s, doc_hash(d), DOC_RENDERER_VERSION, false, &v, NULL) == GL_OK) {
+		struct store_filter f = { .document = v.document };
+		if (store_annotations_list(s, &f, &al, NULL) == GL_OK && al.count) {
+			marks = xcalloc(al.count, sizeof *marks);
+			*after = xcalloc(al.count, sizeof **after);
+		}
+		size_t len_cp = doc_length_cp(d);
+		for (size_t i = 0; i < al.count; i++) {
+			const struct store_annotation *a = &al.items[i];
+			if (a->parent || a->start < 0 || a->end <= a->start || !a->version ||
+			    strcmp(a->version, v.hash) != 0 || a->anchor == STORE_ANCHOR_ORPHAN ||
+			    (size_t)a->end > len_cp)
+				continue;
+			struct layout_mark *m = &marks[*n];
+			m->start = doc_cp_to_byte(d, (size_t)a->start);
+			m->end = doc_cp_to_byte(d, (size_t)a->end);
+			if (a->tag_count) {
+				struct buf b = BUF_INIT;
+				buf_putc(&b, '{');
+				for (size_t k = 0; k < a->tag_count; k++)
+					buf_printf(&b, "%s%s", k ? "," : "", u8_safe_str(a->tags[k]));
+				buf_putc(&b, '}');
+				(*after)[*n] = buf_steal(&b, NULL);
+				m->after = (*after)[*n];
+			}
+			(*n)++;
+		}
+	}
+	store_annotation_list_free(&al);
+	store_version_clear(&v);
+	store_close(s);
+	return marks;
+}
+
+/* Prints d laid out (and frees it), with its highlights marked. */
+static int
+dump_doc(struct settings *st, struct doc *d)
+{
 	struct outline *o = outline_build(d);
 	struct layout *l = layout_new(d, o, st->width ? (int)st->width : output_width());
 	struct buf out = BUF_INIT;
+	size_t nmarks;
+	char **after;
+	struct layout_mark *marks = dump_marks(st, d, &nmarks, &after);
 	layout_dump(l, doc_cp_to_byte(d, (size_t)st->from),
-		    st->dump_forced ? LAYOUT_DUMP_FORCED : 0, NULL, 0, &out);
+		    st->dump_forced ? LAYOUT_DUMP_FORCED : 0, marks, nmarks, &out);
+	for (size_t i = 0; i < nmarks; i++)
+		free(after[i]);
+	free(after);
+	free(marks);
 	if (out.len)   /* nothing to print: out.data is NULL */
 		fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
@@ -463,7 +557,15 @@ main(int argc, char **argv)
 	/* getopt has stepped over a "--": what follows is a file, even
 	   "-name" or "add". */
 	bool after_dashes = first > 1 && strcmp(argv[first - 1], "--") == 0;
-	bool command = first < argc && !after_dashes && cli_is_command(argv[first]);
+	/* gloss open ID|TITLE: a stored document, read like a file. */
+	const char *stored = NULL;
+	if (first < argc && !after_dashes && strcmp(argv[first], "open") == 0) {
+		if (first + 1 >= argc)
+			die_usage("open: which document? gloss open ID|TITLE (gloss docs lists them)");
+		stored = argv[first + 1];
+		first++;
+	}
+	bool command = !stored && first < argc && !after_dashes && cli_is_command(argv[first]);
 	if (!command && first < argc) {
 		file = argv[first];
 		int more = first + 1;
@@ -522,6 +624,8 @@ main(int argc, char **argv)
 		status = cli_main(&ctx, argc - first, argv + first);
 	} else {
 		bool tutorial = false;
+		if (stored)
+			file = "-";   /* not read: the store gives the text */
 		if (!file && isatty(STDIN_FILENO)) {
 			file = tutorial_path();
 			tutorial = true;
@@ -532,11 +636,13 @@ main(int argc, char **argv)
 			struct app_options ao = {
 				.load = st.load,
 				.tutorial = tutorial,
+				.stored = stored,
 				.db_path = st.db,
 				.db_path_explicit = db_explicit,
 				.author = st.author,
 				.keymap = st.keymap,
 				.theme = st.theme,
+				.osc52 = st.osc52,
 				.panes = st.panes,
 				.headless = st.headless,
 				.script = st.script,
@@ -544,6 +650,8 @@ main(int argc, char **argv)
 				.config_errors = st.config_errors.data,
 			};
 			status = app_run(&ao);
+		} else if (stored) {
+			status = run_dump_stored(&st, stored, db_explicit);
 		} else {
 			switch (st.mode) {
 			case MODE_INFO: status = run_info(&st); break;

@@ -16,12 +16,37 @@
 struct notes_priv {
 	size_t chosen;
 	size_t scroll;       /* the first item shown */
+	size_t *vis;         /* the annotations the filter lets through */
+	size_t nvis;
 };
+
+/* The list shown: the annotations that pass the filter (:filter). */
+static void
+refresh(struct pane *p)
+{
+	struct notes_priv *n = p->priv;
+	n->vis = xreallocarray(n->vis, p->sh->nannots ? p->sh->nannots : 1, sizeof *n->vis);
+	n->nvis = 0;
+	for (size_t i = 0; i < p->sh->nannots; i++)
+		if (pane_annot_visible(p->sh, &p->sh->annots[i]))
+			n->vis[n->nvis++] = i;
+	if (n->chosen >= n->nvis)
+		n->chosen = n->nvis ? n->nvis - 1 : 0;
+	p->sh->notes_chosen = n->nvis ? n->vis[n->chosen] : (size_t)-1;
+}
 
 static size_t
 items(const struct pane *p)
 {
-	return p->sh->nannots;
+	const struct notes_priv *n = p->priv;
+	return n->nvis;
+}
+
+static const struct pane_annot *
+item(const struct pane *p, size_t i)
+{
+	const struct notes_priv *n = p->priv;
+	return &p->sh->annots[n->vis[i]];
 }
 
 static size_t
@@ -51,6 +76,9 @@ notes_open(struct pane *p)
 static void
 notes_close(struct pane *p)
 {
+	struct notes_priv *n = p->priv;
+	if (n)
+		free(n->vis);
 	free(p->priv);
 	p->priv = NULL;
 }
@@ -59,6 +87,7 @@ static void
 notes_reload(struct pane *p)
 {
 	struct notes_priv *n = p->priv;
+	refresh(p);
 	if (n->chosen >= items(p))
 		n->chosen = items(p) ? items(p) - 1 : 0;
 	keep_visible(p, n->chosen);
@@ -71,12 +100,13 @@ static void
 notes_select(struct pane *p, size_t offset)
 {
 	struct notes_priv *n = p->priv;
+	refresh(p);
 	if (p->focused || !items(p))
 		return;
 	size_t best = n->chosen;
 	bool found = false;
 	for (size_t i = 0; i < items(p); i++) {
-		const struct pane_annot *an = &p->sh->annots[i];
+		const struct pane_annot *an = item(p, i);
 		if (!an->placed)
 			continue;
 		best = i;
@@ -86,6 +116,7 @@ notes_select(struct pane *p, size_t offset)
 	}
 	if (found && best != n->chosen) {
 		n->chosen = best;
+		p->sh->notes_chosen = n->vis[best];
 		keep_visible(p, best);
 		p->dirty = true;
 	}
@@ -154,13 +185,19 @@ notes_draw(struct pane *p)
 		return;
 	ui_win_clear_eol(p->win, 0, 0, UI_NORMAL);
 	char head[64];
-	snprintf(head, sizeof head, "Notes (%zu)", items(p));
+	bool filtered = p->sh->filter_tag || p->sh->filter_author || p->sh->filter_style ||
+			p->sh->filter_status_set;
+	if (filtered)
+		snprintf(head, sizeof head, "Notes (%zu of %zu, filtered)", items(p), p->sh->nannots);
+	else
+		snprintf(head, sizeof head, "Notes (%zu)", items(p));
 	pane_put_clipped(p->win, 0, 1, head, strlen(head), p->w - 1, UI_TITLE);
 	for (int y = 1; y < p->h; y++)
 		ui_win_clear_eol(p->win, y, 0, UI_NORMAL);
 	if (!items(p)) {
-		pane_put_clipped(p->win, 1, 2, "(no notes yet)", 14, p->w - 2, UI_DIM);
-		if (p->h > 2)
+		const char *none = filtered ? "(no notes pass the filter)" : "(no notes yet)";
+		pane_put_clipped(p->win, 1, 2, none, strlen(none), p->w - 2, UI_DIM);
+		if (p->h > 2 && !filtered)
 			pane_put_clipped(p->win, 2, 2, "select with v, then c", 21, p->w - 2, UI_DIM);
 		p->dirty = false;
 		return;
@@ -170,7 +207,7 @@ notes_draw(struct pane *p)
 		int row = 1 + (int)(i - n->scroll) * ITEM_ROWS;
 		if (row >= p->h)
 			break;
-		draw_item(p, row, &p->sh->annots[i], i == n->chosen);
+		draw_item(p, row, item(p, i), i == n->chosen);
 	}
 	p->dirty = false;
 }
@@ -187,6 +224,7 @@ choose(struct pane *p, long delta)
 	if ((size_t)i >= items(p))
 		i = (long)items(p) - 1;
 	n->chosen = (size_t)i;
+	p->sh->notes_chosen = n->vis[n->chosen];
 	keep_visible(p, n->chosen);
 	p->dirty = true;
 }
@@ -197,7 +235,7 @@ open_chosen(struct pane *p)
 	struct notes_priv *n = p->priv;
 	if (n->chosen >= items(p))
 		return;
-	const struct pane_annot *an = &p->sh->annots[n->chosen];
+	const struct pane_annot *an = item(p, n->chosen);
 	if (!an->placed) {
 		p->sh->message(p->sh->app, true, an->a->exact ? "this note is not placed on this text"
 							 : "a page note has no place in the text");
@@ -248,6 +286,7 @@ notes_mouse(struct pane *p, enum ui_mouse_kind kind, int y, int x)
 	if (i >= items(p))
 		return;
 	n->chosen = i;
+	p->sh->notes_chosen = n->vis[i];
 	p->dirty = true;
 	open_chosen(p);
 }
@@ -259,7 +298,7 @@ notes_state(struct pane *p, struct buf *out)
 	notes_select(p, p->sh->top);
 	buf_printf(out, "notes: %zu\n", items(p));
 	for (size_t i = 0; i < items(p); i++) {
-		const struct pane_annot *an = &p->sh->annots[i];
+		const struct pane_annot *an = item(p, i);
 		buf_printf(out, "note%s ", i == n->chosen ? "*" : "");
 		if (an->placed)
 			buf_printf(out, "[%zu,%zu)", doc_byte_to_cp(p->sh->doc, an->start),
@@ -271,6 +310,12 @@ notes_state(struct pane *p, struct buf *out)
 		buf_printf(out, " %s quote=\"", store_status_name(an->a->status));
 		if (an->a->exact)
 			u8_safe(out, an->a->exact, strlen(an->a->exact));
+		buf_puts(out, "\" tags=");
+		for (size_t k = 0; k < an->a->tag_count; k++)
+			buf_printf(out, "%s%s", k ? "," : "", an->a->tags[k]);
+		buf_puts(out, " note=\"");
+		if (an->a->note)
+			u8_safe(out, an->a->note, strlen(an->a->note));
 		buf_puts(out, "\"\n");
 	}
 }

@@ -25,6 +25,7 @@ struct text_priv {
 	struct layout_row *rows;   /* the rows on screen, fetched each draw */
 	bool *have;
 	int rows_cap;
+	bool follow;               /* the view follows the cursor at the next draw */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -61,6 +62,57 @@ pane_first_line(const char *s)
 {
 	const char *nl = strchr(s, '\n');
 	return nl ? (size_t)(nl - s) : strlen(s);
+}
+
+bool
+pane_selection(const struct pane_shared *sh, size_t *start, size_t *end)
+{
+	if (!sh->selecting || !sh->doc)
+		return false;
+	size_t len;
+	const char *text = doc_text(sh->doc, &len);
+	size_t lo = sh->sel_anchor < sh->cursor ? sh->sel_anchor : sh->cursor;
+	size_t hi = sh->sel_anchor < sh->cursor ? sh->cursor : sh->sel_anchor;
+	if (hi >= len)
+		return false;
+	*start = lo;
+	*end = u8_next_cluster(text, len, hi);
+	return *end > *start;
+}
+
+size_t
+pane_annot_at(const struct pane_shared *sh, size_t off)
+{
+	size_t best = (size_t)-1;
+	for (size_t i = 0; i < sh->nannots; i++) {
+		const struct pane_annot *an = &sh->annots[i];
+		if (!an->placed || off < an->start || off >= an->end)
+			continue;
+		if (best == (size_t)-1 ||
+		    an->end - an->start < sh->annots[best].end - sh->annots[best].start)
+			best = i;
+	}
+	return best;
+}
+
+bool
+pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *an)
+{
+	const struct store_annotation *a = an->a;
+	if (sh->filter_style && an->style != sh->filter_style)
+		return false;
+	if (sh->filter_status_set && a->status != sh->filter_status)
+		return false;
+	if (sh->filter_author && (!a->author || strcmp(a->author, sh->filter_author) != 0))
+		return false;
+	if (sh->filter_tag) {
+		bool has = false;
+		for (size_t i = 0; i < a->tag_count && !has; i++)
+			has = strcmp(a->tags[i], sh->filter_tag) == 0;
+		if (!has)
+			return false;
+	}
+	return true;
 }
 
 static int
@@ -196,6 +248,10 @@ text_reload(struct pane *p)
 	t->anchor = 0;
 	t->top.block = t->top.row = 0;
 	t->drawn = false;
+	t->follow = false;
+	p->sh->cursor = 0;
+	p->sh->cursor_shown = false;
+	p->sh->selecting = false;
 	p->dirty = true;
 	publish(p);
 }
@@ -232,7 +288,23 @@ cell_style(const struct pane *p, const struct layout_row *row, const struct layo
 struct overlays {
 	struct search_match *matches;
 	size_t nmatches;
+	bool has_sel;
+	size_t sel_start, sel_end;
 };
+
+/* True when a note or a reply is attached to an annotation that starts
+ * in [from, to): the row gets a mark in the left margin. */
+static bool
+note_starts_in(const struct pane_shared *sh, size_t from, size_t to)
+{
+	for (size_t i = 0; i < sh->nannots; i++) {
+		const struct pane_annot *an = &sh->annots[i];
+		if (an->placed && an->start >= from && an->start < to &&
+		    ((an->a->note && *an->a->note) || an->replies))
+			return true;
+	}
+	return false;
+}
 
 static enum ui_style
 overlay_style(const struct pane *p, const struct overlays *ov, const struct layout_cell *c,
@@ -242,12 +314,23 @@ overlay_style(const struct pane *p, const struct overlays *ov, const struct layo
 		return base;
 	const struct pane_shared *sh = p->sh;
 	enum ui_style s = base;
-	for (size_t i = 0; i < sh->nannots; i++) {
-		const struct pane_annot *an = &sh->annots[i];
-		if (an->placed && an->start <= c->start && c->start < an->end) {
-			int st = an->style >= 1 && an->style <= 5 ? an->style : 1;
-			s = (enum ui_style)(UI_HL1 + st - 1);
-		}
+	/* Selecting: the cursor (the moving end), then the selection; else
+	   the current search match shows over the cursor that sits on it. */
+	bool on_cursor = sh->cursor_shown && c->start <= sh->cursor && sh->cursor < c->end;
+	if (on_cursor && ov->has_sel)
+		return UI_CURSOR;
+	if (ov->has_sel && ov->sel_start <= c->start && c->start < ov->sel_end)
+		return UI_SELECTION;
+	if (sh->has_current_match && sh->current_match.start <= c->start &&
+	    c->start < sh->current_match.end)
+		return UI_SEARCH_CURRENT;
+	if (on_cursor)
+		return UI_CURSOR;
+	/* Overlaps: the innermost (shortest) annotation shows. */
+	size_t in = pane_annot_at(sh, c->start);
+	if (in != (size_t)-1) {
+		int st = sh->annots[in].style;
+		s = (enum ui_style)(UI_HL1 + (st >= 1 && st <= 5 ? st : 1) - 1);
 	}
 	for (size_t i = 0; i < ov->nmatches; i++) {
 		const struct search_match *m = &ov->matches[i];
@@ -270,6 +353,10 @@ paint_row(struct pane *p, int y, const struct overlays *ov)
 		return;
 	}
 	const struct layout_row *row = &t->rows[y];
+	if (t->margin && note_starts_in(p->sh, row->start, row->end > row->start ? row->end : row->start + 1)) {
+		const char *mark = pane_glyph("\xE2\x96\x8C", "*");   /* ▌ */
+		ui_put_text(p->win, y, 0, mark, strlen(mark), 1, UI_MARGIN);
+	}
 	for (size_t i = 0; i < row->ncells; i++) {
 		const struct layout_cell *c = &row->cells[i];
 		if (c->width <= 0)
@@ -315,6 +402,58 @@ fetch_rows(struct pane *p)
 	p->sh->bottom = p->sh->at_end ? doc_length(p->sh->doc) : bottom;
 }
 
+/* Brings the cursor into view (after a motion), or the cursor to the
+ * view (after a scroll). */
+static void
+follow_cursor(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	struct layout *l = p->sh->layout;
+	struct pane_shared *sh = p->sh;
+	if (!sh->cursor_shown)
+		return;
+	struct layout_pos cpos = layout_pos_at(l, sh->cursor, NULL);
+	if (t->follow || sh->follow) {
+		t->follow = false;
+		sh->follow = false;
+		if (pos_cmp(cpos, t->top) < 0) {
+			t->top = cpos;
+		} else {
+			struct layout_pos pos = t->top;
+			int y = 0;
+			while (y < p->h && pos_cmp(pos, cpos) < 0 && layout_next_row(l, &pos))
+				y++;
+			if (y < p->h)
+				return;
+			t->top = cpos;
+			layout_move(l, &t->top, -(long)(p->h > 1 ? p->h - 1 : 0));
+		}
+		t->anchor = layout_row_offset(l, t->top);
+		t->drawn = false;
+		p->dirty = true;
+		publish(p);
+		return;
+	}
+	if (sh->selecting)
+		return;
+	/* Scrolled away: the cursor comes along to the nearest row shown. */
+	if (pos_cmp(cpos, t->top) < 0) {
+		sh->cursor = layout_row_offset(l, t->top);
+		p->dirty = true;
+	} else {
+		struct layout_pos pos = t->top, last = t->top;
+		int y = 0;
+		while (y < p->h - 1 && layout_next_row(l, &pos)) {
+			last = pos;
+			y++;
+		}
+		if (pos_cmp(cpos, last) > 0) {
+			sh->cursor = layout_row_offset(l, last);
+			p->dirty = true;
+		}
+	}
+}
+
 static void
 text_draw(struct pane *p)
 {
@@ -322,6 +461,7 @@ text_draw(struct pane *p)
 	if (!p->win || p->h <= 0)
 		return;
 	sync_width(p);
+	follow_cursor(p);
 	fetch_rows(p);
 	publish(p);
 	int from = 0, to = p->h;
@@ -336,7 +476,7 @@ text_draw(struct pane *p)
 	} else if (!p->dirty && t->drawn && t->scrolled == 0) {
 		return;
 	}
-	struct overlays ov = { NULL, 0 };
+	struct overlays ov = { 0 };
 	size_t start = SIZE_MAX, end = 0;
 	for (int y = from; y < to; y++)
 		if (t->have[y]) {
@@ -347,6 +487,7 @@ text_draw(struct pane *p)
 		}
 	if (start < end && p->sh->search && search_has_query(p->sh->search))
 		search_matches_in(p->sh->search, start, end, &ov.matches, &ov.nmatches);
+	ov.has_sel = pane_selection(p->sh, &ov.sel_start, &ov.sel_end);
 	for (int y = from; y < to; y++)
 		paint_row(p, y, &ov);
 	free(ov.matches);
@@ -357,6 +498,27 @@ text_draw(struct pane *p)
 
 /* ------------------------------------------------------------- actions */
 
+/* The cursor appears where the reader looks: at the top of the view
+ * unless it is on screen already. */
+static void
+show_cursor(struct pane *p)
+{
+	struct pane_shared *sh = p->sh;
+	if (!sh->cursor_shown) {
+		sh->cursor_shown = true;
+		if (sh->cursor < sh->top || sh->cursor >= sh->bottom)
+			sh->cursor = sh->top;
+	}
+}
+
+static void
+moved_cursor(struct pane *p)
+{
+	struct text_priv *t = p->priv;
+	t->follow = true;
+	p->dirty = true;
+}
+
 static enum action
 text_handle(struct pane *p, enum action a, long count, bool counted)
 {
@@ -365,27 +527,110 @@ text_handle(struct pane *p, enum action a, long count, bool counted)
 	long page = p->h > 1 ? p->h - 1 : 1;
 	long half = p->h / 2 > 0 ? p->h / 2 : 1;
 	switch (a) {
-	case ACTION_LINE_DOWN: scroll_by(p, count); break;
-	case ACTION_LINE_UP: scroll_by(p, -count); break;
+	case ACTION_LINE_DOWN:
+	case ACTION_LINE_UP:
+		if (p->sh->selecting) {
+			/* Selecting: the cursor moves a row, keeping its column. */
+			int col = 0;
+			struct layout *l = p->sh->layout;
+			struct layout_pos pos = layout_pos_at(l, p->sh->cursor, &col);
+			layout_move(l, &pos, a == ACTION_LINE_DOWN ? count : -count);
+			size_t off = layout_offset_at(l, pos, col);
+			size_t len;
+			const char *text = doc_text(p->sh->doc, &len);
+			if (off >= len && len)
+				off = u8_prev_cluster(text, len, len);
+			p->sh->cursor = off;
+			moved_cursor(p);
+		} else {
+			scroll_by(p, a == ACTION_LINE_DOWN ? count : -count);
+		}
+		break;
 	case ACTION_PAGE_DOWN: scroll_by(p, count * page); break;
 	case ACTION_PAGE_UP: scroll_by(p, -count * page); break;
 	case ACTION_HALF_PAGE_DOWN: scroll_by(p, count * half); break;
 	case ACTION_HALF_PAGE_UP: scroll_by(p, -count * half); break;
+	case ACTION_CURSOR_LEFT:
+	case ACTION_CURSOR_RIGHT:
+	case ACTION_WORD_NEXT:
+	case ACTION_WORD_PREV:
+	case ACTION_CLAUSE_NEXT:
+	case ACTION_CLAUSE_PREV:
+	case ACTION_SENTENCE_NEXT:
+	case ACTION_SENTENCE_PREV:
+	case ACTION_PARAGRAPH_NEXT:
+	case ACTION_PARAGRAPH_PREV:
+		show_cursor(p);
+		for (long i = 0; i < count; i++)
+			p->sh->cursor = pane_motion(p->sh->doc, p->sh->cursor, a);
+		moved_cursor(p);
+		break;
+	case ACTION_SELECT:
+		if (p->sh->selecting) {
+			p->sh->selecting = false;
+			p->sh->message(p->sh->app, false, "selection cancelled");
+		} else {
+			show_cursor(p);
+			p->sh->selecting = true;
+			p->sh->sel_anchor = p->sh->cursor;
+		}
+		moved_cursor(p);
+		break;
+	case ACTION_CANCEL:
+		if (!p->sh->selecting)
+			return a;
+		p->sh->selecting = false;
+		p->dirty = true;
+		break;
 	default:
 		return a;
 	}
 	return ACTION_NONE;
 }
 
+/* The text offset under (y, x), on a row shown; false on no text. */
+static bool
+offset_at(struct pane *p, int y, int x, size_t *off)
+{
+	struct text_priv *t = p->priv;
+	if (y < 0 || y >= p->h || !t->rows || y >= t->rows_cap || !t->have[y])
+		return false;
+	size_t o = layout_offset_at(p->sh->layout, t->rows[y].pos, x - t->margin);
+	size_t len;
+	const char *text = doc_text(p->sh->doc, &len);
+	if (len == 0)
+		return false;
+	if (o >= len)
+		o = u8_prev_cluster(text, len, len);
+	*off = o;
+	return true;
+}
+
+/* A click puts the cursor there; a drag (where the terminal reports
+ * motion) selects from the click to the pointer. */
 static void
 text_mouse(struct pane *p, enum ui_mouse_kind kind, int y, int x)
 {
-	(void)y;
-	(void)x;
-	if (kind == UI_MOUSE_WHEEL_DOWN)
+	struct pane_shared *sh = p->sh;
+	size_t off;
+	if (kind == UI_MOUSE_WHEEL_DOWN) {
 		scroll_by(p, 3);
-	else if (kind == UI_MOUSE_WHEEL_UP)
+	} else if (kind == UI_MOUSE_WHEEL_UP) {
 		scroll_by(p, -3);
+	} else if (kind == UI_MOUSE_PRESS && offset_at(p, y, x, &off)) {
+		sh->selecting = false;
+		sh->cursor = off;
+		sh->cursor_shown = true;
+		p->dirty = true;
+	} else if ((kind == UI_MOUSE_DRAG || kind == UI_MOUSE_RELEASE) && sh->cursor_shown &&
+		   offset_at(p, y, x, &off) && (sh->selecting || off != sh->cursor)) {
+		if (!sh->selecting) {
+			sh->selecting = true;
+			sh->sel_anchor = sh->cursor;
+		}
+		sh->cursor = off;
+		moved_cursor(p);
+	}
 }
 
 static void
@@ -396,6 +641,20 @@ text_state(struct pane *p, struct buf *out)
 	sync_width(p);
 	buf_printf(out, "top: %zu\n", doc_byte_to_cp(p->sh->doc, t->anchor));
 	buf_printf(out, "text-width: %d\n", layout_width(l));
+	const struct pane_shared *sh = p->sh;
+	if (sh->cursor_shown)
+		buf_printf(out, "cursor: %zu\n", doc_byte_to_cp(sh->doc, sh->cursor));
+	else
+		buf_puts(out, "cursor: hidden\n");
+	size_t ss, se;
+	if (pane_selection(sh, &ss, &se)) {
+		buf_printf(out, "selection: [%zu,%zu) \"", doc_byte_to_cp(sh->doc, ss),
+			   doc_byte_to_cp(sh->doc, se));
+		u8_safe(out, doc_text(sh->doc, NULL) + ss, se - ss);
+		buf_puts(out, "\"\n");
+	} else {
+		buf_puts(out, "selection: none\n");
+	}
 	struct layout_row row = LAYOUT_ROW_INIT;
 	buf_puts(out, "top-row: ");
 	if (layout_get_row(l, t->top, &row)) {

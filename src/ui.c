@@ -777,8 +777,12 @@ ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 	}
 	ev->kind = UI_EVENT_KEY;
 	ev->key = (int32_t)wc;
-	if (wc == '\n' || wc == '\r')
+	/* With nonl, Enter is CR and Ctrl-J is LF: Ctrl-J stays itself (a
+	   line break in a note; elsewhere the reader takes it as Enter). */
+	if (wc == '\r')
 		ev->key = GK_ENTER;
+	else if (wc == '\n')
+		ev->key = GK_CTRL('j');
 	else if (wc == 8)
 		ev->key = GK_BACKSPACE;
 	else if (wc == 27) {
@@ -790,6 +794,8 @@ ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 			ev->key = GK_ALT_LEFT;
 		else if (r2 == OK && next == 'f')
 			ev->key = GK_ALT_RIGHT;
+		else if (r2 == OK && (next == '\r' || next == '\n'))
+			ev->key = GK_CTRL('j');   /* Alt-Enter: as Ctrl-J */
 		else if (r2 != ERR)
 			unget_wch((wchar_t)next);
 	}
@@ -889,6 +895,29 @@ ui_screen_contains(struct ui *ui, const char *needle)
 	buf_free(&text);
 	buf_free(&mask);
 	return found;
+}
+
+void
+ui_suspend(struct ui *ui)
+{
+	if (ui->headless)
+		return;
+	def_prog_mode();
+	endwin();
+	fputs("\033[?2004l", ui->out);   /* the editor gets plain pastes */
+	fflush(ui->out);
+}
+
+void
+ui_resume(struct ui *ui)
+{
+	if (ui->headless)
+		return;
+	fputs("\033[?2004h", ui->out);
+	fflush(ui->out);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	doupdate();
 }
 
 void

@@ -30,12 +30,19 @@ struct app_options {
 	   file: when the store already knows documents, the document list
 	   is shown over it ("the tutorial the first time, the list after"). */
 	bool tutorial;
+	/* gloss open ID|TITLE: instead of load.path, the document of the
+	   store with this id or title (cli_open_stored), read from the text
+	   the store kept, with every annotation on it.  NULL: a file. */
+	const char *stored;
 	const char *db_path;       /* the store; NULL: none (positions not kept) */
 	bool db_path_explicit;     /* a shared store (--db, GLOSS_DB, config) */
 	const char *author;
 	/* The key bindings (defaults plus the user's bind lines); borrowed. */
 	const struct keymap *keymap;
 	const char *theme;         /* "default", "light", "mono" or NULL */
+	/* Config "osc52": 1 on, -1 off, 0 not set (on, but off when
+	   headless): whether y copies through the terminal (OSC 52). */
+	int osc52;
 	const char *panes;         /* config "panes": "outline,notes", "text"... or NULL */
 	bool headless;             /* no terminal (tests) */
 	const char *script;        /* key script (tests), or NULL */

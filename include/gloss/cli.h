@@ -67,6 +67,20 @@ enum gl_status cli_attach_document(struct store *s, const struct doc *d,
 				   struct gl_error *err);
 void cli_document_clear(struct cli_document *cd);
 
+/* Adds an annotation by the store's author on [start_cp, end_cp) (code
+ * points) of the loaded text `d`, whose store document is `document`
+ * (cli_attach_document): its selectors are made by anchor_make and it is
+ * recorded as exact on this version.  start_cp = end_cp = -1 makes a page
+ * note.  `what` gives the rest (style, note, tags, private); its
+ * document, version, range, selectors and anchor are ignored.  *id
+ * (caller frees) gets the new id.  Errors: GL_USAGE for a range out of
+ * the text or not on cluster boundaries (anchor's), the store's. */
+enum gl_status cli_annotation_make(struct store *s, const struct doc *d,
+				   const char *document, long long start_cp,
+				   long long end_cp,
+				   const struct store_new_annotation *what,
+				   char **id, struct gl_error *err);
+
 /* The similarity rule of case 2: at least half of the old text's 8-code-
  * point shingles (a sample chosen by their hash, the same in both texts,
  * so that it is cheap for long texts: about CLI_SIMILAR_SAMPLES of them)
@@ -77,5 +91,19 @@ void cli_document_clear(struct cli_document *cd);
 #define CLI_SIMILAR_SAMPLES 16384
 bool cli_text_similar(const char *old_text, size_t old_len,
 		      const char *new_text, size_t new_len);
+
+/* ----------------------------------------------- a stored document
+ * `gloss open ID|TITLE` and the reader's :docs read a colleague's article
+ * from the text the store kept, without the file.  `which` is a
+ * document's id or a unique prefix of one (at least STORE_ID_MIN_PREFIX
+ * characters), its exact title, or a part of its title (case-insensitive
+ * for ASCII) that only one document has.  The latest stored version
+ * becomes *d (DOC_FORMAT_VERBATIM; its source is the document's last
+ * source, or none), and *id the document's id; the caller frees both
+ * (doc_free, free).  Errors: GL_NO_MATCH when nothing matches,
+ * GL_USAGE when several documents do (the message names them), the
+ * store's failures. */
+enum gl_status cli_open_stored(struct store *s, const char *which,
+			       struct doc **d, char **id, struct gl_error *err);
 
 #endif

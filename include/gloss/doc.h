@@ -161,7 +161,8 @@ enum gl_status doc_load_bytes(const void *bytes, size_t n,
  * from an entity such as &#13;); it is only made NFC, which changes
  * nothing gloss rendered.  `source` may be NULL (doc_source() is then
  * ""); with DOC_FORMAT_AUTO its extension chooses the format.  Fails only
- * with GL_TOO_LARGE for Markdown over 4 GiB or HTML over 2 GiB. */
+ * with GL_TOO_LARGE for Markdown over 4 GiB or HTML over 2 GiB, and
+ * GL_ERROR when libxml2 cannot start (out of memory). */
 enum gl_status doc_from_text(const char *text, size_t n, enum doc_format fmt,
 			     const char *source, struct doc **out,
 			     struct gl_error *err);

@@ -245,8 +245,8 @@ size_t layout_row_offset(struct layout *l, struct layout_pos pos);
  *                        at its end; a cut code row "\tcut".
  * Marks (a hook for highlights): each mark whose range overlaps shown
  * text gets "[[" before the first cell that stands for its text and "]]"
- * after the last one (marks sorted by start; they may nest or overlap,
- * and may span rows).  `marks` may be NULL when nmarks is 0.  The mark
+ * after the last one, then its `after` text (marks sorted by start; they
+ * may nest or overlap, and may span rows).  `marks` may be NULL when nmarks is 0.  The mark
  * brackets are not counted in the width. */
 enum layout_dump_flag {
 	LAYOUT_DUMP_OFFSETS = 1u << 0,
@@ -254,6 +254,8 @@ enum layout_dump_flag {
 };
 struct layout_mark {
 	size_t start, end;   /* byte range in doc_text() */
+	const char *after;   /* printed right after its "]]" (e.g. the tags
+				"{tag1,tag2}"), or NULL */
 };
 void layout_dump(struct layout *l, size_t from, unsigned flags,
 		 const struct layout_mark *marks, size_t nmarks, struct buf *out);

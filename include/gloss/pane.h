@@ -59,6 +59,26 @@ struct pane_shared {
 	size_t bottom;           /* just after the text of the last row shown */
 	bool at_end;             /* the last row of the text is on screen */
 
+	/* The reading cursor (a byte offset on a cluster boundary), owned by
+	   the text pane; shown once the reader moved it (cursor_shown).  A
+	   selection runs from sel_anchor to the cursor, both clusters
+	   included: [min, max + its cluster). */
+	size_t cursor;
+	bool cursor_shown;
+	bool selecting;
+	size_t sel_anchor;
+	/* Set by the controller after it moved the cursor: the text pane
+	   brings it into view at the next draw. */
+	bool follow;
+	/* The annotation the notes pane has chosen (an index into annots),
+	   or (size_t)-1; published by the notes pane. */
+	size_t notes_chosen;
+	/* The notes pane's filter (:filter); NULL / 0 / false: any. */
+	const char *filter_tag, *filter_author;
+	int filter_style;
+	bool filter_status_set;
+	enum store_status filter_status;
+
 	/* The search match the reader is on (highlighted apart). */
 	bool has_current_match;
 	struct search_match current_match;
@@ -116,6 +136,39 @@ struct pane {
 extern const struct pane_ops pane_text_ops;
 extern const struct pane_ops pane_outline_ops;
 extern const struct pane_ops pane_notes_ops;
+
+/* The selection as a byte range [*start, *end) of the text; false when
+ * there is none (src/pane-text.c). */
+bool pane_selection(const struct pane_shared *sh, size_t *start, size_t *end);
+/* The innermost (shortest) placed annotation that contains byte `off`,
+ * as an index into sh->annots, or (size_t)-1. */
+size_t pane_annot_at(const struct pane_shared *sh, size_t off);
+/* True when the annotation passes the notes pane's filter. */
+bool pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *an);
+
+/* Cursor motions and text objects (src/pane-motion.c), on the document's
+ * text in bytes; every offset returned is on a cluster boundary.
+ *
+ * pane_motion moves `off` by one step of `a` (ACTION_CURSOR_LEFT/RIGHT: a
+ * grapheme cluster; WORD_NEXT/PREV: to the start of the next / previous
+ * word, where a word is a run of letters and digits of one script (so in
+ * CJK text, where words have no spaces, a run of Han, of hiragana, of
+ * katakana, of Latin letters... each count as a word; digits join the
+ * run they touch) or one punctuation mark or symbol; CLAUSE_NEXT/PREV:
+ * just past the next clause mark ，、,；;：: or sentence mark (from the one
+ * under the cursor on) / to the start of the clause, or of the one before
+ * when already there; SENTENCE_NEXT/PREV: the same with 。！？.!?… (and the
+ * closing quotes after them); PARAGRAPH_NEXT/PREV: the start of the next /
+ * previous block).  Other actions return `off`. */
+size_t pane_motion(const struct doc *d, size_t off, enum action a);
+/* The text object `key` around `off`: q, any quote pair 「」『』“”‘’＂＂""
+ * and b, any bracket pair （）()《》〈〉【】[]{}〔〕: the innermost pair in
+ * the paragraph that encloses `off`, inside (without the marks) or around
+ * (with them); s, the sentence and c, the clause: with its closing mark
+ * (and closing quotes after it), around adds the spaces that follow; p,
+ * the paragraph.  Returns false when there is none. */
+bool pane_text_object(const struct doc *d, size_t off, int32_t key, bool around,
+		      size_t *start, size_t *end);
 
 /* Helpers the panes share (src/pane-text.c). */
 

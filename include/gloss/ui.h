@@ -143,6 +143,12 @@ enum gl_status ui_save_screen(struct ui *ui, const char *path, bool attrs,
 			      struct gl_error *err);
 /* True when `text` appears on the screen (one row). */
 bool ui_screen_contains(struct ui *ui, const char *text);
+/* Gives the terminal back (def_prog_mode, endwin) so that another
+ * program (the user's $EDITOR) can use it, and takes it again after
+ * (reset_prog_mode, a full repaint: call ui_redraw_all and redraw).
+ * Headless: nothing. */
+void ui_suspend(struct ui *ui);
+void ui_resume(struct ui *ui);
 /* Sends raw bytes to the terminal outside curses (OSC 52 copy); never
  * called with unchecked user bytes; does nothing headless. */
 void ui_send_raw(struct ui *ui, const char *bytes, size_t n);

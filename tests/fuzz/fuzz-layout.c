@@ -4,7 +4,7 @@
  * row; the text cells of a row cover its shown text without gaps; the rows
  * of a block tile the block's text; offset -> position -> offset comes
  * back; walking back meets the same rows.  Then the width changes and the
- * walk is done again (a resize).
+ * walk is done again (a resize), and the rows are dumped with marks.
  *
  * The first bytes choose: the width (two bytes), the format, the
  * ambiguous width, the second width. */
@@ -117,6 +117,41 @@ walk(struct layout *l, const struct doc *d, int width)
 	return rows;
 }
 
+/* The dump (gloss --dump), from some offset, with every flag and a few
+ * marks made from the choice bytes: it is valid UTF-8 whose only
+ * controls are the LFs that end rows and the TABs that set off fields. */
+static void
+dump(struct layout *l, const struct doc *d, unsigned w0, unsigned w1, unsigned opts)
+{
+	size_t len = doc_length(d);
+	struct layout_mark marks[16];
+	size_t nmarks = opts >> 4;
+	for (size_t i = 0; i < nmarks; i++) {
+		marks[i].start = (i * 7919 + w0 * 31) % (len + 1);
+		marks[i].end = marks[i].start + (i * 13 + w1) % 50;
+		if (marks[i].end > len)   /* a range of the text (layout.h) */
+			marks[i].end = len;
+		marks[i].after = (i & 1) ? "{tag}" : NULL;
+	}
+	for (size_t i = 1; i < nmarks; i++)   /* sorted by start */
+		for (size_t k = i; k > 0 && marks[k - 1].start > marks[k].start; k--) {
+			struct layout_mark t = marks[k];
+			marks[k] = marks[k - 1];
+			marks[k - 1] = t;
+		}
+	struct buf out = BUF_INIT;
+	size_t from = len ? (w0 * 257 + w1) % len : 0;
+	layout_dump(l, from, LAYOUT_DUMP_OFFSETS | LAYOUT_DUMP_FORCED, marks, nmarks, &out);
+	FUZZ_CHECK(out.len == 0 || u8_is_valid(out.data, out.len));
+	for (size_t i = 0; i < out.len; i++) {
+		unsigned char c = (unsigned char)out.data[i];
+		FUZZ_CHECK(c >= 0x20 || c == '\n' || c == '\t');
+		FUZZ_CHECK(c != 0x7F);
+	}
+	FUZZ_CHECK(doc_block_count(d) == 0 || (out.len > 0 && out.data[out.len - 1] == '\n'));
+	buf_free(&out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -141,6 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	walk(l, d, width);
 	layout_set_width(l, width2);
 	walk(l, d, width2);
+	dump(l, d, w0, w1, opts);
 	layout_free(l);
 	outline_free(o);
 	doc_free(d);

@@ -292,6 +292,12 @@ test_blocks(void)
 	     "<td><h2>Title</h2><p>Column two.</p></td></tr></table>",
 	     "p Column one has a paragraph.\nh2 Title\np Column two.\n",
 	     "a table used for layout is read as the blocks in its cells");
+	view("<table><tr><td></td><td> </td></tr></table><p>x</p>",
+	     "row  | \np x\n",
+	     "a row of empty cells first on the page is an empty row");
+	view("<table><tr></tr></table><hr><p>x</p>",
+	     "rule\np x\n",
+	     "a row with no cells leaves nothing");
 	view("<p>before</p><hr><p>after</p>",
 	     "p before\nrule\np after\n",
 	     "<hr> is a rule");
@@ -581,7 +587,7 @@ test_hostile(void)
 	static const char words[] = "Just words\nover two lines, no markup at all.\n\n"
 				    "A second paragraph, written as a text file would be.\n";
 	d = html(words);
-	struct doc *as_text;
+	struct doc *as_text = NULL;
 	struct gl_error err;
 	ok(d && doc_from_text(words, sizeof words - 1, DOC_FORMAT_TEXT, NULL, &as_text, &err) == GL_OK &&
 	   strcmp(doc_text(d, NULL), doc_text(as_text, NULL)) == 0 &&

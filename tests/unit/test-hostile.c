@@ -177,6 +177,40 @@ test_anchor_nul(void)
 	anchor_selector_free(&sel);
 }
 
+/* fuzz-markdown found it: md4c 0.4.8 does not always pair its span
+ * callbacks (mity/md4c#294), and an emphasis it never closed ran on into
+ * the next blocks.  A span never crosses a block (doc.h). */
+static bool
+spans_inside_blocks(const struct doc *d)
+{
+	for (size_t i = 0; i < doc_span_count(d); i++) {
+		const struct doc_span *sp = doc_span(d, i);
+		const struct doc_block *b = doc_block(d, doc_block_at(d, sp->start));
+		if (!b || sp->start < b->start || sp->end > b->end)
+			return false;
+	}
+	return true;
+}
+
+static void
+test_markdown_unpaired_spans(void)
+{
+	static const char *const cases[][2] = {
+		{ "# _[](_)\n    e\no", "an emphasis md4c opens in a heading and never closes" },
+		{ "**a [x](u*) b** c *d*\n\n- *e\n  - f*\n", "emphasis marks inside a link's target" },
+		{ "| *a | b* |\n|---|---|\n| _c | d_ |\n", "emphasis across table cells" },
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(cases); i++) {
+		struct doc *d = NULL;
+		struct gl_error err;
+		const char *md = cases[i][0];
+		is_int(doc_from_text(md, strlen(md), DOC_FORMAT_MARKDOWN, NULL, &d, &err), GL_OK,
+		       "Markdown with %s renders", cases[i][1]);
+		ok(spans_inside_blocks(d), "and no span crosses a block");
+		doc_free(d);
+	}
+}
+
 int
 main(void)
 {
@@ -190,6 +224,7 @@ main(void)
 	test_load_bytes();
 	test_zero_width_cell();
 	test_anchor_nul();
+	test_markdown_unpaired_spans();
 	rmdir(tmpdir);
 	return tap_done();
 }

@@ -481,7 +481,7 @@ test_dump_flags(void)
 		   "--dump offsets give each row's byte range, a blank row an empty one");
 	struct doc *d = mkdoc("one two three four", DOC_FORMAT_VERBATIM);
 	struct layout *l = layout_new(d, NULL, 9);
-	struct layout_mark marks[] = { { 4, 13 }, { 14, 16 } };
+	struct layout_mark marks[] = { { 4, 13, NULL }, { 14, 16, NULL } };
 	struct buf b = BUF_INIT;
 	layout_dump(l, 0, 0, marks, 2, &b);
 	is_str(b.data, "one [[two\nthree]]\n[[fo]]ur\n",

@@ -263,6 +263,9 @@ def entries():
     add("md-entities", "entities.md",
         b"&#0; &#1; &#27;[2J &#x9b; &#x202e; &#xd800; &#x110000; &#99999999; &#7f;&#127;\n")
     add("md-quote-lists", "quote-lists.md", b"> - " * 5000 + b"x\n")
+    # fuzz-markdown found it: --dump crashed when its first row had no
+    # cell (a code block that starts with an empty line).
+    add("md-code-empty-first", "code-first.md", b"```\n\nx\n```\n")
 
     # ---------------------------------------------------------------- HTML
     # Escape sequences raw and as character references, where a page puts

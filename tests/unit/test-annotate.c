@@ -1,0 +1,168 @@
+/* annotate and pane-motion: what the reader's selections and tags become.
+ * Text objects pick the innermost quote or bracket pair around the cursor
+ * in Chinese and English, sentences and clauses end at their marks, and a
+ * tag prompt's text splits into the tags a user meant. */
+#include "config.h"
+
+#include "gloss/annotate.h"
+#include "gloss/pane.h"
+#include "gloss/u8.h"
+#include "gloss/util.h"
+#include "../tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct doc *
+make_doc(const char *text)
+{
+	struct doc *d;
+	struct gl_error err;
+	if (doc_from_text(text, strlen(text), DOC_FORMAT_TEXT, NULL, &d, &err) != GL_OK) {
+		printf("Bail out! %s\n", err.message);
+		exit(1);
+	}
+	return d;
+}
+
+/* The text object around the first occurrence of `at` in the text, as a
+ * string ("-" when there is none). */
+static char *
+object(struct doc *d, const char *at, int32_t key, bool around)
+{
+	const char *t = doc_text(d, NULL);
+	const char *p = strstr(t, at);
+	size_t s, e;
+	if (!p || !pane_text_object(d, (size_t)(p - t), key, around, &s, &e))
+		return xstrdup("-");
+	return xstrndup(t + s, e - s);
+}
+
+static void
+check_object(struct doc *d, const char *at, int32_t key, bool around, const char *want,
+	     const char *what)
+{
+	char *got = object(d, at, key, around);
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+static void
+test_objects(void)
+{
+	struct doc *d = make_doc("店主說：「好茶要慢慢泡，『急』不得。」客人（多是老人）笑了。\n"
+				 "He said \"wait (a bit) here,\" and left. Then 'no'.\n");
+	check_object(d, "慢慢", 'q', false, "好茶要慢慢泡，『急』不得。", "iq inside 「」 from its middle");
+	check_object(d, "急", 'q', false, "急", "iq takes the innermost pair: 『』 inside 「」");
+	check_object(d, "「好", 'q', true, "「好茶要慢慢泡，『急』不得。」", "aq on the opening mark takes the pair with its marks");
+	check_object(d, "老人", 'b', false, "多是老人", "ib inside （）");
+	check_object(d, "店主", 'b', false, "-", "ib where no bracket encloses the cursor: nothing");
+	check_object(d, "wait", 'q', false, "wait (a bit) here,", "iq inside ASCII double quotes");
+	check_object(d, "bit", 'b', true, "(a bit)", "ab around ASCII parentheses");
+	check_object(d, "慢慢", 's', false, "店主說：「好茶要慢慢泡，『急』不得。」", "is: the sentence ends at 。 and its closing 」");
+	check_object(d, "慢慢", 'c', false, "「好茶要慢慢泡，", "ic: the clause starts after ： and ends at ，");
+	check_object(d, "left", 's', true, "He said \"wait (a bit) here,\" and left. ",
+		     "as: the sentence (a comma in quotes does not end it) with the space after it");
+	check_object(d, "客人", 'p', false,
+		     "店主說：「好茶要慢慢泡，『急』不得。」客人（多是老人）笑了。", "ip: the paragraph");
+	doc_free(d);
+}
+
+static void
+test_motion(void)
+{
+	struct doc *d = make_doc("日本語のテキスト、漢字とかなABC123。Next one.\n");
+	const char *t = doc_text(d, NULL);
+	size_t off = 0;
+	off = pane_motion(d, off, ACTION_WORD_NEXT);
+	is_str(t + off, "のテキスト、漢字とかなABC123。Next one.", "w: a run of Han is a word");
+	off = pane_motion(d, off, ACTION_WORD_NEXT);
+	is_str(t + off, "テキスト、漢字とかなABC123。Next one.", "w: a run of hiragana is a word");
+	off = pane_motion(d, off, ACTION_WORD_NEXT);
+	is_str(t + off, "、漢字とかなABC123。Next one.", "w: a run of katakana is a word");
+	off = pane_motion(d, strstr(t, "ABC") - t, ACTION_WORD_NEXT);
+	is_str(t + off, "。Next one.", "w: Latin letters and digits are one word");
+	off = pane_motion(d, 0, ACTION_CLAUSE_NEXT);
+	is_str(t + off, "漢字とかなABC123。Next one.", ">: past 、");
+	off = pane_motion(d, 0, ACTION_SENTENCE_NEXT);
+	is_str(t + off, "Next one.", "): past 。");
+	off = pane_motion(d, off, ACTION_SENTENCE_PREV);
+	is_str(t + off, "日本語のテキスト、漢字とかなABC123。Next one.", "(: back to the sentence before");
+	off = pane_motion(d, 0, ACTION_CURSOR_LEFT);
+	is_int(off, 0, "←: at the start the cursor stays");
+	doc_free(d);
+}
+
+static void
+test_tags(void)
+{
+	size_t n;
+	char **tags = annotate_parse_tags("  budget, 價格，茶葉、budget\ttea  ", &n);
+	is_int(n, 4, "tags split on spaces, commas, ，、 and tabs, duplicates merged");
+	if (n == 4) {
+		is_str(tags[0], "budget", "first tag");
+		is_str(tags[1], "價格", "second tag (after a comma)");
+		is_str(tags[2], "茶葉", "third tag (after a full-width comma)");
+		is_str(tags[3], "tea", "fourth tag (after a tab)");
+	}
+	annotate_tags_free(tags, n);
+	tags = annotate_parse_tags(" ,、 ", &n);
+	is_int(n, 0, "only separators: no tag");
+	ok(tags == NULL, "and no array");
+}
+
+static void
+test_recovery(void)
+{
+	char dir[] = "/tmp/gloss-annotate-XXXXXX";
+	if (!mkdtemp(dir)) {
+		ok(0, "a temporary directory");
+		return;
+	}
+	setenv("XDG_STATE_HOME", dir, 1);
+	struct annotate_change c = { 0 };
+	c.kind = ANNOTATE_ADD;
+	c.start_cp = 3;
+	c.end_cp = 7;
+	c.quote = xstrdup("好茶要慢");
+	c.note = xstrdup("第一行\n第二行");
+	c.tags = annotate_parse_tags("tea, 價格", &c.ntags);
+	char *path = NULL;
+	struct gl_error err;
+	is_int(annotate_write_recovery(&c, "山城的茶館", &path, &err), GL_OK, "the recovery file is written");
+	char *want_dir = xasprintf("%s/gloss/recovery-", dir);
+	ok(path && strncmp(path, want_dir, strlen(want_dir)) == 0, "in $XDG_STATE_HOME/gloss/");
+	char *text = NULL;
+	size_t len;
+	if (path && gl_read_file(path, &text, &len, 1 << 20, &err) == GL_OK) {
+		ok(strstr(text, "range: 3:7") != NULL, "it says the range in code points");
+		ok(strstr(text, "quote: 好茶要慢\n") != NULL, "the quote");
+		ok(strstr(text, "tags: tea 價格\n") != NULL, "the tags");
+		ok(strstr(text, "note:\n第一行\n第二行\n") != NULL, "and the whole note, both lines");
+		struct stat sb;
+		ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "readable by its owner only");
+		unlink(path);
+	} else {
+		ok(0, "the recovery file can be read back");
+	}
+	free(text);
+	free(path);
+	free(want_dir);
+	char *sub = xasprintf("%s/gloss", dir);
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+	annotate_change_clear(&c);
+}
+
+int
+main(void)
+{
+	test_objects();
+	test_motion();
+	test_tags();
+	test_recovery();
+	return tap_done();
+}
