@@ -24,18 +24,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static int
-report(enum gl_status st, const char *message)
-{
-	fprintf(stderr, "gloss: %s\n", u8_safe_str(message));
-	return gl_status_exit_code(st);
-}
-
-static int
-report_error(const struct gl_error *err)
-{
-	return report(err->status, err->message);
-}
 
 static GL_PRINTF(3, 4) int
 usage_error(const char *command, const char *synopsis, const char *fmt, ...)
@@ -177,10 +165,10 @@ attach_file(const struct cli_context *ctx, struct store *s, const char *path,
 	opt.path = path;
 	enum gl_status st = doc_load(&opt, d, &err);
 	if (st != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	st = cli_attach_document(s, *d, create, &cd, &err);
 	if (st != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	if (cd.reanchored)
 		note("%zu annotation%s re-anchored on this version of %s (%zu orphaned)",
 		     cd.reanchored, cd.reanchored == 1 ? "" : "s", path, cd.orphans);
@@ -267,7 +255,7 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	struct store *s = NULL;
 	struct gl_error err;
 	if (open_store(ctx, &s, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (store_is_readonly(s) && store_notice(s))
@@ -288,7 +276,7 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 			struct gl_error e2;
 			gl_fail(&e2, GL_NO_MATCH, "%s is not in the store: it has no "
 				"annotations", path);
-			rc = report_error(&e2);
+			rc = cli_report_error(&e2);
 			break;
 		}
 		bool dup = false;
@@ -313,14 +301,14 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		enum gl_status st = export_write(s, docs, ndocs, &eo, &outb, &count, &err);
 		progress_end(&pr);
 		if (st != GL_OK) {
-			rc = report_error(&err);
+			rc = cli_report_error(&err);
 		} else if (output) {
 			mode_t mask = umask(0);
 			umask(mask);
 			st = gl_write_file_atomic(output, outb.data ? outb.data : "", outb.len,
 						  0666 & ~(unsigned)mask, &err);
 			if (st != GL_OK)
-				rc = report_error(&err);
+				rc = cli_report_error(&err);
 			else
 				note("%zu annotation%s written to %s", count,
 				     count == 1 ? "" : "s", output);
@@ -425,14 +413,14 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 			if (b.len + r > IMPORT_MAX_SIZE) {
 				buf_free(&b);
 				free(to);
-				return report(GL_TOO_LARGE, "the input is too large to import");
+				return cli_report(GL_TOO_LARGE, "the input is too large to import");
 			}
 			buf_append(&b, chunk, r);
 		}
 		if (ferror(stdin)) {
 			buf_free(&b);
 			free(to);
-			return report(GL_IO, "cannot read standard input");
+			return cli_report(GL_IO, "cannot read standard input");
 		}
 		data = buf_steal(&b, &len);
 		st = GL_OK;
@@ -440,7 +428,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		st = gl_read_file(path, &data, &len, IMPORT_MAX_SIZE, &err);
 		if (st != GL_OK) {
 			free(to);
-			return report_error(&err);
+			return cli_report_error(&err);
 		}
 	}
 	struct import_set *set = NULL;
@@ -448,7 +436,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	free(data);
 	if (st != GL_OK) {
 		free(to);
-		return report_error(&err);
+		return cli_report_error(&err);
 	}
 
 	struct store *s = NULL;
@@ -458,11 +446,11 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	struct import_report r = { 0 };
 	double locked = 0;
 	if (open_store(ctx, &s, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (store_is_readonly(s) && !dry_run) {
-		rc = report(GL_STORE_READONLY, store_notice(s) ? store_notice(s)
+		rc = cli_report(GL_STORE_READONLY, store_notice(s) ? store_notice(s)
 			    : "the store is read-only");
 		goto out;
 	}
@@ -473,7 +461,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		struct doc_load_options lo = ctx->load;
 		lo.path = to[k];
 		if (doc_load(&lo, &targets[k], &err) != GL_OK) {
-			rc = report_error(&err);
+			rc = cli_report_error(&err);
 			goto out;
 		}
 		fb[k].text = doc_text(targets[k], &fb[k].len);
@@ -486,7 +474,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	st = import_prepare(set, s, fb, nto, &err);
 	if (st != GL_OK) {
 		progress_end(&pr);
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 
@@ -514,7 +502,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	locked = seconds_now() - t0;
 	progress_end(&pr);
 	if (st != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	print_report(&r, import_count(set), locked, json, dry_run);

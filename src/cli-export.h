@@ -21,4 +21,9 @@ int cli_export_command(const struct cli_context *ctx, bool json, int argc,
 int cli_import_command(const struct cli_context *ctx, bool json, int argc,
 		       char **argv);
 
+/* Shared by the cli files: prints "gloss: MESSAGE" (terminal-safe) on
+ * stderr and returns the exit status of `st` (of err->status). */
+int cli_report(enum gl_status st, const char *message);
+int cli_report_error(const struct gl_error *err);
+
 #endif

@@ -51,19 +51,19 @@ struct command {
 
 /* ------------------------------------------------------------- output */
 
-/* Prints "gloss: MESSAGE" (terminal-safe) and returns the exit status. */
-static int
-report(enum gl_status st, const char *message)
+int
+cli_report(enum gl_status st, const char *message)
 {
 	fprintf(stderr, "gloss: %s\n", u8_safe_str(message));
 	return gl_status_exit_code(st);
 }
 
-static int
-report_error(const struct gl_error *err)
+int
+cli_report_error(const struct gl_error *err)
 {
-	return report(err->status, err->message);
+	return cli_report(err->status, err->message);
 }
+
 
 static GL_PRINTF(2, 3) int
 usage_error(struct cli *c, const char *fmt, ...)
@@ -365,7 +365,7 @@ resolve_id(struct cli *c, const char *arg, char **id)
 	struct gl_error err;
 	enum gl_status st = store_resolve_id(c->store, arg, id, &err);
 	if (st != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	return 0;
 }
 
@@ -378,7 +378,7 @@ load_doc(struct cli *c, const char *path, struct doc **d)
 	opt.path = path;
 	enum gl_status st = doc_load(&opt, d, &err);
 	if (st != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	return 0;
 }
 
@@ -396,7 +396,7 @@ attach(struct cli *c, const char *path, bool create, struct doc **d,
 	if (st != GL_OK) {
 		doc_free(*d);
 		*d = NULL;
-		return report_error(&err);
+		return cli_report_error(&err);
 	}
 	if (cd->new_version)
 		note("%s changed since it was last read: %zu annotation%s "
@@ -444,7 +444,7 @@ print_changed(struct cli *c, const char *id)
 	struct store_annotation a;
 	struct gl_error err;
 	if (store_annotation_get(c->store, id, &a, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	json_t *j = annotation_json(&a);
 	print_json(j);
 	json_decref(j);
@@ -890,7 +890,7 @@ cmd_add(struct cli *c, int argc, char **argv)
 	struct gl_error err;
 	enum gl_status st = open_store(c, &err);
 	if (st != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if ((rc = attach(c, path, true, &d, &cd)))
@@ -902,9 +902,9 @@ cmd_add(struct cli *c, int argc, char **argv)
 		size_t off = find_nth(text, len, quote, nth, &count);
 		if (off == (size_t)-1) {
 			if (count == 0)
-				rc = report(GL_NO_MATCH, "the quote is not in the text");
+				rc = cli_report(GL_NO_MATCH, "the quote is not in the text");
 			else
-				rc = report(GL_NO_MATCH, count == 1
+				rc = cli_report(GL_NO_MATCH, count == 1
 					    ? "the quote occurs only once in the text"
 					    : "the quote occurs fewer times in the text");
 			if (count > 0)
@@ -936,7 +936,7 @@ cmd_add(struct cli *c, int argc, char **argv)
 	st = cli_annotation_make(c->store, d, cd.id, page ? -1 : start, page ? -1 : end, &n, &id,
 				 &err);
 	if (st != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (c->json)
@@ -1034,7 +1034,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	f.tag = tag;
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	note_readonly(c);
@@ -1050,7 +1050,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	}
 	struct store_annotation_list l;
 	if (store_annotations_list(c->store, &f, &l, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (new_only)
@@ -1079,7 +1079,7 @@ one_id(struct cli *c, int argc, char **argv, char **id)
 		return usage_error(c, argc - optind ? "give one ID" : "which ID?");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	return resolve_id(c, argv[optind], id);
 }
 
@@ -1119,11 +1119,11 @@ cmd_show(struct cli *c, int argc, char **argv)
 	struct gl_error err;
 	if (store_annotation_get(c->store, id, &a, &err) != GL_OK) {
 		free(id);
-		return report_error(&err);
+		return cli_report_error(&err);
 	}
 	struct store_filter f = { .parent = id };
 	if (store_annotations_list(c->store, &f, &replies, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (c->json) {
@@ -1279,13 +1279,13 @@ cmd_edit(struct cli *c, int argc, char **argv)
 	e.remove_count = rm.n;
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if ((rc = resolve_id(c, argv[optind], &id)))
 		goto out;
 	if (store_annotation_edit(c->store, id, &e, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	rc = print_changed(c, id);
@@ -1307,7 +1307,7 @@ cmd_rm(struct cli *c, int argc, char **argv)
 		return rc;
 	struct gl_error err;
 	if (store_annotation_delete(c->store, id, &err) != GL_OK)
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 	else
 		rc = print_changed(c, id);
 	free(id);
@@ -1323,7 +1323,7 @@ set_status(struct cli *c, int argc, char **argv, enum store_status status)
 		return rc;
 	struct gl_error err;
 	if (store_annotation_set_status(c->store, id, status, &err) != GL_OK)
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 	else
 		rc = print_changed(c, id);
 	free(id);
@@ -1374,13 +1374,13 @@ cmd_reply(struct cli *c, int argc, char **argv)
 	}
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if ((rc = resolve_id(c, argv[optind], &id)))
 		goto out;
 	if (store_annotation_reply(c->store, id, notes, priv, &reply, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	if (c->json)
@@ -1408,12 +1408,12 @@ undo_redo(struct cli *c, int argc, char **argv, bool redo)
 		return usage_error(c, "takes no arguments");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	struct store_event ev;
 	enum gl_status st = redo ? store_redo(c->store, &ev, &err)
 				 : store_undo(c->store, &ev, &err);
 	if (st != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	if (c->json) {
 		struct store_annotation a;
 		json_t *j = json_object();
@@ -1463,7 +1463,7 @@ cmd_tags(struct cli *c, int argc, char **argv)
 		return usage_error(c, "one FILE at most");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	note_readonly(c);
 	if (optind < argc) {
 		if ((rc = attach(c, argv[optind], false, &d, &cd)))
@@ -1492,7 +1492,7 @@ cmd_tags(struct cli *c, int argc, char **argv)
 			buf_free(&out);
 		}
 	} else {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 	}
 	store_tag_list_free(&l);
 	cli_document_clear(&cd);
@@ -1514,11 +1514,11 @@ cmd_docs(struct cli *c, int argc, char **argv)
 		return usage_error(c, "takes no arguments");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	note_readonly(c);
 	struct store_document_list l;
 	if (store_documents_list(c->store, &l, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	if (c->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < l.count; i++) {
@@ -1587,11 +1587,11 @@ cmd_search(struct cli *c, int argc, char **argv)
 	struct store_annotation_list l;
 	if (open_store(c, &err) != GL_OK) {
 		free(query);
-		return report_error(&err);
+		return cli_report_error(&err);
 	}
 	note_readonly(c);
 	if (store_search(c->store, query, NULL, &l, &err) != GL_OK)
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 	else
 		print_annotations(c, &l);
 	store_annotation_list_free(&l);
@@ -1601,7 +1601,7 @@ cmd_search(struct cli *c, int argc, char **argv)
 
 /* ------------------------------------------------------ team review */
 
-/* report() with a printf-style message. */
+/* cli_report() with a printf-style message. */
 static GL_PRINTF(2, 3) int
 reportf(enum gl_status st, const char *fmt, ...)
 {
@@ -1610,7 +1610,7 @@ reportf(enum gl_status st, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	int rc = report(st, b.data);
+	int rc = cli_report(st, b.data);
 	buf_free(&b);
 	return rc;
 }
@@ -1689,7 +1689,7 @@ cmd_init_shared(struct cli *c, int argc, char **argv)
 	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
 		return reportf(GL_NOT_REGULAR, "%s is not a directory", dir);
 	if (gl_mkdir_p(dir, 0770, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	if ((rc = share_file(dir, gid, 02770, true)))
 		return rc;
 	char *abs = realpath(dir, NULL);
@@ -1703,10 +1703,10 @@ cmd_init_shared(struct cli *c, int argc, char **argv)
 	umask(old_umask);
 	if (st != GL_OK) {
 		free(db);
-		return report_error(&err);
+		return cli_report_error(&err);
 	}
 	if (store_is_readonly(s)) {
-		rc = report(GL_STORE_READONLY, store_notice(s));
+		rc = cli_report(GL_STORE_READONLY, store_notice(s));
 		store_close(s);
 		free(db);
 		return rc;
@@ -1804,7 +1804,7 @@ cmd_review(struct cli *c, int argc, char **argv)
 		return usage_error(c, "one FILE at most");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
-		return report_error(&err);
+		return cli_report_error(&err);
 	note_readonly(c);
 	struct store_filter f = { 0 };
 	if (optind < argc) {
@@ -1819,7 +1819,7 @@ cmd_review(struct cli *c, int argc, char **argv)
 	}
 	if (store_annotations_list(c->store, &f, &l, &err) != GL_OK ||
 	    store_tags_list(c->store, cd.id, &tags, &err) != GL_OK) {
-		rc = report_error(&err);
+		rc = cli_report_error(&err);
 		goto out;
 	}
 	long long total = 0, open = 0, resolved = 0, replies = 0;
@@ -2092,7 +2092,7 @@ cli_main(const struct cli_context *ctx, int argc, char **argv)
 {
 	const struct command *cmd = argc > 0 ? find_command(argv[0]) : NULL;
 	if (!cmd)
-		return report(GL_USAGE, "unknown command; see gloss --help");
+		return cli_report(GL_USAGE, "unknown command; see gloss --help");
 	struct cli c = { .ctx = ctx, .json = ctx->json, .name = cmd->name,
 			 .usage = cmd->synopsis };
 	/* --json may also come after the command (gloss list FILE --json),
@@ -2113,6 +2113,6 @@ cli_main(const struct cli_context *ctx, int argc, char **argv)
 	store_close(c.store);
 	fflush(stdout);
 	if (ferror(stdout) && rc == 0)
-		rc = report(GL_IO, "cannot write the output");
+		rc = cli_report(GL_IO, "cannot write the output");
 	return rc;
 }
