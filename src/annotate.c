@@ -57,7 +57,9 @@ annotate_parse_tags(const char *text, size_t *n)
 		struct buf b = BUF_INIT;
 		u8_nfc(&b, text + start, i - start);
 		char *t = buf_steal(&b, NULL);
-		bool dup = false;
+		/* The rule gloss add --tag follows too: a word of at most
+		   STORE_TAG_MAX characters without control characters. */
+		bool dup = store_tag_problem(t) != NULL;
 		for (size_t k = 0; k < count && !dup; k++)
 			dup = strcmp(tags[k], t) == 0;
 		if (dup) {
@@ -146,9 +148,10 @@ annotate_apply(struct store *s, const struct doc *d, const char *document,
 	return st;
 }
 
-enum gl_status
-annotate_write_recovery(const struct annotate_change *c, const char *title, char **path,
-			struct gl_error *err)
+/* The name of a new file `prefix`-TIME-PID.txt in the state directory
+ * (made if need be), in *path (caller frees). */
+static enum gl_status
+state_file_path(const char *prefix, char **path, struct gl_error *err)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
@@ -167,8 +170,44 @@ annotate_write_recovery(const struct annotate_change *c, const char *title, char
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	char *p = xasprintf("%s/recovery-%s-%ld.txt", dir, stamp, (long)getpid());
+	*path = xasprintf("%s/%s-%s-%ld.txt", dir, prefix, stamp, (long)getpid());
 	free(dir);
+	return GL_OK;
+}
+
+enum gl_status
+annotate_write_drafts(const char *const *about, const char *const *notes, size_t n, char **path,
+		      struct gl_error *err)
+{
+	char *p = NULL;
+	enum gl_status st = state_file_path("drafts", &p, err);
+	if (st != GL_OK)
+		return st;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "# gloss: note drafts that were not saved (the reader was left with them).\n"
+		     "# Each is kept here so that nothing typed is lost: copy it back into the note\n"
+		     "# prompt (c, e or r in the reader) or give it to gloss add --note.\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "\ndraft: %s\nnote:\n%s\n", about[i] ? about[i] : "",
+			   notes[i] ? notes[i] : "");
+	st = gl_write_file_atomic(p, b.data, b.len, 0600, err);
+	buf_free(&b);
+	if (st != GL_OK) {
+		free(p);
+		return st;
+	}
+	*path = p;
+	return GL_OK;
+}
+
+enum gl_status
+annotate_write_recovery(const struct annotate_change *c, const char *title, char **path,
+			struct gl_error *err)
+{
+	char *p = NULL;
+	enum gl_status st = state_file_path("recovery", &p, err);
+	if (st != GL_OK)
+		return st;
 
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "# gloss could not save this; it is kept here so that nothing typed is lost.\n");

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include "gloss/app.h"
+#include "gloss/anchor.h"
 #include "gloss/annotate.h"
 #include "gloss/cli.h"
+#include "gloss/export.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
 #include "gloss/pane.h"
@@ -17,6 +19,8 @@
 #include "gloss/u8.h"
 #include "gloss/ui.h"
 #include "gloss/util.h"
+#include "app-load.h"
+#include "app-thread.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,18 +40,28 @@
 #define MEDIUM_COLS 90
 /* Bytes of text searched or counted between two looks at the keyboard. */
 #define WORK_BUDGET ((size_t)2 * 1024 * 1024)
+/* A file over twice this is shown from its head while the whole of it
+ * loads on a second thread (app-load.c); meanwhile the loop looks for the
+ * end of the load this often. */
+#define LOAD_HEAD ((size_t)256 * 1024)
+#define LOAD_POLL_MS 20
 #define HISTORY_MAX 50
 
 enum arrangement { ARR_WIDE, ARR_MEDIUM, ARR_NARROW, ARR_TOO_SMALL };
 static const char *const arrangement_names[] = { "wide", "medium", "narrow", "too-small" };
 
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_COMMAND, PROMPT_TAG, PROMPT_NOTE };
-enum list_kind { LIST_NONE, LIST_HELP, LIST_DOCS };
+enum list_kind { LIST_NONE, LIST_HELP, LIST_DOCS, LIST_THREAD, LIST_MESSAGES };
+
+/* How many of the last messages :messages shows. */
+#define MESSAGES_KEPT 50
 
 /* A line being typed: UTF-8 text with the cursor on a cluster boundary. */
 struct lineedit {
 	struct buf text;
 	size_t cursor;
+	struct buf killed;   /* what Ctrl-W, Ctrl-U, Ctrl-K took: Ctrl-Y puts it back */
+	bool killing;        /* the last key killed: the next kill adds to it */
 };
 
 struct history {
@@ -72,6 +86,17 @@ struct app {
 	struct layout *layout;
 	struct search *search;
 	char *doc_id;                 /* in the store; NULL until known */
+	/* A large article: `doc` is only its head (doc_load_head) while
+	   `loader` loads the whole (finish_loading swaps it in).  Nothing is
+	   matched with the store, attached or written while `partial`. */
+	struct app_loader *loader;
+	bool partial;
+	size_t load_bytes;            /* the size of the file being loaded */
+	/* While loading, `doc` may be the file's tail instead (G): where it
+	   starts in the file. */
+	bool partial_tail;
+	size_t partial_base;
+	bool seen_pending;            /* mark_seen's write is still to do */
 	struct store_annotation_list annots_raw;
 	struct pane_annot *annots;
 	size_t nannots, nopen;
@@ -142,6 +167,11 @@ struct app {
 	enum list_kind list;
 	char **list_lines;
 	size_t list_n, list_scroll, list_chosen;
+	/* The thread view (K): the annotation shown, its lines and replies. */
+	char *thread_id;
+	struct thread_lines thread;
+	const struct store_annotation **thread_replies;
+	int thread_width;
 	struct store_document_list docs;
 	bool list_dirty;
 
@@ -166,9 +196,40 @@ struct app {
 	   replies colleagues made since are there (the status line). */
 	char *seen_before;
 	size_t nnew;
+	/* Annotations (by id) seen in this session: no longer new.  Sorted
+	   (strcmp), for binary search. */
+	char **seen_ids;
+	size_t nseen_ids;
+	/* The replies in annots_raw (indices) sorted by parent id, so that
+	   a thread's replies are found by binary search (load_annotations). */
+	size_t *replies_by_parent;
+	size_t nreplies_by_parent;
+
+	/* Notes typed in a note prompt that was cancelled (Ctrl-C, Esc),
+	   by what they were for (draft_key): offered again when the note
+	   prompt opens on the same thing. */
+	struct note_draft {
+		char *key;
+		char *text;
+		char *about;         /* what it is for, in words (recovery file) */
+	} *note_drafts;
+	size_t nnote_drafts;
+	char *prompt_draft_key;          /* the open note prompt's */
+
+	/* The last messages, oldest first from msg_first (a ring), for
+	   :messages: a long one is cut on the status line. */
+	char *msg_history[MESSAGES_KEPT];
+	size_t msg_first, nmsg;
+
+	/* :reanchor without a selection: the annotation that goes where the
+	   next selection is (its id). */
+	char *reanchor_id;
 };
 
 static void draw(struct app *a);
+static void app_seen(void *ctx, size_t i);
+static size_t current_annot(const struct app *a);
+static void keep_draft(struct app *a);
 static size_t cp_len(const char *s, size_t n);
 static void text_object(struct app *a, bool around, int32_t key);
 static void accept_annot_prompt(struct app *a);
@@ -195,6 +256,15 @@ say(struct app *a, bool error, const char *fmt, ...)
 	a->message = buf_steal(&b, NULL);
 	a->message_error = error;
 	a->status_dirty = true;
+	size_t last = (a->msg_first + a->nmsg + MESSAGES_KEPT - 1) % MESSAGES_KEPT;
+	if (a->nmsg && strcmp(a->msg_history[last], a->message) == 0)
+		return;   /* said again: once is enough */
+	if (a->nmsg == MESSAGES_KEPT) {
+		free(a->msg_history[a->msg_first]);
+		a->msg_first = (a->msg_first + 1) % MESSAGES_KEPT;
+		a->nmsg--;
+	}
+	a->msg_history[(a->msg_first + a->nmsg++) % MESSAGES_KEPT] = xstrdup(a->message);
 }
 
 static void
@@ -271,19 +341,20 @@ set_focus(struct app *a, enum pane_kind k)
 	a->panes[k].dirty = true;
 	a->status_dirty = true;
 	memset(&a->kst, 0, sizeof a->kst);
+	/* The note the notes pane shows chosen is read now. */
+	if (k == PANE_NOTES && a->sh.notes_chosen != (size_t)-1)
+		app_seen(a, a->sh.notes_chosen);
 }
 
 /* ------------------------------------------------------- the document */
 
+/* The store's one rule (a colour name too: green is 2, as exports draw
+ * it); none or a style stored before it was checked is the first. */
 static int
 style_number(const char *style)
 {
-	if (!style)
-		return 1;
-	for (const char *p = style; *p; p++)
-		if (*p >= '1' && *p <= '5')
-			return *p - '0';
-	return 1;
+	int n = store_style_number(style);
+	return n ? n : 1;
 }
 
 static int
@@ -314,23 +385,135 @@ free_annotations(struct app *a)
 	a->sh.annots = NULL;
 	a->sh.nannots = 0;
 	a->sh.section_counts = NULL;
+	pane_annot_index_free(&a->sh.annot_index);
+	free(a->replies_by_parent);
+	a->replies_by_parent = NULL;
+	a->nreplies_by_parent = 0;
 }
 
-/* Counts the annotations and replies colleagues made since the author's
- * last visit (all of theirs on a first visit). */
+/* Where id is or would go in the sorted seen_ids. */
+static size_t
+seen_position(const struct app *a, const char *id, bool *found)
+{
+	size_t lo = 0, hi = a->nseen_ids;
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(a->seen_ids[mid], id);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool
+seen_in_session(const struct app *a, const char *id)
+{
+	bool found;
+	seen_position(a, id, &found);
+	return found;
+}
+
+static void
+add_seen(struct app *a, const char *id)
+{
+	bool found;
+	size_t at = seen_position(a, id, &found);
+	if (found)
+		return;
+	a->seen_ids = xreallocarray(a->seen_ids, a->nseen_ids + 1, sizeof *a->seen_ids);
+	memmove(a->seen_ids + at + 1, a->seen_ids + at, (a->nseen_ids - at) * sizeof *a->seen_ids);
+	a->seen_ids[at] = xstrdup(id);
+	a->nseen_ids++;
+}
+
+/* The annots_raw items replying to `parent`: [*from, return) of
+ * replies_by_parent. */
+static size_t
+replies_of(const struct app *a, const char *parent, size_t *from)
+{
+	size_t lo = 0, hi = a->nreplies_by_parent;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(a->annots_raw.items[a->replies_by_parent[mid]].parent, parent) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (hi < a->nreplies_by_parent &&
+	       strcmp(a->annots_raw.items[a->replies_by_parent[hi]].parent, parent) == 0)
+		hi++;
+	return hi;
+}
+
+/* True when a colleague made `sa` since the author's last visit (any of
+ * theirs on a first visit). */
+static bool
+made_since_visit(const struct app *a, const struct store_annotation *sa)
+{
+	return a->store && strcmp(sa->author, store_author(a->store)) != 0 &&
+	       (!a->seen_before || strcmp(sa->created ? sa->created : "", a->seen_before) > 0);
+}
+
+/* Counts what is new (the status line): the annotations and replies
+ * colleagues made since the author's last visit that were not seen in
+ * this session. */
 static void
 count_new(struct app *a)
 {
 	a->nnew = 0;
-	if (!a->store)
+	for (size_t i = 0; i < a->nannots; i++)
+		a->nnew += (a->annots[i].is_new ? 1 : 0) + a->annots[i].new_replies;
+	a->status_dirty = true;
+}
+
+/* The reader has seen annotation i (the panes' callback): it and its
+ * replies are no longer new. */
+static void
+app_seen(void *ctx, size_t i)
+{
+	struct app *a = ctx;
+	if (i >= a->nannots || (!a->annots[i].is_new && !a->annots[i].new_replies))
 		return;
-	const char *me = store_author(a->store);
-	for (size_t i = 0; i < a->annots_raw.count; i++) {
-		const struct store_annotation *sa = &a->annots_raw.items[i];
-		if (strcmp(sa->author, me) != 0 &&
-		    (!a->seen_before || strcmp(sa->created ? sa->created : "", a->seen_before) > 0))
-			a->nnew++;
-	}
+	a->nnew -= (a->annots[i].is_new ? 1 : 0) + a->annots[i].new_replies;
+	a->status_dirty = true;
+	a->annots[i].is_new = false;
+	a->annots[i].new_replies = 0;
+	const char *root = a->annots[i].a->id;
+	add_seen(a, root);
+	size_t r, end = replies_of(a, root, &r);
+	for (; r < end; r++)
+		add_seen(a, a->annots_raw.items[a->replies_by_parent[r]].id);
+	for (int k = 0; k < PANE_KIND_COUNT; k++)
+		a->panes[k].dirty = true;
+}
+
+static void
+forget_seen(struct app *a)
+{
+	for (size_t i = 0; i < a->nseen_ids; i++)
+		free(a->seen_ids[i]);
+	free(a->seen_ids);
+	a->seen_ids = NULL;
+	a->nseen_ids = 0;
+}
+
+/* qsort has no context argument in C11: the items being sorted. */
+static const struct store_annotation *replies_sorting;
+
+static int
+reply_order(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int c = strcmp(replies_sorting[i].parent, replies_sorting[j].parent);
+	return c ? c : (i < j ? -1 : i > j);
 }
 
 /* Reads this document's annotations from the store. */
@@ -360,6 +543,8 @@ load_annotations(struct app *a)
 		pa->a = sa;
 		pa->style = style_number(sa->style);
 		pa->section = (size_t)-1;
+		pa->mine = !a->store || strcmp(sa->author, store_author(a->store)) == 0;
+		pa->is_new = made_since_visit(a, sa) && !seen_in_session(a, sa->id);
 		pa->placed = sa->start >= 0 && sa->end >= sa->start && sa->version &&
 			     strcmp(sa->version, hash) == 0 && sa->anchor != STORE_ANCHOR_ORPHAN &&
 			     (size_t)sa->end <= len_cp;
@@ -367,38 +552,65 @@ load_annotations(struct app *a)
 			pa->start = doc_cp_to_byte(a->doc, (size_t)sa->start);
 			pa->end = doc_cp_to_byte(a->doc, (size_t)sa->end);
 			pa->section = outline_section_at(a->outline, pa->start);
-			if (pa->section != (size_t)-1)
+			if (pa->section != (size_t)-1 && (pa->mine || !a->sh.hide_others))
 				a->section_counts[pa->section]++;
 		}
 		if (sa->status == STORE_STATUS_OPEN)
 			a->nopen++;
 	}
-	for (size_t i = 0; i < a->annots_raw.count; i++) {
-		const struct store_annotation *sa = &a->annots_raw.items[i];
-		if (!sa->parent)
-			continue;
-		for (size_t k = 0; k < a->nannots; k++)
-			if (strcmp(a->annots[k].a->id, sa->parent) == 0)
-				a->annots[k].replies++;
+	/* Replies by parent id: each thread's are found by binary search,
+	   not by a pass over every annotation per reply. */
+	a->replies_by_parent = xreallocarray(NULL, a->annots_raw.count - a->nannots + 1,
+					     sizeof *a->replies_by_parent);
+	for (size_t i = 0; i < a->annots_raw.count; i++)
+		if (a->annots_raw.items[i].parent)
+			a->replies_by_parent[a->nreplies_by_parent++] = i;
+	replies_sorting = a->annots_raw.items;
+	qsort(a->replies_by_parent, a->nreplies_by_parent, sizeof *a->replies_by_parent,
+	      reply_order);
+	replies_sorting = NULL;
+	for (size_t k = 0; k < a->nannots; k++) {
+		size_t r, end = replies_of(a, a->annots[k].a->id, &r);
+		for (; r < end; r++) {
+			const struct store_annotation *sa = &a->annots_raw.items[a->replies_by_parent[r]];
+			a->annots[k].replies++;
+			if (made_since_visit(a, sa) && !seen_in_session(a, sa->id))
+				a->annots[k].new_replies++;
+		}
 	}
 	qsort(a->annots, a->nannots, sizeof *a->annots, annot_order);
 	a->sh.annots = a->annots;
 	a->sh.nannots = a->nannots;
+	a->sh.annots_generation++;
+	pane_annot_index_build(&a->sh.annot_index, a->annots, a->nannots);
 	count_new(a);
 }
 
 /* Remembers the author's last visit to the open document (what is new is
- * what came after it) and records this one. */
+ * what came after it) and records this one, once the screen is drawn
+ * (record_seen): the write waits for the disk (synchronous=FULL), which
+ * the first screen need not. */
 static void
 mark_seen(struct app *a)
 {
 	free(a->seen_before);
 	a->seen_before = NULL;
+	a->seen_pending = false;
 	if (!a->store || !a->doc_id)
 		return;
 	if (store_seen_get(a->store, a->doc_id, &a->seen_before, NULL) != GL_OK)
 		a->seen_before = NULL;
-	if (!store_is_readonly(a->store))
+	a->seen_pending = !store_is_readonly(a->store);
+}
+
+/* The write mark_seen left for after the drawing. */
+static void
+record_seen(struct app *a)
+{
+	if (!a->seen_pending)
+		return;
+	a->seen_pending = false;
+	if (a->store && a->doc_id && !store_is_readonly(a->store))
 		store_seen_mark(a->store, a->doc_id, NULL);
 }
 
@@ -409,6 +621,7 @@ mark_seen(struct app *a)
  * when something changed. */
 #define LIVE_POLL_MS 500
 static void identify_document(struct app *a);
+static void build_thread(struct app *a);
 static bool
 refresh_from_store(struct app *a)
 {
@@ -421,6 +634,8 @@ refresh_from_store(struct app *a)
 	}
 	load_annotations(a);
 	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	if (a->list == LIST_THREAD)
+		build_thread(a);   /* a colleague's reply shows at once */
 	all_dirty(a);
 	return true;
 }
@@ -435,7 +650,7 @@ attach_document(struct app *a, bool create)
 {
 	if (a->doc_id)
 		return true;
-	if (!a->store || !a->doc)
+	if (!a->store || !a->doc || a->partial)
 		return false;
 	if (create && store_is_readonly(a->store))
 		return false;
@@ -506,9 +721,13 @@ reset_reading_state(struct app *a)
 	a->last_query = NULL;
 }
 
+static void finish_loading(struct app *a);
+
 static void
 close_document(struct app *a)
 {
+	/* The whole article first: the reading position is kept on it. */
+	finish_loading(a);
 	if (!a->doc)
 		return;
 	save_position(a);
@@ -523,21 +742,25 @@ close_document(struct app *a)
 	free(a->doc_id);
 	free(a->seen_before);
 	a->seen_before = NULL;
+	forget_seen(a);
+	free(a->reanchor_id);
+	a->reanchor_id = NULL;
 	a->search = NULL;
 	a->layout = NULL;
 	a->outline = NULL;
 	a->doc = NULL;
 	a->doc_id = NULL;
+	a->partial = false;
 }
 
-/* Makes d the open document (taking it); `id` is its store document
- * when known. */
+/* Makes d the open document, with its outline o (taking both); `id` is
+ * its store document when known. */
 static void
-open_document(struct app *a, struct doc *d, const char *id)
+open_built_document(struct app *a, struct doc *d, struct outline *o, const char *id)
 {
 	close_document(a);
 	a->doc = d;
-	a->outline = outline_build(d);
+	a->outline = o;
 	a->layout = layout_new(d, a->outline, 80);
 	a->search = search_new(d);
 	if (id)
@@ -556,6 +779,174 @@ open_document(struct app *a, struct doc *d, const char *id)
 		a->panes[k].ops->reload(&a->panes[k]);
 	restore_position(a);
 	all_dirty(a);
+}
+
+/* Makes d the open document (taking it); `id` is its store document
+ * when known. */
+static void
+open_document(struct app *a, struct doc *d, const char *id)
+{
+	open_built_document(a, d, outline_build(d), id);
+}
+
+/* Shows the head of a large article (taking it) and starts loading the
+ * whole of it (finish_loading swaps it in). */
+static void
+open_head(struct app *a, struct doc *head)
+{
+	struct stat st;
+	a->load_bytes = stat(a->opt->load.path, &st) == 0 ? (size_t)st.st_size : 0;
+	a->partial = true;
+	a->partial_tail = false;
+	a->partial_base = 0;
+	open_document(a, head, NULL);
+	a->loader = app_loader_start(&a->opt->load);
+}
+
+/* G while the whole article loads: shows the file's tail instead of its
+ * head (nothing of the store: it is as partial as the head), so the end
+ * is drawn at once.  False when the file has no tail that can stand for
+ * it (then G waits for the whole). */
+static bool
+show_tail(struct app *a)
+{
+	if (a->partial_tail)
+		return true;
+	struct doc *d = doc_load_tail(&a->opt->load, LOAD_HEAD);
+	if (!d)
+		return false;
+	search_free(a->search);
+	layout_free(a->layout);
+	outline_free(a->outline);
+	doc_free(a->doc);
+	a->doc = d;
+	a->outline = outline_build(d);
+	a->layout = layout_new(d, a->outline, 80);
+	a->search = search_new(d);
+	a->sh.doc = a->doc;
+	a->sh.outline = a->outline;
+	a->sh.layout = a->layout;
+	a->sh.search = a->search;
+	a->sh.top = a->sh.bottom = 0;
+	a->sh.cursor = 0;
+	a->sh.cursor_shown = false;
+	a->partial_tail = true;
+	size_t part = doc_info(d)->source_bytes;
+	a->partial_base = a->load_bytes > part ? a->load_bytes - part : 0;
+	load_annotations(a);   /* none: only sizes the outline's counts */
+	for (int k = 0; k < PANE_KIND_COUNT; k++)
+		a->panes[k].ops->reload(&a->panes[k]);
+	all_dirty(a);
+	return true;
+}
+
+/* Swaps the whole article in for its head, waiting for the load if it is
+ * not over, and keeps the reader where they were: the head's text is the
+ * start of the whole text (checked; else the place is carried over by
+ * code points).  Then the store is matched, annotations drawn and a kept
+ * reading position restored, unless the reader has moved meanwhile.  If
+ * the load failed, the head (or tail) stays, with the error said, and
+ * nothing can be written on it (need_document).  A tail (show_tail) is
+ * the end of the whole text when checked so, else the reader is put at
+ * the end. */
+static void
+finish_loading(struct app *a)
+{
+	struct app_loader *l = a->loader;
+	if (!l)
+		return;
+	a->loader = NULL;
+	struct doc *d;
+	struct outline *o;
+	struct gl_error err;
+	if (app_loader_finish(l, &d, &o, &err) != GL_OK) {
+		say(a, true, "%s (only part of the article is shown)", err.message);
+		a->status_dirty = true;
+		return;
+	}
+	size_t part_len, len;
+	const char *part = doc_text(a->doc, &part_len);
+	const char *text = doc_text(d, &len);
+	bool tail = a->partial_tail;
+	/* Where the part's text is in the whole one, if it is there. */
+	size_t shift = tail ? len - (part_len <= len ? part_len : len) : 0;
+	bool same = part_len <= len && memcmp(part, text + shift, part_len) == 0;
+	size_t top = a->sh.top, cursor = a->sh.cursor;
+	bool moved = top != 0 || a->sh.cursor_shown || tail;
+	if (!same && !tail) {
+		top = doc_byte_to_cp(a->doc, top);
+		cursor = doc_byte_to_cp(a->doc, cursor);
+	}
+	bool cursor_shown = a->sh.cursor_shown;
+	a->partial = false;
+	a->partial_tail = false;
+	a->partial_base = 0;
+	open_built_document(a, d, o, NULL);
+	if (!moved)
+		return;
+	if (same) {
+		top += shift;
+		cursor += shift;
+	} else if (tail) {
+		top = cursor = len;    /* the end, where G went */
+		cursor_shown = false;
+	} else {
+		top = doc_cp_to_byte(d, top);
+		cursor = doc_cp_to_byte(d, cursor);
+	}
+	text_pane(a)->ops->select(text_pane(a), top);
+	a->sh.cursor = cursor;
+	a->sh.cursor_shown = cursor_shown;
+}
+
+/* Waits for the load to end and drops what it made: the reader is
+ * leaving. */
+static void
+abandon_loading(struct app *a)
+{
+	if (!a->loader)
+		return;
+	struct doc *d;
+	struct outline *o;
+	app_loader_finish(a->loader, &d, &o, NULL);
+	a->loader = NULL;
+	outline_free(o);
+	doc_free(d);
+}
+
+/* While the whole article loads, scrolling through the head needs
+ * nothing more; every other key (a jump, a search, a selection, a
+ * command...), the mouse, and scrolling near the head's end wait for it. */
+static bool
+may_wait_for_load(struct app *a, const struct ui_event *ev)
+{
+	/* A signal ends the program: the load is dropped (abandon_loading). */
+	if (ev->kind == UI_EVENT_NONE || ev->kind == UI_EVENT_RESIZE ||
+	    ev->kind == UI_EVENT_SIGNAL || (ev->kind == UI_EVENT_KEY && ev->key == GK_RESIZE))
+		return true;
+	if (ev->kind != UI_EVENT_KEY || a->prompt || a->list || a->focus != PANE_TEXT ||
+	    a->sh.selecting || a->pending_arg != ACTION_NONE || a->counted)
+		return false;
+	struct keymap_state st = a->kst;
+	enum action act = keymap_feed(a->km, a->panes[a->focus].ops->mode, &st, ev->key);
+	if (act == ACTION_BOTTOM)
+		return show_tail(a);
+	/* Near the part's edge that the rest of the article is beyond. */
+	if (a->partial_tail ? a->sh.top < LOAD_HEAD / 4
+			    : doc_length(a->doc) - a->sh.bottom < LOAD_HEAD / 4)
+		return false;
+	switch (act) {
+	case ACTION_LINE_DOWN:
+	case ACTION_LINE_UP:
+	case ACTION_PAGE_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_HALF_PAGE_DOWN:
+	case ACTION_HALF_PAGE_UP:
+	case ACTION_REDRAW:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool
@@ -784,6 +1175,10 @@ mode_name(const struct app *a)
 		return "HELP";
 	if (a->list == LIST_DOCS)
 		return "DOCS";
+	if (a->list == LIST_THREAD)
+		return "THREAD";
+	if (a->list == LIST_MESSAGES)
+		return "MESSAGES";
 	switch (a->focus) {
 	case PANE_OUTLINE: return "OUTLINE";
 	case PANE_NOTES: return "NOTES";
@@ -799,8 +1194,14 @@ static int
 percent(const struct app *a)
 {
 	size_t len = doc_length(a->doc);
-	if (len == 0 || a->sh.at_end)
+	if (len == 0 || (a->sh.at_end && !(a->loader && !a->partial_tail)))
 		return 100;
+	/* While only a part is loaded, the place in the whole file (UTF-8
+	   text is about as long as the file): the same figure the whole
+	   article will give, so the status line does not jump. */
+	if (a->loader && a->load_bytes > len)
+		return (int)((double)(a->partial_base + a->sh.bottom) * 100.0 /
+			     (double)a->load_bytes);
 	return (int)((double)a->sh.bottom * 100.0 / (double)len);
 }
 
@@ -822,10 +1223,19 @@ status_right(struct app *a, struct buf *out)
 			buf_printf(out, "%zu+ matches", total);
 		buf_puts(out, "  ");
 	}
+	/* Whose annotation the reader is on. */
+	size_t on = a->list || a->cols < 60 ? (size_t)-1 : current_annot(a);
+	if (on != (size_t)-1 && a->annots[on].a->author) {
+		buf_puts(out, "by ");
+		u8_safe(out, a->annots[on].a->author, strlen(a->annots[on].a->author));
+		buf_puts(out, "  ");
+	}
 	if (a->nannots) {
 		buf_printf(out, "%zu note%s", a->nannots, a->nannots == 1 ? "" : "s");
 		if (a->nopen != a->nannots)
 			buf_printf(out, " (%zu open)", a->nopen);
+		if (a->sh.hide_others)
+			buf_puts(out, ", others hidden");
 		buf_puts(out, "  ");
 	}
 	if (a->nnew)
@@ -876,32 +1286,43 @@ draw_prompt(struct app *a)
 	int avail = a->cols - lw - (rw ? rw + 2 : 0);
 	if (avail < 1)
 		avail = a->cols - lw, rw = 0;
-	/* Line breaks of a note show as a mark. */
-	struct buf disp = BUF_INIT;
-	size_t dcursor = 0;
+	/* Only the window around the cursor is measured and drawn, walking
+	   back from the cursor and forward from the window's start, so a note
+	   of any length costs the same per key (measuring from the start of
+	   the text made a 240,000-character note hang the reader).  Line
+	   breaks of a note show as a mark. */
 	const char *nl = pane_glyph("\xE2\x86\xB5", "|");   /* ↵ */
-	for (size_t i = 0; i <= a->le.text.len; i++) {
-		if (i == a->le.cursor)
-			dcursor = disp.len;
-		if (i == a->le.text.len)
+	int nlw = (int)u8_str_width(nl, strlen(nl));
+	const char *t = a->le.text.data ? a->le.text.data : "";
+	size_t tlen = a->le.text.len;
+	size_t from = a->le.cursor;
+	int before = 0;                  /* columns from `from` to the cursor */
+	while (from > 0) {
+		size_t p = u8_prev_cluster(t, tlen, from);
+		int cw = t[p] == '\n' ? nlw : (int)u8_str_width(t + p, from - p);
+		if (before + cw >= avail)
 			break;
-		if (a->le.text.data[i] == '\n')
-			buf_puts(&disp, nl);
-		else
-			buf_putc(&disp, a->le.text.data[i]);
+		before += cw;
+		from = p;
 	}
-	/* Scroll the text so that the cursor shows. */
-	const char *t = disp.data ? disp.data : "";
-	size_t tlen = disp.len;
-	size_t before = u8_str_width(t, dcursor);
-	size_t from = 0;
-	while (before - u8_str_width(t, from) >= (size_t)avail && from < dcursor)
-		from = u8_next_cluster(t, tlen, from);
-	ui_put_text(w, 0, lw, t + from, tlen - from, avail, UI_NORMAL);
+	struct buf disp = BUF_INIT;
+	int shown = 0;
+	for (size_t i = from; i < tlen && shown <= avail;) {
+		size_t end = u8_next_cluster(t, tlen, i);
+		if (t[i] == '\n') {
+			buf_puts(&disp, nl);
+			shown += nlw;
+		} else {
+			buf_append(&disp, t + i, end - i);
+			shown += (int)u8_str_width(t + i, end - i);
+		}
+		i = end;
+	}
+	ui_put_text(w, 0, lw, disp.data ? disp.data : "", disp.len, avail, UI_NORMAL);
 	if (rw)
 		ui_put_text(w, 0, a->cols - rw, right.data, right.len, rw, UI_DIM);
 	buf_free(&right);
-	ui_set_cursor(a->ui, w, 0, lw + (int)(before - u8_str_width(t, from)), true);
+	ui_set_cursor(a->ui, w, 0, lw + before, true);
 	buf_free(&disp);
 }
 
@@ -998,12 +1419,19 @@ draw_list(struct app *a)
 	if (!a->list_dirty)
 		return;
 	ui_win_erase(w);
+	a->status_dirty = true;   /* the full window's erase blanks the status row */
+	if (a->list == LIST_THREAD && a->thread_width != a->cols - 2)
+		build_thread(a);   /* resized: wrap again */
 	const char *title = a->list == LIST_HELP
-				    ? "gloss help: keys by mode (j/k scroll, q or Esc closes)"
+				    ? "gloss help: keys, action name (for bind lines and :ACTION), what it does; q closes"
+			    : a->list == LIST_THREAD
+				    ? "Thread (j/k choose, r reply, e edit, D delete, R resolve, q or Esc closes)"
+			    : a->list == LIST_MESSAGES
+				    ? "Messages, the last at the bottom (q or Esc closes)"
 				    : "Documents in the store (Enter opens, q or Esc closes)";
 	pane_put_clipped(w, 0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
-	if (a->list == LIST_DOCS) {
+	if (a->list == LIST_DOCS || a->list == LIST_THREAD) {
 		if (a->list_chosen < a->list_scroll)
 			a->list_scroll = a->list_chosen;
 		else if (a->list_chosen >= a->list_scroll + rows)
@@ -1014,9 +1442,13 @@ draw_list(struct app *a)
 		enum ui_style s = UI_NORMAL;
 		if (a->list == LIST_HELP && line[0] && line[0] != ' ')
 			s = UI_HEADING;
+		if (a->list == LIST_THREAD && a->list_scroll + i < a->thread.n &&
+		    a->thread.head[a->list_scroll + i])
+			s = UI_HEADING;
 		int y = (int)i + 1;
 		pane_put_clipped(w, y, 1, line, strlen(line), a->cols - 1, s);
-		if (a->list == LIST_DOCS && a->list_scroll + i == a->list_chosen)
+		if ((a->list == LIST_DOCS || a->list == LIST_THREAD) &&
+		    a->list_scroll + i == a->list_chosen)
 			ui_restyle(w, y, 0, a->cols, UI_CHOSEN);
 	}
 	ui_win_stage(w);
@@ -1104,6 +1536,12 @@ jump_back(struct app *a, long count)
 			size_t here = a->sh.top;
 			record_jump(a, here);
 			a->jump_at = a->njumps - 1;
+			/* Here was the only place in the list (it was already
+			 * its last one): nothing older to go back to. */
+			if (a->jump_at == 0) {
+				say(a, false, "at the oldest place in the jump list");
+				return;
+			}
 		}
 		a->jump_at--;
 		app_jump(a, a->jumps[a->jump_at], false);
@@ -1201,16 +1639,29 @@ go_heading(struct app *a, bool next, long count)
 	app_jump(a, target, true);
 }
 
-/* ]n [n ]u [u ]a [a: the next annotation (open, by another author). */
+/* ]n [n ]u [u ]a [a ]t [t: the next annotation (open, by another author,
+ * shown by the notes filter with its tag). */
 static void
 go_annotation(struct app *a, bool next, int which, long count)
 {
+	if (which == 3 && !a->filter_tag) {
+		say(a, false, "%s follows the tag filter: type :filter tag=NAME first",
+		    next ? "]t" : "[t");
+		return;
+	}
 	size_t target = a->sh.top;
 	long moved = 0;
 	const char *me = a->store ? store_author(a->store) : "";
+	const struct pane_annot_index *ix = &a->sh.annot_index;
 	for (; moved < count; moved++) {
 		size_t found = (size_t)-1;
-		for (size_t i = 0; i < a->nannots; i++) {
+		/* The placed ones by start (binary search), unless the list
+		   has them in another order (then a pass over it). */
+		size_t k = ix->list_order ? pane_annot_lower_bound(&a->sh, next ? target + 1 : target)
+					  : 0;
+		for (size_t step = 0; ix->list_order ? (next ? k < ix->n : k > 0) : step < a->nannots;
+		     step++) {
+			size_t i = ix->list_order ? ix->order[next ? k++ : --k] : step;
 			const struct pane_annot *an = &a->annots[i];
 			if (!an->placed)
 				continue;
@@ -1218,26 +1669,43 @@ go_annotation(struct app *a, bool next, int which, long count)
 				continue;
 			if (which == 2 && an->a->author && strcmp(an->a->author, me) == 0)
 				continue;
+			if (which == 3 && !pane_annot_visible(&a->sh, an))
+				continue;
+			if (a->sh.hide_others && !an->mine)
+				continue;
 			if (next && an->start > target) {
 				found = i;
 				break;
 			}
-			if (!next && an->start < target)
+			if (!next && an->start < target) {
 				found = i;
+				if (ix->list_order)
+					break;   /* the last before target */
+			}
 		}
 		if (found == (size_t)-1)
 			break;
 		target = a->annots[found].start;
 	}
 	if (moved == 0) {
-		static const char *const what[] = { "note", "unresolved note", "note by another author" };
-		say(a, false, "no %s %s here", what[which], next ? "after" : "before");
+		static const char *const what[] = { "note", "unresolved note", "note by another author",
+						    "note tagged" };
+		if (which == 2 && a->sh.hide_others)
+			say(a, false, "others' annotations are hidden (O shows them)");
+		else if (which == 3)
+			say(a, false, "no note tagged %s %s here", a->filter_tag,
+			    next ? "after" : "before");
+		else
+			say(a, false, "no %s %s here", what[which], next ? "after" : "before");
 		return;
 	}
 	app_jump(a, target, true);
 	/* On the annotation: e, T, D, y act on it. */
 	a->sh.cursor = target;
 	a->sh.cursor_shown = true;
+	size_t on = pane_annot_at(&a->sh, target);
+	if (on != (size_t)-1)
+		app_seen(a, on);
 }
 
 /* -------------------------------------------------------------- search */
@@ -1360,6 +1828,7 @@ le_clear(struct lineedit *le)
 {
 	buf_clear(&le->text);
 	le->cursor = 0;
+	le->killing = false;
 }
 
 static void
@@ -1395,6 +1864,28 @@ le_delete(struct lineedit *le, size_t from, size_t to)
 		le->cursor -= to - from;
 	else if (le->cursor > from)
 		le->cursor = from;
+}
+
+/* Deletes [from, to) into the kill buffer (a run of kills is kept
+ * whole, as readline does). */
+static void
+le_kill(struct lineedit *le, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	if (!le->killing)
+		buf_clear(&le->killed);
+	if (from < le->cursor) {
+		/* Killed backwards: goes before what was killed already. */
+		struct buf b = BUF_INIT;
+		buf_append(&b, le->text.data + from, to - from);
+		buf_append(&b, le->killed.data ? le->killed.data : "", le->killed.len);
+		buf_free(&le->killed);
+		le->killed = b;
+	} else {
+		buf_append(&le->killed, le->text.data + from, to - from);
+	}
+	le_delete(le, from, to);
 }
 
 static size_t
@@ -1695,7 +2186,7 @@ static void
 prompt_key(struct app *a, int32_t key)
 {
 	struct lineedit *le = &a->le;
-	bool changed = false;
+	bool changed = false, killed = false;
 	a->status_dirty = true;
 	if (a->prompt == PROMPT_NOTE) {
 		/* Ctrl-J (or Alt-Enter) breaks the line; Ctrl-X Ctrl-E opens
@@ -1734,19 +2225,29 @@ prompt_key(struct app *a, int32_t key)
 	}
 	case GK_CTRL('c'):
 	case GK_ESC:
-		if (a->prompt == PROMPT_SEARCH)
+		if (a->prompt == PROMPT_SEARCH) {
 			cancel_search_prompt(a);
-		else
-			close_prompt(a);
+			return;
+		}
+		if (a->prompt == PROMPT_NOTE)
+			keep_draft(a);
+		free(a->prompt_hint);
+		a->prompt_hint = NULL;
+		close_prompt(a);
 		return;
 	case GK_BACKSPACE:
 	case GK_CTRL('h'):
 		if (le->text.len == 0) {
 			/* Backspace on an empty line leaves it, as in vi. */
-			if (a->prompt == PROMPT_SEARCH)
+			if (a->prompt == PROMPT_SEARCH) {
 				cancel_search_prompt(a);
-			else
-				close_prompt(a);
+				return;
+			}
+			if (a->prompt == PROMPT_NOTE)
+				keep_draft(a);   /* nothing typed: drops it */
+			free(a->prompt_hint);
+			a->prompt_hint = NULL;
+			close_prompt(a);
 			return;
 		}
 		le_delete(le, le_prev(le, le->cursor), le->cursor);
@@ -1774,23 +2275,28 @@ prompt_key(struct app *a, int32_t key)
 		le->cursor = le->text.len;
 		break;
 	case GK_CTRL('u'):
-		le_delete(le, 0, le->cursor);
-		changed = true;
+		le_kill(le, 0, le->cursor);
+		changed = killed = true;
 		break;
 	case GK_CTRL('k'):
-		le_delete(le, le->cursor, le->text.len);
+		le_kill(le, le->cursor, le->text.len);
+		changed = killed = true;
+		break;
+	case GK_CTRL('w'):
+		/* A word as w moves (CJK: a run of one script, or one
+		   punctuation mark), never across a line break. */
+		le_kill(le, pane_word_rubout_start(le->text.data ? le->text.data : "", le->text.len,
+						   le->cursor),
+			le->cursor);
+		changed = killed = true;
+		break;
+	case GK_CTRL('y'):
+		if (a->prompt == PROMPT_NOTE)
+			le_insert(le, le->killed.data ? le->killed.data : "", le->killed.len);
+		else
+			le_insert_text(le, le->killed.data ? le->killed.data : "", le->killed.len);
 		changed = true;
 		break;
-	case GK_CTRL('w'): {
-		size_t i = le->cursor;
-		while (i > 0 && le->text.data[i - 1] == ' ')
-			i--;
-		while (i > 0 && le->text.data[i - 1] != ' ')
-			i = le_prev(le, i);
-		le_delete(le, i, le->cursor);
-		changed = true;
-		break;
-	}
 	case GK_UP:
 		prompt_history(a, -1);
 		return;
@@ -1811,6 +2317,7 @@ prompt_key(struct app *a, int32_t key)
 		}
 		break;
 	}
+	le->killing = killed;
 	if (changed && a->prompt == PROMPT_SEARCH)
 		incremental(a);
 }
@@ -1827,6 +2334,11 @@ free_list(struct app *a)
 	a->list_n = a->list_scroll = a->list_chosen = 0;
 	store_document_list_free(&a->docs);
 	memset(&a->docs, 0, sizeof a->docs);
+	thread_lines_free(&a->thread);
+	free(a->thread_replies);
+	a->thread_replies = NULL;
+	free(a->thread_id);
+	a->thread_id = NULL;
 }
 
 static void
@@ -1857,10 +2369,24 @@ open_help(struct app *a)
 		 "  :heading N|TEXT    Go to the Nth heading, or the first one with TEXT\n"
 		 "  :open FILE         Open another article (Tab completes)\n"
 		 "  :docs              The documents in the store\n"
+		 "  :messages          The last messages, whole\n"
 		 "  :set NAME VALUE    ambiguous-width 1|2, panes outline,notes, outline-width N,\n"
-		 "                     notes-width N, search-wrap on|off\n"
+		 "                     notes-width N, search-wrap on|off, others on|off,\n"
+		 "                     theme default|light|mono\n"
+		 "  :filter K=V...     Notes by tag=T author=A state=open|resolved style=N\n"
+		 "  :reanchor [ID]     Put the note chosen in the notes pane (an orphan) on the\n"
+		 "                     selection\n"
+		 "  :export [OPTIONS]  Write this article's notes to a file: --format\n"
+		 "                     md|json|csv|html, -o FILE, --author A, --tag T,\n"
+		 "                     --status open|resolved, --since DATE, --full\n"
 		 "  :ACTION            Any action above by its name, e.g. :toggle-notes\n"
-		 "  :q                 Quit\n");
+		 "  :q                 Quit\n"
+		 "\nin a prompt\n"
+		 "  Ctrl-W             Delete the word before the cursor (as w moves)\n"
+		 "  Ctrl-U, Ctrl-K     Delete to the start, to the end\n"
+		 "  Ctrl-Y             Put back what they deleted\n"
+		 "  Ctrl-J             A line break (notes)\n"
+		 "  Ctrl-X Ctrl-E      The note in $EDITOR\n");
 	for (const char *p = text.data; *p;) {
 		size_t len = pane_first_line(p);
 		list_push(a, p, len);
@@ -1868,6 +2394,58 @@ open_help(struct app *a)
 	}
 	buf_free(&text);
 	a->list = LIST_HELP;
+	a->list_dirty = true;
+	a->status_dirty = true;
+	memset(&a->kst, 0, sizeof a->kst);
+}
+
+/* :messages: the last messages, whole (wrapped to the screen), the
+ * latest at the bottom and in view. */
+static void
+open_messages(struct app *a)
+{
+	if (!a->nmsg) {
+		say(a, false, "no messages yet");
+		return;
+	}
+	free_list(a);
+	int width = a->cols > 4 ? a->cols - 4 : 1;
+	for (size_t k = 0; k < a->nmsg; k++) {
+		const char *m = a->msg_history[(a->msg_first + k) % MESSAGES_KEPT];
+		size_t n = strlen(m), i = 0;
+		bool first = true;
+		do {
+			/* As many clusters as fit, cut after the last space
+			   if there is one; continued rows indented. */
+			struct buf row = BUF_INIT;
+			buf_puts(&row, first ? "" : "  ");
+			int used = first ? 0 : 2;
+			size_t start = i, space = 0;
+			while (i < n) {
+				size_t end = u8_next_cluster(m, n, i);
+				int cw = (int)u8_str_width(m + i, end - i);
+				if (used + cw > width && i > start) {
+					if (space > start) {
+						row.len -= i - space;
+						row.data[row.len] = '\0';
+						i = space;
+					}
+					break;
+				}
+				buf_append(&row, m + i, end - i);
+				used += cw;
+				i = end;
+				if (m[i - 1] == ' ')
+					space = i;
+			}
+			list_push(a, row.data, row.len);
+			buf_free(&row);
+			first = false;
+		} while (i < n);
+	}
+	a->list = LIST_MESSAGES;
+	size_t rows = a->rows > 2 ? (size_t)(a->rows - 2) : 1;
+	a->list_scroll = a->list_n > rows ? a->list_n - rows : 0;
 	a->list_dirty = true;
 	a->status_dirty = true;
 	memset(&a->kst, 0, sizeof a->kst);
@@ -1952,17 +2530,35 @@ open_chosen_doc(struct app *a)
 	free(source);
 }
 
+static bool thread_action(struct app *a, enum action act);
+
 static void
 list_key(struct app *a, int32_t key)
 {
-	enum keymap_mode mode = a->list == LIST_DOCS ? KEYMAP_OUTLINE : KEYMAP_READING;
+	/* The thread view takes the notes pane's keys (r, e, D, R...). */
+	enum keymap_mode mode = a->list == LIST_DOCS ? KEYMAP_OUTLINE
+				: a->list == LIST_THREAD ? KEYMAP_NOTES : KEYMAP_READING;
 	enum action act = keymap_feed(a->km, mode, &a->kst, key);
 	if (act == ACTION_PENDING)
 		return;
 	size_t rows = a->rows > 2 ? (size_t)(a->rows - 2) : 1;
 	size_t maxs = a->list_n > rows ? a->list_n - rows : 0;
-	bool docs = a->list == LIST_DOCS;
+	bool docs = a->list == LIST_DOCS || a->list == LIST_THREAD;
 	a->list_dirty = true;
+	if (a->list == LIST_THREAD) {
+		if (thread_action(a, act))
+			return;
+		/* Paging moves the chosen line (the notes keys have none). */
+		if (act == ACTION_NONE && (key == ' ' || key == GK_PGDN || key == 'f')) {
+			a->list_chosen = a->list_chosen + rows < a->list_n ? a->list_chosen + rows
+					 : a->list_n ? a->list_n - 1 : 0;
+			return;
+		}
+		if (act == ACTION_NONE && (key == 'b' || key == GK_PGUP)) {
+			a->list_chosen = a->list_chosen > rows ? a->list_chosen - rows : 0;
+			return;
+		}
+	}
 	switch (act) {
 	case ACTION_LINE_DOWN:
 		if (docs) {
@@ -2036,6 +2632,8 @@ save_state(struct app *a, const char *path)
 	buf_putc(&out, '\n');
 	buf_printf(&out, "overlay: %s\n",
 		   a->list == LIST_HELP ? "help" : a->list == LIST_DOCS ? "docs"
+		   : a->list == LIST_THREAD ? "thread"
+		   : a->list == LIST_MESSAGES ? "messages"
 		   : a->arr == ARR_NARROW && a->overlay != PANE_TEXT ? a->panes[a->overlay].ops->name
 								      : "none");
 	buf_printf(&out, "focus: %s\n", a->panes[a->focus].ops->name);
@@ -2076,6 +2674,27 @@ save_state(struct app *a, const char *path)
 		buf_puts(&out, " >");
 	buf_putc(&out, '\n');
 	buf_printf(&out, "unsaved: %zu\n", a->nunsaved);
+	struct buf right = BUF_INIT;
+	status_right(a, &right);
+	buf_printf(&out, "status: %s\n", right.data ? right.data : "");
+	buf_free(&right);
+	buf_printf(&out, "new: %zu\n", a->nnew);
+	buf_printf(&out, "others: %s\n", a->sh.hide_others ? "hidden" : "shown");
+	buf_printf(&out, "theme: %s\n", ui_theme(a->ui));
+	buf_printf(&out, "drafts: %zu\n", a->nnote_drafts);
+	if (a->prompt) {
+		/* The line being typed: its length and cursor in characters,
+		   and the text, line breaks as "|" (for tests). */
+		const char *pt = a->le.text.data ? a->le.text.data : "";
+		buf_printf(&out, "prompt-length: %zu\nprompt-cursor: %zu\nprompt-text: ",
+			   cp_len(pt, a->le.text.len), cp_len(pt, a->le.cursor));
+		for (const char *c = pt; *c; c++)
+			buf_putc(&out, *c == '\n' ? '|' : *c);
+		buf_puts(&out, "\nprompt-killed: ");
+		for (const char *c = a->le.killed.data ? a->le.killed.data : ""; *c; c++)
+			buf_putc(&out, *c == '\n' ? '|' : *c);
+		buf_putc(&out, '\n');
+	}
 	buf_puts(&out, "message: ");
 	if (a->message)
 		u8_safe(&out, a->message, strlen(a->message));
@@ -2103,6 +2722,8 @@ annots_changed(struct app *a)
 {
 	load_annotations(a);
 	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	if (a->list == LIST_THREAD)
+		build_thread(a);
 	all_dirty(a);
 }
 
@@ -2138,6 +2759,10 @@ need_document(struct app *a, struct gl_error *err)
 		return GL_OK;
 	if (!a->store)
 		return gl_fail(err, GL_STORE, "no annotation store is open");
+	/* Only the article's head is loaded (its load failed): an annotation
+	   on it would be anchored on the wrong text.  Kept, never lost. */
+	if (a->partial)
+		return gl_fail(err, GL_STORE_BUSY, "the whole article is not loaded");
 	struct cli_document cd = { 0 };
 	enum gl_status s = cli_attach_document(a->store, a->doc, true, &cd, err);
 	if (s == GL_OK && cd.id) {
@@ -2228,12 +2853,52 @@ apply_change(struct app *a, struct annotate_change *c, char **new_id)
 static bool
 warn_unsaved(struct app *a)
 {
-	if (!a->nunsaved || a->quit_warned)
+	if ((!a->nunsaved && !a->nnote_drafts) || a->quit_warned)
 		return false;
 	a->quit_warned = true;
-	say(a, true, "%zu change%s not saved (copies are in recovery files): :retry tries again, "
-	    "q again quits", a->nunsaved, a->nunsaved == 1 ? "" : "s");
+	if (a->nunsaved)
+		say(a, true, "%zu change%s not saved (copies are in recovery files): :retry tries "
+		    "again, q again quits", a->nunsaved, a->nunsaved == 1 ? "" : "s");
+	else
+		say(a, true, "%zu note draft%s not saved (c, e or r offers it again): q again or :q! "
+		    "quits, writing %s to a recovery file", a->nnote_drafts,
+		    a->nnote_drafts == 1 ? "" : "s", a->nnote_drafts == 1 ? "it" : "them");
 	return true;
+}
+
+/* Leaving with note drafts (or a note prompt still open): writes them to
+ * a recovery file, so that nothing typed is lost; returns the message
+ * for standard error, once the terminal is back (caller frees), or NULL
+ * when there were none. */
+static char *
+write_drafts(struct app *a)
+{
+	if (a->prompt == PROMPT_NOTE) {
+		keep_draft(a);
+		close_prompt(a);
+	}
+	size_t n = a->nnote_drafts;
+	if (!n)
+		return NULL;
+	const char **about = xreallocarray(NULL, n, sizeof *about);
+	const char **notes = xreallocarray(NULL, n, sizeof *notes);
+	for (size_t i = 0; i < n; i++) {
+		about[i] = a->note_drafts[i].about;
+		notes[i] = a->note_drafts[i].text;
+	}
+	char *path = NULL;
+	struct gl_error err;
+	char *msg;
+	if (annotate_write_drafts(about, notes, n, &path, &err) == GL_OK)
+		msg = xasprintf("%zu note draft%s not saved: written to %s", n, n == 1 ? "" : "s",
+				u8_safe_str(path));
+	else
+		msg = xasprintf("%zu note draft%s not saved and lost: %s", n, n == 1 ? "" : "s",
+				err.message);
+	free(path);
+	free(about);
+	free(notes);
+	return msg;
 }
 
 static void
@@ -2345,6 +3010,121 @@ highlight_action(struct app *a, int style)
 		say(a, false, "style %d", a->cur_style);
 }
 
+/* ------------------------------------------------------- note drafts
+ * What was typed in a note prompt that was cancelled is kept, by what it
+ * was for: a new annotation on a range (or a page note), a note on an
+ * annotation, a reply to one.  The note prompt offers it when it opens
+ * on the same thing again; saving the note drops it. */
+
+static char *
+draft_key(const struct app *a)
+{
+	const struct annotate_change *c = &a->draft;
+	switch (c->kind) {
+	case ANNOTATE_EDIT: return xasprintf("note %s", c->id ? c->id : "");
+	case ANNOTATE_REPLY: return xasprintf("reply %s", c->id ? c->id : "");
+	default: return xasprintf("add %s %lld %lld", doc_hash(a->doc), c->start_cp, c->end_cp);
+	}
+}
+
+static struct note_draft *
+find_draft(struct app *a, const char *key)
+{
+	for (size_t i = 0; i < a->nnote_drafts; i++)
+		if (strcmp(a->note_drafts[i].key, key) == 0)
+			return &a->note_drafts[i];
+	return NULL;
+}
+
+static void
+drop_draft(struct app *a, const char *key)
+{
+	struct note_draft *d = key ? find_draft(a, key) : NULL;
+	if (!d)
+		return;
+	free(d->key);
+	free(d->text);
+	free(d->about);
+	*d = a->note_drafts[--a->nnote_drafts];
+}
+
+static void
+free_drafts(struct app *a)
+{
+	for (size_t i = 0; i < a->nnote_drafts; i++) {
+		free(a->note_drafts[i].key);
+		free(a->note_drafts[i].text);
+		free(a->note_drafts[i].about);
+	}
+	free(a->note_drafts);
+	a->note_drafts = NULL;
+	a->nnote_drafts = 0;
+	free(a->prompt_draft_key);
+	a->prompt_draft_key = NULL;
+}
+
+/* The note prompt has just opened (on a->draft): offers the draft kept
+ * for the same thing, if any. */
+static void
+offer_draft(struct app *a)
+{
+	free(a->prompt_draft_key);
+	a->prompt_draft_key = draft_key(a);
+	struct note_draft *d = find_draft(a, a->prompt_draft_key);
+	if (!d)
+		return;
+	le_clear(&a->le);
+	le_insert_multiline(&a->le, d->text, strlen(d->text));
+	free(a->prompt_hint);
+	a->prompt_hint = xstrdup("your draft (Ctrl-U clears)");
+}
+
+/* The note prompt is being cancelled: keeps what was typed (unless it is
+ * empty, or the note as it stands) and says how to get it back. */
+static void
+keep_draft(struct app *a)
+{
+	const char *key = a->prompt_draft_key;
+	const char *text = a->le.text.data ? a->le.text.data : "";
+	if (!key)
+		return;
+	const char *was = NULL;
+	if (a->draft.kind == ANNOTATE_EDIT) {
+		size_t i = current_annot(a);
+		if (i != (size_t)-1 && a->draft.id && strcmp(a->annots[i].a->id, a->draft.id) == 0)
+			was = a->annots[i].a->note ? a->annots[i].a->note : "";
+	}
+	if (!*text || (was && strcmp(was, text) == 0)) {
+		drop_draft(a, key);
+		return;
+	}
+	struct note_draft *d = find_draft(a, key);
+	if (!d) {
+		a->note_drafts = xreallocarray(a->note_drafts, a->nnote_drafts + 1,
+					       sizeof *a->note_drafts);
+		d = &a->note_drafts[a->nnote_drafts++];
+		d->key = xstrdup(key);
+		d->text = NULL;
+		const struct annotate_change *c = &a->draft;
+		const char *title = a->doc ? doc_title(a->doc) : "";
+		if (c->kind == ANNOTATE_EDIT)
+			d->about = xasprintf("the note of annotation %s in %s", c->id ? c->id : "", title);
+		else if (c->kind == ANNOTATE_REPLY)
+			d->about = xasprintf("a reply to annotation %s in %s", c->id ? c->id : "", title);
+		else if (c->start_cp < 0)
+			d->about = xasprintf("a page note on %s", title);
+		else
+			d->about = xasprintf("a note on \"%s\" (code points %lld-%lld) in %s",
+					     c->quote ? c->quote : "", c->start_cp, c->end_cp, title);
+	}
+	free(d->text);
+	d->text = xstrdup(text);
+	say(a, false, "the %s is kept as a draft: %s offers it again",
+	    a->draft.kind == ANNOTATE_REPLY ? "reply" : "note",
+	    a->draft.kind == ANNOTATE_REPLY ? "r here" : a->draft.kind == ANNOTATE_EDIT ? "e here"
+										 : "c on the same text");
+}
+
 /* The prompt of a tag or note: for the selection (a new annotation), a
  * page note, or the annotation the reader is on (`edit`). */
 static void
@@ -2369,6 +3149,8 @@ open_annot_prompt(struct app *a, enum prompt_kind kind, bool edit)
 		le_set(&a->le, b.data ? b.data : "");
 		buf_free(&b);
 	}
+	if (kind == PROMPT_NOTE)
+		offer_draft(a);
 }
 
 static void
@@ -2379,6 +3161,12 @@ accept_annot_prompt(struct app *a)
 	close_prompt(a);
 	free(a->prompt_hint);
 	a->prompt_hint = NULL;
+	if (kind == PROMPT_NOTE) {
+		/* Saved (or kept as unsaved, with its recovery file). */
+		drop_draft(a, a->prompt_draft_key);
+		free(a->prompt_draft_key);
+		a->prompt_draft_key = NULL;
+	}
 	if (kind == PROMPT_TAG) {
 		a->draft.tags = annotate_parse_tags(text, &a->draft.ntags);
 		if (a->draft.kind == ANNOTATE_EDIT) {
@@ -2596,11 +3384,20 @@ undo_action(struct app *a, bool redo)
 		say(a, true, "no annotation store is open");
 		return;
 	}
+	/* Scoped to the open document: u never touches another article's
+	   notes behind the reader's back (gloss undo does that, unscoped). */
+	if (!attach_document(a, false)) {
+		say(a, false, redo ? "nothing to redo in this document"
+				   : "nothing to undo in this document");
+		return;
+	}
 	struct store_event ev = { 0 };
 	struct gl_error err;
-	enum gl_status s = redo ? store_redo(a->store, &ev, &err) : store_undo(a->store, &ev, &err);
+	enum gl_status s = redo ? store_redo_in(a->store, a->doc_id, &ev, &err)
+				: store_undo_in(a->store, a->doc_id, &ev, &err);
 	if (s == GL_NO_MATCH) {
-		say(a, false, redo ? "nothing to redo" : "nothing to undo");
+		say(a, false, redo ? "nothing to redo in this document"
+				   : "nothing to undo in this document");
 		return;
 	}
 	if (s != GL_OK) {
@@ -2746,21 +3543,277 @@ text_object(struct app *a, bool around, int32_t key)
 	text_pane(a)->dirty = true;
 }
 
+/* :reanchor [ID]: an annotation that is not placed on this text (an
+ * orphan) goes onto the selection, with the selection as its new quote.
+ * Which one: ID, else the one chosen in the focused notes pane, else the
+ * one a :reanchor without a selection remembered, else the only one that
+ * is not placed.  Without a selection, remembers it and asks for one. */
+static void
+reanchor_command(struct app *a, const char *args)
+{
+	struct gl_error err;
+	if (!a->store) {
+		say(a, true, "no annotation store is open");
+		return;
+	}
+	char *id = NULL;
+	size_t chosen = a->sh.notes_chosen;
+	if (*args) {
+		if (store_resolve_id(a->store, args, &id, &err) != GL_OK) {
+			say(a, true, "%s", err.message);
+			return;
+		}
+	} else if (a->focus == PANE_NOTES && chosen < a->nannots) {
+		/* Not one that stands where it belongs: only an orphan, one
+		   not on this text, or an approximate match. */
+		const struct pane_annot *an = &a->annots[chosen];
+		if (!an->a->exact) {
+			say(a, true, "a page note has no place in the text to re-anchor");
+			return;
+		}
+		if (an->placed && an->a->anchor != STORE_ANCHOR_FUZZY) {
+			say(a, true, "this note is on the text already (:reanchor ID moves it anyway)");
+			return;
+		}
+		id = xstrdup(an->a->id);
+	} else if (a->reanchor_id) {
+		id = xstrdup(a->reanchor_id);
+	} else {
+		size_t n = 0, found = 0;
+		for (size_t i = 0; i < a->nannots; i++)
+			if (!a->annots[i].placed && a->annots[i].a->exact &&
+			    pane_annot_visible(&a->sh, &a->annots[i])) {
+				n++;
+				found = i;
+			}
+		if (n != 1) {
+			say(a, true, n ? "%zu notes are not placed: choose one in the notes pane (F3, Tab), "
+					 "then :reanchor"
+				       : "every note is placed: choose the one to move in the notes pane, "
+					 "then :reanchor", n);
+			return;
+		}
+		id = xstrdup(a->annots[found].a->id);
+	}
+	size_t ss, se;
+	if (!pane_selection(&a->sh, &ss, &se)) {
+		free(a->reanchor_id);
+		a->reanchor_id = id;
+		if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
+			set_overlay(a, PANE_TEXT);
+		set_focus(a, PANE_TEXT);
+		say(a, false, "now select where it belongs (v, then move) and :reanchor again");
+		return;
+	}
+	size_t len;
+	const char *text = doc_text(a->doc, &len);
+	struct anchor_selector sel;
+	enum gl_status st = need_document(a, &err);
+	if (st == GL_OK)
+		st = anchor_make(text, len, doc_byte_to_cp(a->doc, ss), doc_byte_to_cp(a->doc, se), &sel,
+				 &err);
+	if (st == GL_OK) {
+		st = store_annotation_place(a->store, id, doc_hash(a->doc), DOC_RENDERER_VERSION,
+					    (long long)sel.start, (long long)sel.end, sel.exact, sel.prefix,
+					    sel.suffix, &err);
+		if (st == GL_OK) {
+			struct buf q = BUF_INIT;
+			size_t n = cp_len(sel.exact, strlen(sel.exact));
+			u8_safe(&q, sel.exact, pane_first_line(sel.exact));
+			say(a, false, "re-anchored on \"%s\" (%zu character%s)", q.data ? q.data : "", n,
+			    n == 1 ? "" : "s");
+			buf_free(&q);
+		}
+		anchor_selector_free(&sel);
+	}
+	if (st != GL_OK) {
+		say(a, true, "cannot re-anchor: %s", err.message);
+		free(id);
+		return;
+	}
+	free(id);
+	free(a->reanchor_id);
+	a->reanchor_id = NULL;
+	end_selection(a);
+	annots_changed(a);
+}
+
+/* Splits a command's arguments into words at spaces; "double" or
+ * 'single' quotes keep spaces in a word.  argv[0] is `name`.  Returns
+ * argc; the caller frees argv[1..] and argv. */
+static int
+split_args(const char *name, const char *args, char ***argv_out)
+{
+	char **argv = xcalloc(2, sizeof *argv);
+	int argc = 1;
+	argv[0] = (char *)name;
+	const char *p = args;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		struct buf w = BUF_INIT;
+		char quote = 0;
+		for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+			if (quote && *p == quote)
+				quote = 0;
+			else if (!quote && (*p == '"' || *p == '\''))
+				quote = *p;
+			else
+				buf_putc(&w, *p);
+		}
+		argv = xreallocarray(argv, (size_t)argc + 2, sizeof *argv);
+		argv[argc++] = w.data ? buf_steal(&w, NULL) : xstrdup("");
+		buf_free(&w);
+	}
+	argv[argc] = NULL;
+	*argv_out = argv;
+	return argc;
+}
+
+/* The file :export writes to when not told: named after the article (its
+ * file's name without the extension, else its title), "-notes" and the
+ * format's extension, in the current directory; never one that exists. */
+static char *
+default_export_name(const struct app *a, enum export_format f)
+{
+	const char *src = doc_source(a->doc);
+	const char *base = doc_title(a->doc);
+	size_t n = strlen(base);
+	bool is_url = strstr(src, "://") != NULL;
+	if (*src && strcmp(src, "-") != 0 && !is_url) {
+		const char *slash = strrchr(src, '/');
+		base = slash ? slash + 1 : src;
+		const char *dot = strrchr(base, '.');
+		n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	}
+	/* A name a shell and every file system take: no slash, control
+	   character or space; at most 60 bytes, whole characters. */
+	struct buf name = BUF_INIT;
+	for (size_t i = 0; i < n && name.len < 60;) {
+		int32_t cp;
+		size_t next = i + u8_decode(base, n, i, &cp);
+		bool bad = cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0xfffd ||
+			   (cp < 0x80 && strchr("/\\ :*?\"<>|'`$&;!", (int)cp) != NULL);
+		if (bad)
+			cp = '-';
+		if (cp == '-' && (name.len == 0 || name.data[name.len - 1] == '-')) {
+			i = next;
+			continue;
+		}
+		if (cp == '.' && name.len == 0) {
+			i = next;
+			continue;
+		}
+		if (cp == '-')
+			buf_putc(&name, '-');
+		else
+			buf_append(&name, base + i, next - i);
+		i = next;
+	}
+	while (name.len && name.data[name.len - 1] == '-')
+		name.data[--name.len] = '\0';
+	if (!name.len)
+		buf_puts(&name, "gloss");
+	const char *ext = export_format_name(f);
+	char *path = xasprintf("%s-notes.%s", name.data, ext);
+	struct stat st;
+	for (int k = 2; lstat(path, &st) == 0 && k < 1000; k++) {
+		free(path);
+		path = xasprintf("%s-notes-%d.%s", name.data, k, ext);
+	}
+	buf_free(&name);
+	return path;
+}
+
+/* :export [--format md|json|csv|html] [-o OUT] [--author A] [--tag T]
+ * [--status S] [--since DATE] [--full]: the open article's annotations,
+ * as `gloss export FILE` writes them (the same options, parsed by the
+ * same code), to OUT or to a file named after the article. */
+static void
+export_command(struct app *a, const char *args)
+{
+	char **argv;
+	int argc = split_args("export", args, &argv);
+	struct export_args ea;
+	struct gl_error err;
+	struct buf out = BUF_INIT;
+	char *path = NULL;
+	if (export_args_parse(argc, argv, &ea, &err) != GL_OK) {
+		say(a, true, ":export: %s (options: --format md|json|csv|html -o FILE --author A "
+		    "--tag T --status open|resolved --since DATE --full)", err.message);
+		goto out_args;
+	}
+	if (ea.first_operand < argc) {
+		say(a, true, ":export writes this article's notes (gloss export FILE... on the "
+		    "command line exports others)");
+		goto out;
+	}
+	if (ea.output && strcmp(ea.output, "-") == 0) {
+		say(a, true, ":export writes a file: -o - (standard output) is for the command line");
+		goto out;
+	}
+	if (!a->store || !a->doc_id) {
+		say(a, true, "nothing to export: this article has no annotations in the store");
+		goto out;
+	}
+	size_t count = 0;
+	struct export_document d = { .id = a->doc_id, .doc = a->doc };
+	if (export_write(a->store, &d, 1, &ea.opt, &out, &count, &err) != GL_OK) {
+		say(a, true, "cannot export: %s", err.message);
+		goto out;
+	}
+	if (!count) {
+		/* As gloss export: an export with no annotation is no file. */
+		say(a, true, "nothing to export: %s", argc > 1
+			? "no annotation of this article matches those options"
+			: "this article has no annotations in the store");
+		goto out;
+	}
+	if (ea.output && ea.output[0] == '~' && ea.output[1] == '/')
+		path = xasprintf("%s%s", getenv("HOME") ? getenv("HOME") : "", ea.output + 1);
+	else
+		path = ea.output ? xstrdup(ea.output) : default_export_name(a, ea.opt.format);
+	mode_t mask = umask(0);
+	umask(mask);
+	if (gl_write_file_atomic(path, out.data ? out.data : "", out.len, 0666 & ~(unsigned)mask,
+				 &err) != GL_OK) {
+		say(a, true, "cannot export: %s", err.message);
+		goto out;
+	}
+	struct buf shown = BUF_INIT;
+	u8_safe(&shown, path, strlen(path));
+	say(a, false, "%zu annotation%s exported to %s (%s)%s%s", count, count == 1 ? "" : "s",
+	    shown.data, export_format_name(ea.opt.format), ea.warning ? "; " : "",
+	    ea.warning ? ea.warning : "");
+	buf_free(&shown);
+out:
+	export_args_clear(&ea);
+out_args:
+	buf_free(&out);
+	free(path);
+	for (int i = 1; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
 /* The : commands of annotating; false when `cmd` is not one. */
 static bool
 annotate_command(struct app *a, const char *cmd, char *args)
 {
-	long n;
+	/* Styles as gloss add --style takes them (store_style_number). */
+	int n = 0;
 	if (!strcmp(cmd, "highlight")) {
-		if (*args && !gl_parse_long(args, 1, 5, &n))
+		if (*args && !(n = store_style_number(args)))
 			say(a, true, ":highlight takes a style from 1 to 5");
 		else
-			highlight_action(a, *args ? (int)n : 0);
+			highlight_action(a, n);
 	} else if (!strcmp(cmd, "style")) {
-		if (!gl_parse_long(args, 1, 5, &n))
+		if (!(n = store_style_number(args)))
 			say(a, true, ":style takes a style from 1 to 5");
 		else
-			highlight_action(a, (int)n);
+			highlight_action(a, n);
 	} else if (!strcmp(cmd, "tag") && *args) {
 		if (a->focus == PANE_TEXT && a->sh.selecting) {
 			if (!draft_from_selection(a, false))
@@ -2801,6 +3854,10 @@ annotate_command(struct app *a, const char *cmd, char *args)
 		filter_command(a, args);
 	} else if (!strcmp(cmd, "retry")) {
 		retry_command(a);
+	} else if (!strcmp(cmd, "reanchor")) {
+		reanchor_command(a, args);
+	} else if (!strcmp(cmd, "export")) {
+		export_command(a, args);
 	} else {
 		return false;
 	}
@@ -2862,16 +3919,43 @@ parse_onoff(const char *v, bool *out)
 	return true;
 }
 
+/* O, :set others on|off: shows or hides the annotations of other
+ * authors, in the text and in the notes pane. */
+static void
+show_others(struct app *a, bool show)
+{
+	a->sh.hide_others = !show;
+	/* The outline counts what the text shows. */
+	size_t nsec = outline_count(a->outline);
+	if (a->section_counts)
+		memset(a->section_counts, 0, (nsec ? nsec : 1) * sizeof *a->section_counts);
+	size_t others = 0;
+	for (size_t i = 0; i < a->nannots; i++) {
+		const struct pane_annot *an = &a->annots[i];
+		others += !an->mine;
+		if (an->placed && an->section != (size_t)-1 && (show || an->mine) && a->section_counts)
+			a->section_counts[an->section]++;
+	}
+	a->panes[PANE_NOTES].ops->reload(&a->panes[PANE_NOTES]);
+	all_dirty(a);
+	if (show)
+		say(a, false, "others' annotations shown (%zu)", others);
+	else
+		say(a, false, "others' annotations hidden (%zu): O shows them", others);
+}
+
 static void
 set_command(struct app *a, char *args)
 {
 	while (*args == ' ')
 		args++;
 	if (!*args) {
-		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s",
+		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s"
+		    "  others %s  theme %s",
 		    u8_ambiguous_width(), a->show_outline ? "outline" : "",
 		    a->show_outline && a->show_notes ? "," : "", a->show_notes ? "notes" : (a->show_outline ? "" : "text"),
-		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off");
+		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off",
+		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui));
 		return;
 	}
 	char *name = args, *value = args + strcspn(args, " =");
@@ -2904,6 +3988,23 @@ set_command(struct app *a, char *args)
 	} else if (!strcmp(name, "search-wrap")) {
 		if (!parse_onoff(value, &a->search_wrap))
 			say(a, true, "search-wrap is on or off");
+	} else if (!strcmp(name, "others")) {
+		bool show;
+		if (!parse_onoff(value, &show))
+			say(a, true, "others is on (show other authors' annotations) or off");
+		else
+			show_others(a, show);
+	} else if (!strcmp(name, "theme")) {
+		/* NO_COLOR still means no colour: a theme then only changes
+		   attributes. */
+		if (!ui_set_theme(a->ui, value, a->opt->no_color)) {
+			say(a, true, "theme is default, light or mono");
+			return;
+		}
+		ui_redraw_all(a->ui);
+		all_dirty(a);
+		say(a, false, "theme %s%s", value,
+		    a->opt->no_color && strcmp(value, "mono") != 0 ? " (without colours: NO_COLOR is set)" : "");
 	} else {
 		say(a, true, "unknown setting: %s", name);
 	}
@@ -2956,14 +4057,19 @@ run_command(struct app *a, const char *line_in)
 		while (*args == ' ')
 			args++;
 	}
-	long n;
+	long n = 0;
 	size_t cl = strlen(cmd);
 	char *num = xstrdup(cmd);
-	bool is_percent = cl > 1 && (num[cl - 1] == '%' || num[cl - 1] == 'p') &&
-			  (num[cl - 1] = '\0', gl_parse_long(num, 0, 100, &n));
+	/* :42% and :42p; a number past 100 is said to be, not unknown. */
+	char unit = cl > 1 ? num[cl - 1] : 0;
+	bool is_percent = (unit == '%' || unit == 'p') &&
+			  (num[cl - 1] = '\0', gl_parse_long(num, 0, LONG_MAX, &n));
 	free(num);
 	if (!*cmd) {
 		/* nothing */
+	} else if (is_percent && n > 100) {
+		say(a, true, ":%ld%c is out of range: %s", n, unit,
+		    unit == '%' ? "0% to 100%" : "0p to 100p");
 	} else if (is_percent) {
 		go_percent(a, n);
 	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!") ||
@@ -2989,20 +4095,22 @@ run_command(struct app *a, const char *line_in)
 		}
 	} else if (!strcmp(cmd, "docs")) {
 		open_docs(a);
+	} else if (!strcmp(cmd, "messages") || !strcmp(cmd, "mes")) {
+		open_messages(a);
 	} else if (!strcmp(cmd, "help")) {
 		open_help(a);
 	} else if (annotate_command(a, cmd, args)) {
 		/* done */
 	} else if (!strcmp(cmd, "save-screen")) {
-		bool attrs = false;
-		char *p = strstr(args, " --attrs");
-		if (p) {
-			*p = '\0';
-			attrs = true;
+		unsigned what = 0;
+		char *p;
+		while ((p = strstr(args, " --attrs")) || (p = strstr(args, " --colours"))) {
+			what |= p[3] == 'a' ? UI_DUMP_ATTRS : UI_DUMP_COLOURS;
+			memmove(p, p + (p[3] == 'a' ? 8 : 10), strlen(p + (p[3] == 'a' ? 8 : 10)) + 1);
 		}
 		struct gl_error err;
 		draw(a);
-		if (!*args || ui_save_screen(a->ui, args, attrs, &err) != GL_OK)
+		if (!*args || ui_save_screen(a->ui, args, what, &err) != GL_OK)
 			script_error(a, "save-screen: %s", *args ? err.message : "needs a file name");
 	} else if (!strcmp(cmd, "save-state")) {
 		if (*args)
@@ -3046,6 +4154,147 @@ run_command(struct app *a, const char *line_in)
 
 /* --------------------------------------------------------------- actions */
 
+/* ---------------------------------------------------------- thread view
+ * K on an annotation (o or K in the notes pane): the whole of it and its
+ * replies, scrollable; r replies, e and D act on the line's annotation
+ * (the note or a reply, the author's own only), R resolves. */
+
+static const struct store_annotation *
+raw_annotation(const struct app *a, const char *id)
+{
+	for (size_t i = 0; id && i < a->annots_raw.count; i++)
+		if (strcmp(a->annots_raw.items[i].id, id) == 0)
+			return &a->annots_raw.items[i];
+	return NULL;
+}
+
+/* (Re)builds the thread view of a->thread_id from the annotations read
+ * last, keeping the chosen line; closes it when the annotation is gone. */
+static void
+build_thread(struct app *a)
+{
+	char *id = a->thread_id;
+	a->thread_id = NULL;
+	size_t chosen = a->list_chosen, scroll = a->list_scroll;
+	free_list(a);
+	a->thread_id = id;
+	const struct store_annotation *root = raw_annotation(a, id);
+	if (!root) {
+		close_list(a);
+		say(a, false, "the annotation of the thread is gone");
+		return;
+	}
+	a->thread_width = a->cols - 2;
+	thread_lines_build(root, a->annots_raw.items, a->annots_raw.count,
+			   a->store ? store_author(a->store) : NULL,
+			   a->thread_width > 20 ? a->thread_width : 20, &a->thread,
+			   &a->thread_replies);
+	for (size_t i = 0; i < a->thread.n; i++)
+		list_push(a, a->thread.text[i], strlen(a->thread.text[i]));
+	a->list_chosen = chosen < a->list_n ? chosen : a->list_n ? a->list_n - 1 : 0;
+	a->list_scroll = scroll;
+	a->list = LIST_THREAD;
+	a->list_dirty = true;
+	a->status_dirty = true;
+}
+
+static void
+open_thread(struct app *a)
+{
+	size_t i = current_annot(a);
+	if (i == (size_t)-1) {
+		say(a, true, "no annotation here (move the cursor into one, or choose it in the notes)");
+		return;
+	}
+	char *id = xstrdup(a->annots[i].a->id);
+	app_seen(a, i);
+	free_list(a);
+	a->thread_id = id;
+	build_thread(a);
+	memset(&a->kst, 0, sizeof a->kst);
+}
+
+/* The annotation the chosen line of the thread view shows. */
+static const struct store_annotation *
+thread_chosen(const struct app *a)
+{
+	if (a->list_chosen >= a->thread.n)
+		return NULL;
+	size_t k = a->thread.item[a->list_chosen];
+	return k ? a->thread_replies[k - 1] : raw_annotation(a, a->thread_id);
+}
+
+/* Acts in the thread view; false for what list_key does (moving, q). */
+static bool
+thread_action(struct app *a, enum action act)
+{
+	const struct store_annotation *root = raw_annotation(a, a->thread_id);
+	const struct store_annotation *sa = thread_chosen(a);
+	const char *me = a->store ? store_author(a->store) : "";
+	if (!root || !sa)
+		return false;
+	struct gl_error err;
+	switch (act) {
+	case ACTION_REPLY:
+		annotate_change_clear(&a->draft);
+		a->draft.kind = ANNOTATE_REPLY;
+		a->draft.id = xstrdup(root->id);
+		open_prompt(a, PROMPT_NOTE, false);
+		offer_draft(a);
+		return true;
+	case ACTION_EDIT_NOTE:
+		if (strcmp(sa->author, me) != 0) {
+			say(a, true, "only %s can edit this %s", sa->author,
+			    sa->parent ? "reply" : "note");
+			return true;
+		}
+		annotate_change_clear(&a->draft);
+		a->draft.kind = ANNOTATE_EDIT;
+		a->draft.id = xstrdup(sa->id);
+		open_prompt(a, PROMPT_NOTE, false);
+		le_set(&a->le, sa->note ? sa->note : "");
+		offer_draft(a);
+		return true;
+	case ACTION_DELETE: {
+		if (!a->store)
+			return true;
+		bool reply = sa->parent != NULL;
+		char *id = xstrdup(sa->id);
+		enum gl_status st = store_annotation_delete(a->store, id, &err);
+		free(id);
+		if (st != GL_OK) {
+			say(a, true, "%s", err.message);
+			return true;
+		}
+		annots_changed(a);
+		say(a, false, "%s deleted (u undoes)", reply ? "reply" : "annotation");
+		return true;
+	}
+	case ACTION_RESOLVE: {
+		if (!a->store)
+			return true;
+		bool open = root->status == STORE_STATUS_OPEN;
+		char *id = xstrdup(root->id);
+		enum gl_status st = store_annotation_set_status(
+			a->store, id, open ? STORE_STATUS_RESOLVED : STORE_STATUS_OPEN, &err);
+		free(id);
+		if (st != GL_OK) {
+			say(a, true, "%s", err.message);
+			return true;
+		}
+		annots_changed(a);
+		say(a, false, open ? "resolved" : "reopened");
+		return true;
+	}
+	case ACTION_THREAD:
+	case ACTION_OPEN:
+		close_list(a);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 not_yet(struct app *a, enum action act)
 {
@@ -3077,6 +4326,8 @@ common_action(struct app *a, enum action act, long count, bool counted)
 	case ACTION_UNRESOLVED_PREV: go_annotation(a, false, 1, count); break;
 	case ACTION_AUTHOR_NEXT: go_annotation(a, true, 2, count); break;
 	case ACTION_AUTHOR_PREV: go_annotation(a, false, 2, count); break;
+	case ACTION_TAG_NEXT: go_annotation(a, true, 3, count); break;
+	case ACTION_TAG_PREV: go_annotation(a, false, 3, count); break;
 	case ACTION_JUMP_BACK: jump_back(a, count); break;
 	case ACTION_JUMP_FORWARD: jump_forward(a, count); break;
 	case ACTION_SEARCH_FORWARD: open_prompt(a, PROMPT_SEARCH, false); break;
@@ -3087,6 +4338,7 @@ common_action(struct app *a, enum action act, long count, bool counted)
 	case ACTION_FOCUS_PREV: cycle_focus(a, -1); break;
 	case ACTION_TOGGLE_OUTLINE: toggle_pane(a, PANE_OUTLINE); break;
 	case ACTION_TOGGLE_NOTES: toggle_pane(a, PANE_NOTES); break;
+	case ACTION_TOGGLE_OTHERS: show_others(a, a->sh.hide_others); break;
 	case ACTION_COMMAND: open_prompt(a, PROMPT_COMMAND, false); break;
 	case ACTION_HELP: open_help(a); break;
 	case ACTION_REDRAW:
@@ -3102,7 +4354,19 @@ common_action(struct app *a, enum action act, long count, bool counted)
 		highlight_action(a, 1 + (int)(act - ACTION_STYLE_1));
 		break;
 	case ACTION_TAG: open_annot_prompt(a, PROMPT_TAG, false); break;
-	case ACTION_NOTE: open_annot_prompt(a, PROMPT_NOTE, false); break;
+	case ACTION_NOTE:
+		/* A page note takes C: c without a selection made stray ones. */
+		if (a->focus == PANE_TEXT && !a->sh.selecting)
+			say(a, true, "select some text first (v, then move); C writes a page note");
+		else
+			open_annot_prompt(a, PROMPT_NOTE, false);
+		break;
+	case ACTION_PAGE_NOTE:
+		if (a->sh.selecting)
+			end_selection(a);
+		open_annot_prompt(a, PROMPT_NOTE, false);
+		break;
+	case ACTION_THREAD: open_thread(a); break;
 	case ACTION_EDIT_NOTE: open_annot_prompt(a, PROMPT_NOTE, true); break;
 	case ACTION_EDIT_TAGS: open_annot_prompt(a, PROMPT_TAG, true); break;
 	case ACTION_DELETE: delete_action(a); break;
@@ -3111,6 +4375,7 @@ common_action(struct app *a, enum action act, long count, bool counted)
 		if (draft_edit(a, false)) {
 			a->draft.kind = ANNOTATE_REPLY;
 			open_prompt(a, PROMPT_NOTE, false);
+			offer_draft(a);
 		}
 		break;
 	case ACTION_PRIVATE: private_action(a); break;
@@ -3398,6 +4663,7 @@ init_panes(struct app *a)
 	a->sh.jump = app_jump;
 	a->sh.message = app_message;
 	a->sh.close_overlay = app_close_overlay;
+	a->sh.seen = app_seen;
 	for (int k = 0; k < PANE_KIND_COUNT; k++) {
 		a->panes[k].ops = ops[k];
 		a->panes[k].sh = &a->sh;
@@ -3438,9 +4704,13 @@ free_app(struct app *a)
 			a->panes[k].ops->close(&a->panes[k]);
 	buf_free(&a->status_drawn);
 	buf_free(&a->le.text);
+	buf_free(&a->le.killed);
+	for (size_t i = 0; i < a->nmsg; i++)
+		free(a->msg_history[(a->msg_first + i) % MESSAGES_KEPT]);
 	history_free(&a->search_hist);
 	history_free(&a->cmd_hist);
 	annotate_change_clear(&a->draft);
+	free_drafts(a);
 	for (size_t i = 0; i < a->nunsaved; i++)
 		annotate_change_clear(&a->unsaved[i]);
 	free(a->unsaved);
@@ -3467,7 +4737,10 @@ app_run(const struct app_options *opt)
 	struct doc *d = NULL;
 	struct gl_error err;
 	enum gl_status s = GL_OK;
-	if (!opt->stored)
+	/* A large plain-text file: its head now, the whole of it on a second
+	   thread (open_head). */
+	struct doc *head = opt->stored ? NULL : doc_load_head(&opt->load, LOAD_HEAD);
+	if (!opt->stored && !head)
 		s = doc_load(&opt->load, &d, &err);
 	if (s != GL_OK) {
 		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
@@ -3511,6 +4784,7 @@ app_run(const struct app_options *opt)
 	if (s != GL_OK) {
 		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
 		doc_free(d);
+		doc_free(head);
 		free(stored_id);
 		store_close(a->store);
 		free(store_msg);
@@ -3521,7 +4795,10 @@ app_run(const struct app_options *opt)
 		say(a, true, "config: panes is a list of outline, notes (or text)");
 	a->arrange_needed = true;
 	arrange(a);
-	open_document(a, d, stored_id);
+	if (head)
+		open_head(a, head);
+	else
+		open_document(a, d, stored_id);
 	free(stored_id);
 	startup_messages(a, store_msg);
 	free(store_msg);
@@ -3536,14 +4813,18 @@ app_run(const struct app_options *opt)
 	while (!a->quit) {
 		if ((sig = ui_pending_signal()) != 0)
 			break;
+		/* Scripts (tests) see the whole article before each key. */
+		if (a->loader && (ui_scripted(a->ui) || app_loader_ready(a->loader)))
+			finish_loading(a);
 		refresh_from_store(a);
 		if (!ui_scripted(a->ui)) {
 			draw(a);
 		} else {
-			while (has_work(a))
+			while (has_work(a) && !ui_pending_signal())
 				do_work(a, 0);
 			draw(a);
 		}
+		record_seen(a);
 		struct ui_event ev;
 		if (has_work(a)) {
 			/* Work in slices, looking at the keyboard between them. */
@@ -3551,10 +4832,19 @@ app_run(const struct app_options *opt)
 			ui_next_event(a->ui, 0, &ev);
 			if (ev.kind == UI_EVENT_NONE)
 				continue;
+		} else if (a->loader) {
+			/* Loading: wait for a key or the end of the load,
+			   drawing nothing meanwhile. */
+			do
+				ui_next_event(a->ui, LOAD_POLL_MS, &ev);
+			while (ev.kind == UI_EVENT_NONE && !app_loader_ready(a->loader) &&
+			       !ui_pending_signal());
 		} else {
 			/* Idle: wake now and then to show colleagues' changes. */
 			ui_next_event(a->ui, a->store ? LIVE_POLL_MS : -1, &ev);
 		}
+		if (a->loader && !may_wait_for_load(a, &ev))
+			finish_loading(a);
 		switch (ev.kind) {
 		case UI_EVENT_KEY:
 			if (ev.key == GK_RESIZE)
@@ -3591,12 +4881,23 @@ app_run(const struct app_options *opt)
 		if (sig)
 			break;
 	}
+	/* A load still under way: on q, the whole article, on which the
+	   place is saved; after a signal, it is dropped (the head is never
+	   saved). */
+	if (sig)
+		abandon_loading(a);
+	else
+		finish_loading(a);
+	char *drafts_msg = write_drafts(a);
 	/* The position is saved as the document closes (free_app). */
 	free_windows(a);
 	ui_close(a->ui);
 	a->ui = NULL;
 	free_app(a);
 	int status = 0;
+	if (drafts_msg)
+		fprintf(stderr, "gloss: %s\n", drafts_msg);
+	free(drafts_msg);
 	if (a->script_errors.len) {
 		fprintf(stderr, "gloss: %s", a->script_errors.data);
 		status = 1;

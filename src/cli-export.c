@@ -103,54 +103,6 @@ progress_end(struct progress *p)
 	p->shown = false;
 }
 
-/* A tag or name from the command line: valid UTF-8, NFC, trimmed. */
-static char *
-text_arg(const char *command, const char *synopsis, const char *what,
-	 const char *s, int *rc)
-{
-	if (!u8_is_valid(s, strlen(s))) {
-		*rc = usage_error(command, synopsis, "the %s is not valid UTF-8", what);
-		return NULL;
-	}
-	struct buf b = BUF_INIT;
-	u8_nfc(&b, s, strlen(s));
-	char *t = buf_steal(&b, NULL);
-	size_t start = 0, end = strlen(t);
-	while (start < end && t[start] == ' ')
-		start++;
-	while (end > start && t[end - 1] == ' ')
-		end--;
-	memmove(t, t + start, end - start);
-	t[end - start] = '\0';
-	if (!*t) {
-		free(t);
-		*rc = usage_error(command, synopsis, "the %s is empty", what);
-		return NULL;
-	}
-	return t;
-}
-
-/* The format an output file's name suggests, if any. */
-static bool
-format_of_path(const char *path, enum export_format *f)
-{
-	const char *dot = strrchr(path, '.');
-	if (!dot || strchr(dot, '/'))
-		return false;
-	dot++;
-	if (strcasecmp(dot, "md") == 0 || strcasecmp(dot, "markdown") == 0)
-		*f = EXPORT_MARKDOWN;
-	else if (strcasecmp(dot, "json") == 0 || strcasecmp(dot, "jsonld") == 0)
-		*f = EXPORT_JSON;
-	else if (strcasecmp(dot, "csv") == 0)
-		*f = EXPORT_CSV;
-	else if (strcasecmp(dot, "html") == 0 || strcasecmp(dot, "htm") == 0)
-		*f = EXPORT_HTML;
-	else
-		return false;
-	return true;
-}
-
 /* Loads FILE with the common options and finds its document (`create`:
  * make one when it is new).  *id is NULL when the store does not know
  * it. */
@@ -183,74 +135,21 @@ attach_file(const struct cli_context *ctx, struct store *s, const char *path,
 int
 cli_export_command(const struct cli_context *ctx, bool json, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "author", required_argument, NULL, 'a' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "status", required_argument, NULL, 's' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "full", no_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cmd = "export", *syn = CLI_EXPORT_SYNOPSIS;
-	struct export_options eo = { .format = EXPORT_MARKDOWN };
-	const char *output = NULL, *format = NULL;
-	char *author = NULL, *tag = NULL;
-	char since[21];
-	int rc = 0, o;
+	struct export_args ea;
+	int rc = 0;
 	(void)json;
 
-	optind = 0;
-	opterr = 0;
-	while (!rc && (o = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'a':
-			free(author);
-			author = text_arg(cmd, syn, "author", optarg, &rc);
-			break;
-		case 't':
-			free(tag);
-			tag = text_arg(cmd, syn, "tag", optarg, &rc);
-			break;
-		case 's':
-			if (!store_status_parse(optarg, &eo.status))
-				rc = usage_error(cmd, syn, "--status is open or resolved");
-			eo.status_set = true;
-			break;
-		case 'S':
-			if (!gl_parse_time(optarg, since))
-				rc = usage_error(cmd, syn, "--since takes a date (YYYY-MM-DD) "
-						 "or a time (YYYY-MM-DDTHH:MM:SSZ), not '%s'",
-						 optarg);
-			eo.since = since;
-			break;
-		case 'F': eo.full = true; break;
-		case ':':
-			rc = usage_error(cmd, syn, "option %s needs a value", argv[optind - 1]);
-			break;
-		default:
-			rc = usage_error(cmd, syn, "unknown option %s", argv[optind - 1]);
-			break;
-		}
-	}
-	if (rc)
-		goto out;
-	if (format && !export_format_parse(format, &eo.format)) {
-		rc = usage_error(cmd, syn, "unknown format '%s' (md, json, csv, html)", format);
-		goto out;
-	}
-	if (!format && output && !format_of_path(output, &eo.format))
-		eo.format = EXPORT_MARKDOWN;
-	if (eo.full && eo.format != EXPORT_MARKDOWN)
-		note("--full is for Markdown; the %s export is the same without it",
-		     export_format_name(eo.format));
+	struct gl_error perr;
+	if (export_args_parse(argc, argv, &ea, &perr) != GL_OK)
+		return usage_error(cmd, syn, "%s", perr.message);
+	if (ea.warning)
+		note("%s", ea.warning);
+	const char *output = ea.output;
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
-	eo.author = author;
-	eo.tag = tag;
+	struct export_options eo = ea.opt;
+	int first_file = ea.first_operand;
 
 	struct store *s = NULL;
 	struct gl_error err;
@@ -261,21 +160,21 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	if (store_is_readonly(s) && store_notice(s))
 		note("%s", store_notice(s));
 
-	int nfiles = argc - optind;
+	int nfiles = argc - first_file;
 	struct export_document *docs = xcalloc((size_t)nfiles + 1, sizeof *docs);
 	struct doc **loaded = xcalloc((size_t)nfiles + 1, sizeof *loaded);
 	char **ids = xcalloc((size_t)nfiles + 1, sizeof *ids);
 	size_t ndocs = 0;
 	for (int i = 0; i < nfiles && !rc; i++) {
-		const char *path = argv[optind + i];
+		const char *path = argv[first_file + i];
 		char *id = NULL;
 		rc = attach_file(ctx, s, path, false, &loaded[i], &id);
 		if (rc)
 			break;
 		if (!id) {
 			struct gl_error e2;
-			gl_fail(&e2, GL_NO_MATCH, "%s is not in the store: it has no "
-				"annotations", path);
+			gl_fail(&e2, GL_NO_MATCH, "nothing to export: %s is not in the store "
+				"(it has no annotations)", path);
 			rc = cli_report_error(&e2);
 			break;
 		}
@@ -302,6 +201,13 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		progress_end(&pr);
 		if (st != GL_OK) {
 			rc = cli_report_error(&err);
+		} else if (output && !count) {
+			/* As :export in the reader: a file with no annotation
+			   is not written (standard output still gets the empty
+			   export, for scripts). */
+			gl_fail(&err, GL_NO_MATCH, "nothing to export: no annotation matches; %s "
+				"was not written", output);
+			rc = cli_report_error(&err);
 		} else if (output) {
 			mode_t mask = umask(0);
 			umask(mask);
@@ -326,8 +232,7 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	free(docs);
 	store_close(s);
 out:
-	free(author);
-	free(tag);
+	export_args_clear(&ea);
 	return rc;
 }
 
@@ -478,7 +383,9 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		goto out;
 	}
 
-	/* 3. One transaction: the lock is held from here to the commit. */
+	/* 3. One transaction: the lock is held from here to the commit
+	   (BEGIN IMMEDIATE to COMMIT returning: that is what seconds_locked
+	   reports). */
 	double t0 = seconds_now();
 	st = store_begin(s, &err);
 	for (size_t k = 0; k < nto && st == GL_OK; k++) {
@@ -500,6 +407,8 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		store_rollback(s);
 	}
 	locked = seconds_now() - t0;
+	/* The checkpoint, after the lock. */
+	import_finish(set, s);
 	progress_end(&pr);
 	if (st != GL_OK) {
 		rc = cli_report_error(&err);

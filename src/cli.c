@@ -335,6 +335,42 @@ tag_arg(struct cli *c, const char *s, int *status)
 	return t;
 }
 
+/* A tag to give an annotation (--tag): also one word, as the reader
+ * splits tags (store_tag_problem); --untag and filters take any tag,
+ * so one stored before that rule can still be removed. */
+static char *
+new_tag_arg(struct cli *c, const char *s, int *status)
+{
+	char *t = tag_arg(c, s, status);
+	const char *why = t ? store_tag_problem(t) : NULL;
+	if (why) {
+		char *fix = store_tag_canonical(t);
+		if (*fix)
+			*status = usage_error(c, "%s: '%s' (say '%s'?)", why, s, fix);
+		else
+			*status = usage_error(c, "%s: '%s'", why, s);
+		free(fix);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* --style S: 1 to 5, or a colour name (store_style_number), as the
+ * reader takes it; "" is none. */
+static char *
+style_arg(struct cli *c, const char *s, int *status)
+{
+	char *style = nfc_arg(c, "style", s, status);
+	if (style && *style && store_style_number(style) == 0) {
+		*status = usage_error(c, "--style takes 1 to 5 or yellow, green, blue, "
+				      "cyan, pink, magenta, purple, red, underline: '%s'", s);
+		free(style);
+		return NULL;
+	}
+	return style;
+}
+
 /* A growable list of strings from repeated options. */
 struct strings {
 	char **v;
@@ -849,11 +885,11 @@ cmd_add(struct cli *c, int argc, char **argv)
 		case 'r': range = optarg; break;
 		case 'P': page = true; break;
 		case 't':
-			if ((t = tag_arg(c, optarg, &rc)))
+			if ((t = new_tag_arg(c, optarg, &rc)))
 				strings_push(&tags, t);
 			break;
 		case 'm': free(notes); notes = nfc_arg(c, "note", optarg, &rc); break;
-		case 's': free(style); style = nfc_arg(c, "style", optarg, &rc); break;
+		case 's': free(style); style = style_arg(c, optarg, &rc); break;
 		case 'p': priv = true; break;
 		default: break;
 		}
@@ -1245,11 +1281,11 @@ cmd_edit(struct cli *c, int argc, char **argv)
 			break;
 		case 's':
 			free(style);
-			style = nfc_arg(c, "style", optarg, &rc);
+			style = style_arg(c, optarg, &rc);
 			e.set_style = true;
 			break;
 		case 't':
-			if ((t = tag_arg(c, optarg, &rc)))
+			if ((t = new_tag_arg(c, optarg, &rc)))
 				strings_push(&add, t);
 			break;
 		case 'u':
@@ -1404,14 +1440,40 @@ undo_redo(struct cli *c, int argc, char **argv, bool redo)
 		;
 	if (rc)
 		return rc;
-	if (argc != optind)
-		return usage_error(c, "takes no arguments");
+	if (argc - optind > 1)
+		return usage_error(c, "one FILE at most");
 	struct gl_error err;
 	if (open_store(c, &err) != GL_OK)
 		return cli_report_error(&err);
-	struct store_event ev;
-	enum gl_status st = redo ? store_redo(c->store, &ev, &err)
-				 : store_undo(c->store, &ev, &err);
+	/* With a FILE, only the changes on that article count (as `u` in
+	   the reader); without, the last change anywhere. */
+	struct doc *d = NULL;
+	struct cli_document cd = { 0 };
+	struct store_event ev = { 0 };
+	enum gl_status st = GL_OK;
+	if (optind < argc) {
+		if ((rc = attach(c, argv[optind], false, &d, &cd)))
+			goto scoped_out;
+		if (!cd.id) {
+			gl_fail(&err, GL_NO_MATCH, "nothing to %s in %s",
+				redo ? "redo" : "undo", argv[optind]);
+			rc = cli_report_error(&err);
+			goto scoped_out;
+		}
+	}
+	st = cd.id
+		? (redo ? store_redo_in(c->store, cd.id, &ev, &err)
+			: store_undo_in(c->store, cd.id, &ev, &err))
+		: (redo ? store_redo(c->store, &ev, &err)
+			: store_undo(c->store, &ev, &err));
+	if (st == GL_NO_MATCH && cd.id)
+		gl_fail(&err, GL_NO_MATCH, "nothing to %s in %s",
+			redo ? "redo" : "undo", argv[optind]);
+scoped_out:
+	cli_document_clear(&cd);
+	doc_free(d);
+	if (rc)
+		return rc;
 	if (st != GL_OK)
 		return cli_report_error(&err);
 	if (c->json) {
@@ -1590,10 +1652,20 @@ cmd_search(struct cli *c, int argc, char **argv)
 		return cli_report_error(&err);
 	}
 	note_readonly(c);
-	if (store_search(c->store, query, NULL, &l, &err) != GL_OK)
+	/* The store folds as the reader's / does (main.c gives it u8_fold:
+	   NFKC, case folding, smart case), its index answering. */
+	if (store_search(c->store, query, NULL, &l, &err) != GL_OK) {
 		rc = cli_report_error(&err);
-	else
+	} else if (l.count == 0) {
+		/* README: 16 is "nothing matches"; JSON still gets its []. */
+		if (c->json)
+			print_annotations(c, &l);
+		char *msg = xasprintf("nothing matches \"%s\"", query);
+		rc = cli_report(GL_NO_MATCH, msg);
+		free(msg);
+	} else {
 		print_annotations(c, &l);
+	}
 	store_annotation_list_free(&l);
 	free(query);
 	return rc;
@@ -2028,6 +2100,93 @@ cli_open_stored(struct store *s, const char *which, struct doc **d, char **id,
 	return st;
 }
 
+/* Opens a store named on the command line for gloss migrate: read-only
+ * for the source (it is not changed, unless it needs a schema upgrade to
+ * be read), for writing for the target (created when missing). */
+static enum gl_status
+open_migrate_store(struct cli *c, const char *location, bool source,
+		   struct store **out, struct gl_error *err)
+{
+	enum gl_status st = GL_STORE_READONLY;
+	if (source)
+		st = store_open(location, c->ctx->author, STORE_OPEN_READONLY, out, err);
+	if (st == GL_STORE_READONLY)
+		st = store_open(location, c->ctx->author, 0, out, err);
+	if (st == GL_OK && !source && store_is_readonly(*out)) {
+		st = gl_fail(err, GL_STORE_READONLY, "%s", store_notice(*out));
+		store_close(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+/* gloss migrate --from A --to B: copies a whole store (store_copy); either
+ * location defaults to the current store. */
+static int
+cmd_migrate(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = NULL, *to = NULL;
+	int rc = 0, o;
+	reset_getopt();
+	while (!rc && (o = next_option(c, argc, argv, ":", opts, &rc)) != -1) {
+		if (o == 'f')
+			from = optarg;
+		else if (o == 't')
+			to = optarg;
+	}
+	if (rc)
+		return rc;
+	if (argc - optind != 0)
+		return usage_error(c, "give the stores with --from and --to");
+	if (!from && !to)
+		return usage_error(c, "which stores? give --from A --to B");
+	if (!from)
+		from = c->ctx->db_path;
+	if (!to)
+		to = c->ctx->db_path;
+	if (strcmp(from, to) == 0)
+		return usage_error(c, "--from and --to name the same store");
+
+	struct gl_error err;
+	struct store *src = NULL, *dst = NULL;
+	if (open_migrate_store(c, from, true, &src, &err) != GL_OK)
+		return cli_report_error(&err);
+	if (open_migrate_store(c, to, false, &dst, &err) != GL_OK) {
+		store_close(src);
+		return cli_report_error(&err);
+	}
+	struct store_copy_counts copied, total;
+	enum gl_status st = store_copy(src, dst, &copied, &total, &err);
+	if (st == GL_OK) {
+		if (c->json) {
+			printf("{\"documents\": %lld, \"versions\": %lld, "
+			       "\"annotations\": %lld, \"events\": %lld, "
+			       "\"positions\": %lld}\n", copied.documents,
+			       copied.versions, copied.annotations, copied.events,
+			       copied.positions);
+		} else {
+			printf("copied %lld of %lld documents, %lld of %lld versions, "
+			       "%lld of %lld annotations, %lld of %lld events, "
+			       "%lld of %lld reading positions\n",
+			       copied.documents, total.documents, copied.versions,
+			       total.versions, copied.annotations, total.annotations,
+			       copied.events, total.events, copied.positions,
+			       total.positions);
+			if (copied.annotations < total.annotations ||
+			    copied.documents < total.documents)
+				note("the rest was there already");
+		}
+	}
+	store_close(src);
+	store_close(dst);
+	return st == GL_OK ? 0 : cli_report_error(&err);
+}
+
 /* export and import live in cli-export.c. */
 static int
 cmd_export(struct cli *c, int argc, char **argv)
@@ -2050,8 +2209,8 @@ static const struct command commands[] = {
 	{ "edit", cmd_edit, "edit ID [--note TEXT] [--tag T]... [--untag T]... [--style S] "
 	  "[--private | --shared]" },
 	{ "rm", cmd_rm, "rm ID" },
-	{ "undo", cmd_undo, "undo" },
-	{ "redo", cmd_redo, "redo" },
+	{ "undo", cmd_undo, "undo [FILE]" },
+	{ "redo", cmd_redo, "redo [FILE]" },
 	{ "reply", cmd_reply, "reply ID --note TEXT [--private]" },
 	{ "resolve", cmd_resolve, "resolve ID" },
 	{ "reopen", cmd_reopen, "reopen ID" },
@@ -2062,6 +2221,7 @@ static const struct command commands[] = {
 	{ "init-shared", cmd_init_shared, "init-shared DIR [--group G]" },
 	{ "export", cmd_export, CLI_EXPORT_SYNOPSIS },
 	{ "import", cmd_import, CLI_IMPORT_SYNOPSIS },
+	{ "migrate", cmd_migrate, "migrate --from STORE --to STORE" },
 };
 
 static const struct command *

@@ -21,9 +21,50 @@
 
 #include <curl/curl.h>
 
+/* libcurl's functions, called through `lc`.  With GLOSS_LAZY_LIBS
+ * (configure's default) libcurl is not linked: it and the thirty-odd
+ * libraries it needs (TLS, Kerberos, LDAP, SSH) would cost every start
+ * milliseconds, and only a URL uses it; so the first URL loads it by its
+ * soname (gl_load_library).  Otherwise `lc` points at the linked
+ * functions.  Each type is written out once and checked against curl.h's
+ * prototype at compile time, so a mismatch cannot build.  (Calls through
+ * `lc` skip curl's GCC type checks of curl_easy_setopt's third argument:
+ * those are macros, which would expand inside `lc.curl_easy_setopt(...)`.) */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+typedef CURLcode curl_global_init_fn(long);
+typedef CURL *curl_easy_init_fn(void);
+typedef CURLcode curl_easy_setopt_fn(CURL *, CURLoption, ...);
+typedef CURLcode curl_easy_getinfo_fn(CURL *, CURLINFO, ...);
+typedef CURLcode curl_easy_perform_fn(CURL *);
+typedef void curl_easy_cleanup_fn(CURL *);
+typedef const char *curl_easy_strerror_fn(CURLcode);
+typedef struct curl_slist *curl_slist_append_fn(struct curl_slist *, const char *);
+typedef void curl_slist_free_all_fn(struct curl_slist *);
+#define CURL_FUNCTIONS(_) \
+	_(curl_global_init) _(curl_easy_init) _(curl_easy_setopt) \
+	_(curl_easy_getinfo) _(curl_easy_perform) _(curl_easy_cleanup) \
+	_(curl_easy_strerror) _(curl_slist_append) _(curl_slist_free_all)
+
+#define CURL_CHECK_TYPE(name) \
+	_Static_assert(_Generic(&name, name##_fn *: 1, default: 0), \
+		       #name "'s type is not the one curl.h declares");
+CURL_FUNCTIONS(CURL_CHECK_TYPE)
+
+static struct {
+#define CURL_POINTER(name) name##_fn *name;
+	CURL_FUNCTIONS(CURL_POINTER)
+} lc
+#ifndef GLOSS_LAZY_LIBS
+#define CURL_LINKED(name) name,
+	= { CURL_FUNCTIONS(CURL_LINKED) }
+#endif
+	;
+
 /* The media types gloss reads. */
 static const char *const accepted_types[] = {
 	"text/html", "application/xhtml+xml", "text/plain",
+	"text/markdown", "text/x-markdown",
 };
 
 bool
@@ -93,10 +134,14 @@ parse_content_type(const char *ct, char **media, char **charset)
 }
 
 static bool
-accepted(const char *media)
+accepted(const char *media, bool any_text)
 {
 	if (!*media)
 		return true;  /* no type: the caller sniffs */
+	/* A format named by the user reads any text (text/x-rst as
+	   Markdown, say); the binary test still refuses what is not. */
+	if (any_text && strncmp(media, "text/", 5) == 0)
+		return true;
 	for (size_t i = 0; i < GL_ARRAY_LEN(accepted_types); i++)
 		if (strcmp(media, accepted_types[i]) == 0)
 			return true;
@@ -109,19 +154,20 @@ check_response(struct transfer *t)
 {
 	t->checked = true;
 	long code = 0;
-	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+	lc.curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 400) {
 		t->refusal = gl_fail(&t->why, GL_NETWORK, "%s: the server answered %ld%s%s",
 				     t->name, code, t->reason[0] ? " " : "", t->reason);
 		return;
 	}
 	char *ct = NULL, *media, *charset;
-	curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &ct);
+	lc.curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &ct);
 	parse_content_type(ct, &media, &charset);
-	if (!accepted(media))
+	if (!accepted(media, t->opt->any_text))
 		t->refusal = gl_fail(&t->why, GL_CONTENT_TYPE,
-				     "%s: is %s, not a page gloss reads "
-				     "(text/html, application/xhtml+xml or text/plain)",
+				     "%s: is %s, not a page gloss reads (text/html, "
+				     "application/xhtml+xml, text/plain or text/markdown; "
+				     "--format reads any text/*)",
 				     t->name, u8_safe_str(media));
 	free(media);
 	free(charset);
@@ -251,7 +297,7 @@ static enum gl_status
 transfer_failure(struct transfer *t, CURLcode res, const char *detail,
 		 struct gl_error *err)
 {
-	const char *what = detail && *detail ? detail : curl_easy_strerror(res);
+	const char *what = detail && *detail ? detail : lc.curl_easy_strerror(res);
 	switch (res) {
 	case CURLE_URL_MALFORMAT:
 		return gl_fail(err, GL_USAGE, "%s: not a valid URL", t->name);
@@ -281,13 +327,35 @@ transfer_failure(struct transfer *t, CURLcode res, const char *detail,
 	}
 }
 
-static bool
-curl_ready(void)
+/* Loads libcurl (once) and starts it. */
+static enum gl_status
+curl_ready(struct gl_error *err)
 {
-	static int state;  /* 0 not yet, 1 ready, -1 failed */
-	if (state == 0)
-		state = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
-	return state == 1;
+	static enum gl_status state = GL_STATUS_COUNT;  /* not tried yet */
+	static struct gl_error why;
+	if (state == GL_STATUS_COUNT) {
+#ifdef GLOSS_LAZY_LIBS
+		static const char *const names[] = {
+#define CURL_NAME(name) #name,
+			CURL_FUNCTIONS(CURL_NAME)
+		};
+		void *addrs[GL_ARRAY_LEN(names)];
+		state = gl_load_library(GLOSS_LIBCURL_SONAME, "opening a URL", names,
+					addrs, GL_ARRAY_LEN(names), &why);
+		size_t i = 0;
+#define CURL_SET(name) lc.name = (name##_fn *)addrs[i++];
+		if (state == GL_OK) {
+			CURL_FUNCTIONS(CURL_SET)
+		}
+#else
+		state = GL_OK;
+#endif
+		if (state == GL_OK && lc.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			state = gl_fail(&why, GL_NETWORK, "cannot start libcurl");
+	}
+	if (state != GL_OK && err)
+		*err = why;
+	return state;
 }
 
 void
@@ -312,11 +380,12 @@ doc_fetch(const struct doc_fetch_options *opt, struct doc_fetched *out,
 		free(name);
 		return st;
 	}
-	if (!curl_ready()) {
+	enum gl_status ready = curl_ready(err);
+	if (ready != GL_OK) {
 		free(name);
-		return gl_fail(err, GL_NETWORK, "cannot start libcurl");
+		return ready;
 	}
-	CURL *curl = curl_easy_init();
+	CURL *curl = lc.curl_easy_init();
 	if (!curl) {
 		free(name);
 		return gl_fail(err, GL_NETWORK, "cannot start libcurl");
@@ -336,32 +405,32 @@ doc_fetch(const struct doc_fetch_options *opt, struct doc_fetched *out,
 	char detail[CURL_ERROR_SIZE];
 	detail[0] = '\0';
 
-	curl_easy_setopt(curl, CURLOPT_URL, opt->url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)DOC_FETCH_MAX_REDIRECTS);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, t.timeout);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, t.timeout);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	lc.curl_easy_setopt(curl, CURLOPT_URL, opt->url);
+	lc.curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	lc.curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	lc.curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)DOC_FETCH_MAX_REDIRECTS);
+	lc.curl_easy_setopt(curl, CURLOPT_TIMEOUT, t.timeout);
+	lc.curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, t.timeout);
+	lc.curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	/* Every encoding libcurl can undo: gzip, deflate (and br, zstd when
 	   it was built with them). */
-	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gloss/" PACKAGE_VERSION);
-	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.max);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-	struct curl_slist *headers = curl_slist_append(
+	lc.curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	lc.curl_easy_setopt(curl, CURLOPT_USERAGENT, "gloss/" PACKAGE_VERSION);
+	lc.curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.max);
+	lc.curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	lc.curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+	lc.curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	lc.curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+	lc.curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	lc.curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	lc.curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+	lc.curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+	struct curl_slist *headers = lc.curl_slist_append(
 		NULL, "Accept: text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8");
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	lc.curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
-	CURLcode res = curl_easy_perform(curl);
+	CURLcode res = lc.curl_easy_perform(curl);
 	erase_progress(&t);
 	enum gl_status st = GL_OK;
 	if (res == CURLE_OK && !t.checked)
@@ -376,9 +445,9 @@ doc_fetch(const struct doc_fetch_options *opt, struct doc_fetched *out,
 	if (st == GL_OK) {
 		char *final = NULL, *ct = NULL;
 		long code = 0;
-		curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &final);
-		curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		lc.curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &final);
+		lc.curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
+		lc.curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 		out->url = xstrdup(final ? final : opt->url);
 		parse_content_type(ct, &out->media_type, &out->charset);
 		out->status = code;
@@ -387,8 +456,8 @@ doc_fetch(const struct doc_fetch_options *opt, struct doc_fetched *out,
 	} else {
 		doc_fetched_clear(out);
 	}
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
+	lc.curl_slist_free_all(headers);
+	lc.curl_easy_cleanup(curl);
 	free(t.shown);
 	free(name);
 	return st;

@@ -22,7 +22,7 @@
  * Text without any markup at all is read as plain text.
  *
  * Extraction: what is never shown (script, style, template, noscript,
- * <title> and <meta>, ruby readings, form controls, iframes, SVG, and
+ * <title> and <meta>, <rp> and <rtc>, form controls, iframes, SVG, and
  * hidden elements: [hidden], aria-hidden="true", style display:none or
  * visibility:hidden, class "hidden" or "sr-only") is dropped outright;
  * boilerplate (nav, aside, footer, form, a page's <header>, and elements
@@ -49,7 +49,10 @@
  * <hr> give the block kinds Markdown gives.  Links (with their target,
  * resolved against the page's URL or <base>), emphasis, strong, code and
  * strike-through are spans; an image shows its alt text; <ruby> keeps its
- * base text and drops <rt>/<rp>.  Generated text a browser adds (list
+ * base text in the text, as a DOC_ATTR_RUBY span whose `ruby` is the
+ * reading (<rt>), kept beside the text and never in it, so a quote, a
+ * search or an anchor sees only the base; <rp>'s fallback parentheses
+ * are dropped (layout draws its own).  Generated text a browser adds (list
  * numbers, <q>'s quotation marks) is not text, as in the DOM a web
  * annotator anchors on.
  *
@@ -100,8 +103,9 @@ enum tag {
 	T_MAIN, T_META, T_NAV, T_OL, T_P, T_PLAINTEXT, T_PRE, T_S, T_SAMP,
 	T_SECTION, T_STRIKE, T_STRONG, T_SUMMARY, T_TABLE, T_TD, T_TH, T_TIME,
 	T_TITLE, T_TR, T_TT, T_UL, T_VAR, T_XMP, T_MENU, T_DIR, T_TBODY,
-	T_THEAD, T_TFOOT,
-	T_DROP,      /* never shown: script, style, rt, ... */
+	T_THEAD, T_TFOOT, T_RUBY,
+	T_RT,        /* a ruby reading: not in the text, kept beside it */
+	T_DROP,      /* never shown: script, style, rp, ... */
 	T_BOILER,    /* boilerplate by its name: nav-like elements */
 };
 
@@ -198,8 +202,9 @@ static const struct tag_info tags[] = {
 	{ "pre", T_PRE, P_BLOCK | P_SECTIONING },
 	{ "progress", T_DROP, 0 },
 	{ "rp", T_DROP, 0 },
-	{ "rt", T_DROP, 0 },
+	{ "rt", T_RT, 0 },
 	{ "rtc", T_DROP, 0 },
+	{ "ruby", T_RUBY, 0 },
 	{ "s", T_S, 0 },
 	{ "samp", T_SAMP, 0 },
 	{ "script", T_DROP, 0 },
@@ -266,8 +271,11 @@ enum {
 	F_MAIN = 1 << 9,        /* <main> or role=main */
 	F_HEADER = 1 << 10,     /* a <header> */
 	F_STRING = 1 << 11,     /* str/len name a string (href, alt) */
+	F_RT = 1 << 12,         /* inside a ruby reading that would be shown
+				   (inherited): dropped from the text, but
+				   its text is kept for the reading */
 };
-#define F_INHERITED (F_DROP | F_BOILER | F_LINK | F_IN_ARTICLE | F_IN_HEADER)
+#define F_INHERITED (F_DROP | F_BOILER | F_LINK | F_IN_ARTICLE | F_IN_HEADER | F_RT)
 
 struct hnode {
 	uint32_t parent;
@@ -591,9 +599,15 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	/* <head> itself is not dropped: libxml2 (an HTML4 parser) leaves
 	   elements it does not know, <article> among them, in the head of a
 	   page that has no <body> tag. */
-	if (tag == T_DROP || attr(atts, "hidden") ||
-	    (aria && ascii_ieq(aria, "true")) || (style && style_hides(style)) ||
-	    (cls && has_hidden_class(cls)))
+	bool hidden = attr(atts, "hidden") || (aria && ascii_ieq(aria, "true")) ||
+		      (style && style_hides(style)) || (cls && has_hidden_class(cls));
+	/* A reading is out of the text but kept for its base; one that is
+	   hidden itself, or inside something dropped, is not. */
+	if (tag == T_RT && !(nd->flags & F_DROP) && !hidden)
+		nd->flags |= F_RT;
+	if (hidden || tag == T_DROP)
+		nd->flags &= (uint16_t)~F_RT;
+	if (tag == T_DROP || tag == T_RT || hidden)
 		nd->flags |= F_DROP;
 	if (tag == T_NAV || tag == T_ASIDE || tag == T_FOOTER || tag == T_FORM ||
 	    tag == T_BOILER)
@@ -718,7 +732,7 @@ on_text(void *ctx, const xmlChar *ch, int len)
 		buf_append(&ps->title, ch, (size_t)len);
 		return;
 	}
-	if (ps->nodes[ps->cur].flags & F_DROP)
+	if ((ps->nodes[ps->cur].flags & (F_DROP | F_RT)) == F_DROP)
 		return;  /* never shown: not even kept */
 	if (ps->pool.len + (size_t)len >= UINT32_MAX) {
 		stop(ps);
@@ -1236,12 +1250,23 @@ close_block(struct render *r)
 {
 	struct doc_block *blk = docb_current(r->b);
 	if (blk) {
-		flush_stretch(r);
 		if (!r->b->text.data)
 			buf_reserve(&r->b->text, 0);  /* an empty first block */
-		/* Line breaks at the end show nothing. */
+		flush_stretch(r);
+		/* Line breaks at the end show nothing.  A span over them (one
+		 * still open, <b>x<br><br>y</b>, or one closed with them,
+		 * <pre>x<b><br></b></pre>) is cut back with them, so that no
+		 * span reaches past its block. */
 		while (r->b->text.len > blk->start && r->b->text.data[r->b->text.len - 1] == '\n')
 			r->b->text.len--;
+		while (r->b->nspans > 0 && r->b->spans[r->b->nspans - 1].end > r->b->text.len) {
+			struct doc_span *sp = &r->b->spans[r->b->nspans - 1];
+			if (sp->start < r->b->text.len) {
+				sp->end = r->b->text.len;
+				break;
+			}
+			r->b->nspans--;   /* only line breaks: nothing to show */
+		}
 		r->b->text.data[r->b->text.len] = '\0';
 		if (blk->kind == DOC_BLOCK_HEADING) {
 			if (blk->level == 1 && !r->have_h1) {
@@ -1658,10 +1683,12 @@ enter(struct render *r, uint32_t i)
 		return;
 	case T_A: case T_EM: case T_I: case T_CITE: case T_DFN: case T_VAR:
 	case T_STRONG: case T_B: case T_CODE: case T_KBD: case T_SAMP: case T_TT:
-	case T_DEL: case T_S: case T_STRIKE: {
+	case T_DEL: case T_S: case T_STRIKE: case T_RUBY: {
 		unsigned a = 0;
 		char *href = NULL;
-		if (tag == T_A) {
+		if (tag == T_RUBY) {
+			a = DOC_ATTR_RUBY;
+		} else if (tag == T_A) {
 			if (nd->flags & F_STRING)
 				href = link_target(r, r->t->pool + nd->str, nd->len);
 			if (href)
@@ -1724,6 +1751,46 @@ leave(struct render *r)
 	}
 }
 
+/* The reading of the ruby base before it: an <rt> (node i).  Its text,
+ * whitespace collapsed, NFC and terminal-safe, goes beside the base text
+ * since the ruby's start or its last reading (doc_span.ruby); it never
+ * enters the text.  An <rt> outside a <ruby> shows nothing. */
+static void
+put_reading(struct render *r, size_t i)
+{
+	if (!(current_attrs(r) & DOC_ATTR_RUBY))
+		return;
+	const struct tree *t = r->t;
+	struct buf raw = BUF_INIT, text = BUF_INIT, safe = BUF_INIT;
+	for (size_t k = i + 1; k < t->nodes[i].end; k++) {
+		const struct hnode *nd = &t->nodes[k];
+		if (nd->tag == T_TEXT && (nd->flags & F_RT))
+			unmark(&raw, t->pool + nd->str, nd->len);
+	}
+	/* Collapsed as CSS collapses it. */
+	for (size_t k = 0; k < raw.len; k++) {
+		if (collapsible(raw.data[k]) || raw.data[k] == '\r') {
+			if (text.len > 0 && text.data[text.len - 1] != ' ')
+				buf_putc(&text, ' ');
+		} else {
+			buf_putc(&text, raw.data[k]);
+		}
+	}
+	while (text.len > 0 && text.data[text.len - 1] == ' ')
+		text.len--;
+	if (text.len > 0) {
+		buf_clear(&raw);
+		u8_nfc(&raw, text.data, text.len);
+		u8_safe(&safe, raw.data, raw.len);
+		/* The base so far ends here. */
+		flush_stretch(r);
+		docb_span_ruby(r->b, safe.data, safe.len);
+	}
+	buf_free(&raw);
+	buf_free(&text);
+	buf_free(&safe);
+}
+
 /* Renders the subtree at root (root itself included). */
 static void
 render_subtree(struct render *r, size_t root)
@@ -1737,6 +1804,11 @@ render_subtree(struct render *r, size_t root)
 		if (nd->tag == T_TEXT) {
 			put_text(r, t->pool + nd->str, nd->len);
 			i++;
+			continue;
+		}
+		if (nd->tag == T_RT && (nd->flags & F_RT)) {
+			put_reading(r, i);
+			i = nd->end > i ? nd->end : i + 1;
 			continue;
 		}
 		if (skipped(r, i)) {

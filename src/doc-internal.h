@@ -73,7 +73,16 @@ struct doc_builder {
 	char *meta[DOC_META_COUNT];  /* HTML's metadata; owned, or NULL */
 	bool truncated;              /* HTML: the page was cut short */
 	bool as_text;                /* HTML with no markup: read as text */
+	/* The renderer's input, when its memory may be given back as it is
+	   read (docb_consumed); else NULL. */
+	const char *input;
+	size_t released;             /* input before this is given back */
 };
+
+/* The renderer will never read its input before `upto` again: with
+ * b->input set, the memory of what it has read is given back, a few MiB
+ * at a time (gl_release_pages). */
+void docb_consumed(struct doc_builder *b, size_t upto);
 
 /* Appends s[0, n) (valid UTF-8) to the text, composing across the join
  * when needed.  Returns the offset at which the piece now starts (earlier
@@ -89,6 +98,10 @@ struct doc_block *docb_current(struct doc_builder *b);
 /* Records a span; `href` is copied. Empty spans are ignored. */
 void docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	       const char *href, size_t href_len);
+/* Gives the last span, when it is a DOC_ATTR_RUBY span that ends at the
+ * end of the text, the reading s[0, n) (copied; a second reading is
+ * joined to the first with a space).  Otherwise does nothing. */
+void docb_span_ruby(struct doc_builder *b, const char *s, size_t n);
 
 /* True when a line break between the code points `before` and `after`
  * vanishes when lines are joined (both CJK that is not Hangul, as CSS Text

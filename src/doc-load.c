@@ -26,6 +26,8 @@
 /* How much non-ASCII text the encoding guess looks at. */
 #define GUESS_BYTES ((size_t)4 * 1024 * 1024)
 #define READ_CHUNK ((size_t)64 * 1024)
+/* What normalising reads before giving the memory of its input back. */
+#define NORMALIZE_PIECE ((size_t)4 * 1024 * 1024)
 
 static const char UTF8_REPLACEMENT[] = "\xEF\xBF\xBD";
 
@@ -460,17 +462,48 @@ newline_style(const struct u8_normalize_stats *st)
 	return st->lf ? "LF" : st->crlf ? "CRLF" : "CR";
 }
 
+/* Normalises s[0, n) into out->text.  With `release`, s is a buffer the
+ * caller owns and frees afterwards: it is read in pieces that end after
+ * an LF (where nothing composes, no CR LF is split and no bad sequence
+ * runs on, so the text is the same as in one go), and the memory of each
+ * piece is given back once read, so the input and the text do not both
+ * live whole (a 100 MB article costs its size once, not twice). */
+static void
+normalize_pieces(struct doc_loaded *out, const char *s, size_t n, bool release)
+{
+	struct u8_normalize_stats st, sum;
+	memset(&sum, 0, sizeof sum);
+	buf_reserve(&out->text, n + 16);
+	size_t pos = 0;
+	while (pos < n) {
+		size_t end = n;
+		if (release && n - pos > NORMALIZE_PIECE) {
+			const char *lf = memrchr(s + pos, '\n', NORMALIZE_PIECE);
+			if (lf)
+				end = (size_t)(lf - s) + 1;
+		}
+		memset(&st, 0, sizeof st);
+		u8_normalize_text(&out->text, s + pos, end - pos, &st);
+		sum.replaced += st.replaced;
+		sum.crlf += st.crlf;
+		sum.cr += st.cr;
+		sum.lf += st.lf;
+		sum.changed_by_nfc |= st.changed_by_nfc;
+		if (release)
+			gl_release_pages((char *)s + pos, end - pos);
+		pos = end;
+	}
+	if (!out->text.data)
+		buf_reserve(&out->text, 0);
+	out->replaced += sum.replaced;
+	out->changed_by_nfc = sum.changed_by_nfc;
+	out->newlines = newline_style(&sum);
+}
+
 static void
 normalize(struct doc_loaded *out, const char *s, size_t n)
 {
-	struct u8_normalize_stats st;
-	memset(&st, 0, sizeof st);
-	u8_normalize_text(&out->text, s, n, &st);
-	if (!out->text.data)
-		buf_reserve(&out->text, 0);
-	out->replaced += st.replaced;
-	out->changed_by_nfc = st.changed_by_nfc;
-	out->newlines = newline_style(&st);
+	normalize_pieces(out, s, n, false);
 }
 
 void
@@ -578,27 +611,24 @@ decode(const struct doc_load_options *opt, const char *data, size_t len,
 		skip = boms[bom].len;
 		unit = boms[bom].unit;
 		out->had_bom = true;
-	} else if (looks_binary || u8_is_valid(data, len)) {
+	} else if (looks_binary || mostly_utf8(data, len, first_non_ascii(data, len)) ||
+		   u8_is_valid(data, len)) {
+		/* mostly_utf8 first: it reads 4 MiB, where a valid text would
+		   be read whole before normalising; both mean UTF-8. */
 		encoding = xstrdup("UTF-8");
 	} else {
-		size_t from = first_non_ascii(data, len);
-		if (mostly_utf8(data, len, from)) {
-			encoding = xstrdup("UTF-8");
+		encoding = guess_encoding(data, len, first_non_ascii(data, len));
+		if (encoding && strcmp(encoding, "ASCII") != 0 && iconv_knows(encoding)) {
+			out->encoding_detected = true;
 		} else {
-			encoding = guess_encoding(data, len, from);
-			if (encoding && strcmp(encoding, "ASCII") != 0 &&
-			    iconv_knows(encoding)) {
-				out->encoding_detected = true;
-			} else {
-				free(encoding);
-				encoding = xstrdup("UTF-8");
-			}
+			free(encoding);
+			encoding = xstrdup("UTF-8");
 		}
 	}
 	out->encoding = encoding;
 	out->source_bytes = len;
 	if (is_utf8_name(encoding)) {
-		normalize(out, data + skip, len - skip);
+		normalize_pieces(out, data + skip, len - skip, owner != NULL);
 		if (owner)
 			buf_free(owner);
 		return;

@@ -10,7 +10,10 @@
  * ones from HTML 4's list of 252 plus &apos; (an unknown name stays as
  * written).  List markers are markup, not text; a task item keeps its
  * box as "[ ] " or "[x] ".  Table rows are one block each, their cells
- * joined by " | ".  Images show their alternative text. */
+ * joined by " | ".  Images show their alternative text.  YAML front
+ * matter at the very start is metadata (title:, author:, date:), not text;
+ * footnote definitions "[^1]: note" stay as text, "[^1] note", where they
+ * stand (md4c has no footnotes). */
 #include "config.h"
 
 #include "doc-internal.h"
@@ -657,6 +660,207 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *userdata)
 	return 0;
 }
 
+/* ------------------------------------------------- before md4c */
+
+/* The end of the line that starts at i (its LF, or n). */
+static size_t
+line_end(const char *s, size_t n, size_t i)
+{
+	const char *lf = memchr(s + i, '\n', n - i);
+	return lf ? (size_t)(lf - s) : n;
+}
+
+/* True when s[i, e) is the line `mark` ("---", "...") with nothing but
+ * spaces or tabs after it. */
+static bool
+is_marker_line(const char *s, size_t i, size_t e, const char *mark)
+{
+	size_t m = strlen(mark);
+	if (e - i < m || memcmp(s + i, mark, m) != 0)
+		return false;
+	for (i += m; i < e; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* The length of the key of a top-level "key: value" line s[i, e), or 0
+ * when it is not one (a key has no colon, does not start with a space,
+ * a comment or YAML's indicators, and its colon is followed by a space or
+ * the end of the line). */
+static size_t
+yaml_key(const char *s, size_t i, size_t e)
+{
+	if (i >= e || strchr(" \t#-[]{}\"'|>*&!%@`?:,", s[i]))
+		return 0;
+	for (size_t k = i; k < e; k++)
+		if (s[k] == ':')
+			return k + 1 == e || s[k + 1] == ' ' || s[k + 1] == '\t' ? k - i : 0;
+	return 0;
+}
+
+/* YAML front matter: a first line "---", then "key: value" lines (the
+ * first one right after it, as pandoc wants, so that a rule followed by a
+ * blank line is not taken), indented lines, list items, comments and
+ * blank lines, closed by a line "---" or "...".  Takes title:, author: and
+ * date: (top-level scalars) into the builder and returns where the
+ * Markdown starts after it; 0 when there is no front matter.  gloss's own
+ * Markdown export starts with one. */
+static size_t
+front_matter(struct doc_builder *b, const char *s, size_t n)
+{
+	size_t e = line_end(s, n, 0);
+	if (e == n || !is_marker_line(s, 0, e, "---"))
+		return 0;
+	size_t first = e + 1;
+	if (yaml_key(s, first, line_end(s, n, first)) == 0)
+		return 0;
+	size_t close = 0;
+	for (size_t i = first; i < n; i = e + 1) {
+		e = line_end(s, n, i);
+		if (i > first && (is_marker_line(s, i, e, "---") ||
+				  is_marker_line(s, i, e, "..."))) {
+			close = i;
+			break;
+		}
+		bool blank = true;
+		for (size_t k = i; k < e && blank; k++)
+			blank = s[k] == ' ' || s[k] == '\t';
+		if (!blank && s[i] != ' ' && s[i] != '\t' && s[i] != '#' &&
+		    !(s[i] == '-' && (i + 1 == e || s[i + 1] == ' ')) &&
+		    yaml_key(s, i, e) == 0)
+			return 0;   /* not YAML: a rule, then a paragraph */
+		if (e == n)
+			break;
+	}
+	if (close == 0)
+		return 0;
+	for (size_t i = first; i < close; i = e + 1) {
+		e = line_end(s, n, i);
+		size_t k = yaml_key(s, i, e);
+		if (k == 0)
+			continue;
+		struct buf v = BUF_INIT;
+		bool is_title = k == 5 && memcmp(s + i, "title", 5) == 0;
+		bool is_author = k == 6 && memcmp(s + i, "author", 6) == 0;
+		bool is_date = k == 4 && memcmp(s + i, "date", 4) == 0;
+		if ((is_title || is_author || is_date) &&
+		    gl_yaml_scalar(s + i + k + 1, e - i - k - 1, &v) && v.len > 0 &&
+		    u8_is_valid(v.data, v.len)) {
+			/* An escaped line break in a title is a space. */
+			for (size_t j = 0; j < v.len; j++)
+				if (v.data[j] == '\n' || v.data[j] == '\r' || v.data[j] == '\t')
+					v.data[j] = ' ';
+			struct buf nfc = BUF_INIT;
+			u8_nfc(&nfc, v.data, v.len);
+			char **slot = is_title ? &b->title_text :
+				      &b->meta[is_author ? DOC_META_AUTHOR : DOC_META_DATE];
+			if (!*slot)
+				*slot = buf_steal(&nfc, NULL);
+			buf_free(&nfc);
+		}
+		buf_free(&v);
+	}
+	e = line_end(s, n, close);
+	return e < n ? e + 1 : n;
+}
+
+/* A footnote definition "[^label]: text" on the line s[i, e), after up
+ * to three spaces and any block-quote markers: sets *open to its '[' and
+ * *colon to its ':'. */
+static bool
+footnote_definition(const char *s, size_t i, size_t e, size_t *open, size_t *colon)
+{
+	for (int k = 0; k < 3 && i < e && s[i] == ' '; k++)
+		i++;
+	while (i < e && s[i] == '>') {
+		i++;
+		if (i < e && s[i] == ' ')
+			i++;
+	}
+	if (e - i < 5 || s[i] != '[' || s[i + 1] != '^')
+		return false;
+	size_t j = i + 2;
+	while (j < e && s[j] != ']' && s[j] != '[' && s[j] != ' ' && s[j] != '\t')
+		j++;
+	if (j == i + 2 || j + 1 >= e || s[j] != ']' || s[j + 1] != ':')
+		return false;
+	*open = i;
+	*colon = j + 1;
+	return true;
+}
+
+/* The opening fence of a fenced code block on s[i, e): its character and
+ * length, else 0. */
+static size_t
+fence_at(const char *s, size_t i, size_t e, char *c)
+{
+	for (int k = 0; k < 3 && i < e && s[i] == ' '; k++)
+		i++;
+	if (i >= e || (s[i] != '`' && s[i] != '~'))
+		return 0;
+	size_t j = i;
+	while (j < e && s[j] == s[i])
+		j++;
+	if (j - i < 3)
+		return 0;
+	*c = s[i];
+	return j - i;
+}
+
+/* md4c 0.4.8 has no footnotes: it takes "[^1]: 這是註腳。" for a link
+ * reference definition, so the note vanishes and every "[^1]" becomes a
+ * link to it.  Each definition outside code blocks is kept as text where it
+ * stands, "[^1] 這是註腳。" (its bracket escaped, its colon dropped), and
+ * the references stay "[^1]" in the text.  Returns NULL when there is
+ * none, else the rewritten source (its length in *len; caller frees). */
+static char *
+keep_footnotes(const char *s, size_t n, size_t *len)
+{
+	struct buf out = BUF_INIT;
+	size_t copied = 0;
+	char fence = 0;
+	size_t fence_len = 0;
+	bool prev_blank = true;
+	for (size_t i = 0, e; i < n; i = e + 1) {
+		e = line_end(s, n, i);
+		char c;
+		size_t f = fence_at(s, i, e, &c);
+		if (fence_len) {
+			if (f >= fence_len && c == fence)
+				fence_len = 0;
+		} else if (f) {
+			fence = c;
+			fence_len = f;
+		} else {
+			size_t open, colon;
+			if (footnote_definition(s, i, e, &open, &colon)) {
+				buf_append(&out, s + copied, open - copied);
+				/* Each note a paragraph of its own, not a lazy
+				   continuation of the line before. */
+				if (!prev_blank && open == i)
+					buf_putc(&out, '\n');
+				buf_putc(&out, '\\');
+				buf_append(&out, s + open, colon - open);
+				if (colon + 1 < e && s[colon + 1] != ' ' && s[colon + 1] != '\t')
+					buf_putc(&out, ' ');
+				copied = colon + 1;
+			}
+		}
+		prev_blank = true;
+		for (size_t k = i; k < e && prev_blank; k++)
+			prev_blank = s[k] == ' ' || s[k] == '\t';
+		if (e == n)
+			break;
+	}
+	if (copied == 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	buf_append(&out, s + copied, n - copied);
+	return buf_steal(&out, len);
+}
+
 enum gl_status
 doc_render_markdown(struct doc_builder *b, const char *s, size_t n,
 		    struct gl_error *err)
@@ -677,7 +881,18 @@ doc_render_markdown(struct doc_builder *b, const char *s, size_t n,
 	parser.enter_span = enter_span;
 	parser.leave_span = leave_span;
 	parser.text = on_text;
-	int rc = md_parse(s, (MD_SIZE)n, &parser, &st);
+	size_t body = front_matter(b, s, n);
+	size_t rewritten_len = 0;
+	char *rewritten = keep_footnotes(s + body, n - body, &rewritten_len);
+	if (rewritten && rewritten_len > UINT_MAX) {
+		free(rewritten);
+		return gl_fail(err, GL_TOO_LARGE,
+			       "too large for the Markdown reader (%zu bytes; the limit is %u)",
+			       n, UINT_MAX);
+	}
+	int rc = rewritten ? md_parse(rewritten, (MD_SIZE)rewritten_len, &parser, &st)
+			   : md_parse(s + body, (MD_SIZE)(n - body), &parser, &st);
+	free(rewritten);
 	close_block(&st);
 	for (size_t i = 0; i < st.nspans; i++)
 		free(st.spans[i].href);

@@ -330,6 +330,8 @@ emit_lines(struct text_state *ts, size_t pos, size_t end_pos, size_t line,
 	const char *s = ts->s;
 	size_t prev_width = 0;
 	while (pos < end_pos) {
+		/* Nothing before this line is read again. */
+		docb_consumed(ts->b, pos);
 		size_t le, next = line_at(s, ts->n, pos, &le);
 		size_t a = pos, z = le;
 		if (is_blank(s, a, z)) {

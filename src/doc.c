@@ -8,17 +8,23 @@
 #include "gloss/fetch.h"
 #include "gloss/u8.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
 /* One index entry per this many code points: the index costs 8 bytes per
  * 1024 characters, and a lookup scans at most 1023 characters. */
 #define CP_SAMPLE 1024
+/* Rendering gives back the memory of its input this much at a time. */
+#define RELEASE_STEP ((size_t)4 * 1024 * 1024)
 
 struct doc {
 	char *text;
@@ -91,6 +97,15 @@ docb_append(struct doc_builder *b, const char *s, size_t n)
 	return tail;
 }
 
+void
+docb_consumed(struct doc_builder *b, size_t upto)
+{
+	if (!b->input || upto < b->released + RELEASE_STEP)
+		return;
+	gl_release_pages((char *)b->input + b->released, upto - b->released);
+	b->released = upto;
+}
+
 struct doc_block *
 docb_block_begin(struct doc_builder *b, enum doc_block_kind kind)
 {
@@ -140,6 +155,7 @@ docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	sp->end = end;
 	sp->attrs = attrs;
 	sp->href = NULL;
+	sp->ruby = NULL;
 	if (href) {
 		/* Consecutive stretches of one link share its copy. */
 		if (b->nstrings > 0 && strlen(b->strings[b->nstrings - 1]) == href_len &&
@@ -158,6 +174,28 @@ docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 		b->strings[b->nstrings++] = copy;
 		sp->href = copy;
 	}
+}
+
+void
+docb_span_ruby(struct doc_builder *b, const char *s, size_t n)
+{
+	if (n == 0 || b->nspans == 0)
+		return;
+	struct doc_span *sp = &b->spans[b->nspans - 1];
+	if (!(sp->attrs & DOC_ATTR_RUBY) || sp->end != b->text.len)
+		return;
+	struct buf joined = BUF_INIT;
+	if (sp->ruby) {
+		buf_puts(&joined, sp->ruby);
+		buf_putc(&joined, ' ');
+	}
+	buf_append(&joined, s, n);
+	if (b->nstrings == b->strings_cap) {
+		b->strings_cap = b->strings_cap ? b->strings_cap * 2 : 16;
+		b->strings = xreallocarray(b->strings, b->strings_cap, sizeof *b->strings);
+	}
+	b->strings[b->nstrings++] = buf_steal(&joined, NULL);
+	sp->ruby = b->strings[b->nstrings - 1];
 }
 
 bool
@@ -273,35 +311,6 @@ compute_hash(struct doc *d)
 }
 
 static bool
-path_is_under(const char *real, const char *dir)
-{
-	char *real_dir = realpath(dir, NULL);
-	if (!real_dir)
-		return false;
-	size_t n = strlen(real_dir);
-	/* "/" would make every file temporary. */
-	bool under = n > 1 && strncmp(real, real_dir, n) == 0 && real[n] == '/';
-	free(real_dir);
-	return under;
-}
-
-static bool
-path_is_transient(const char *path)
-{
-	char *real = realpath(path, NULL);
-	if (!real)
-		return false;
-	/* The temporary directory is $TMPDIR when it is set (as mktemp(1)
-	   has it), else /tmp. */
-	const char *tmpdir = getenv("TMPDIR");
-	if (!tmpdir || tmpdir[0] != '/' || strcmp(tmpdir, "/") == 0)
-		tmpdir = "/tmp";
-	bool transient = path_is_under(real, tmpdir);
-	free(real);
-	return transient;
-}
-
-static bool
 is_stdin_path(const char *path)
 {
 	return !path || strcmp(path, "-") == 0;
@@ -337,6 +346,39 @@ resolve_format(enum doc_format f, const char *path)
 	return is_stdin_path(path) ? DOC_FORMAT_AUTO : format_for_path(path);
 }
 
+/* The title from s[0, n): at most DOC_TITLE_MAX grapheme clusters, cut
+ * at a cluster boundary and ended with "…" when longer (a file that is
+ * one 6 MB line must not make a 6 MB title in every listing).  Clusters,
+ * not columns, so that the title does not depend on the ambiguous-width
+ * setting of whoever loaded the document first. */
+static char *
+capped_title(const char *s, size_t n)
+{
+	/* And at most this many bytes: a hostile cluster (a letter with a
+	   million combining marks) is cut at a character boundary. */
+	const size_t max_bytes = DOC_TITLE_MAX * 16;
+	size_t at = 0;
+	for (size_t k = 0; k < DOC_TITLE_MAX && at < n; k++) {
+		size_t next = u8_next_cluster(s, n, at);
+		if (next > max_bytes) {
+			if (at == 0) {
+				at = max_bytes;
+				while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+					at--;
+			}
+			break;
+		}
+		at = next;
+	}
+	if (at >= n)
+		return xstrndup(s, n);
+	/* No space before the ellipsis. */
+	size_t end = at;
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		end--;
+	return xasprintf("%.*s\xE2\x80\xA6", (int)end, s);  /* … */
+}
+
 /* Renders the loaded text and takes what `l` owns (its text is freed as
  * soon as it is rendered, so two copies at most live at once). */
 static enum gl_status
@@ -364,6 +406,8 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 	case DOC_FORMAT_TEXT:
 	default:
 		fmt = DOC_FORMAT_TEXT;
+		/* l->text is freed right after: it may go as it is read. */
+		b.input = l->text.data;
 		doc_render_text(&b, text, l->text.len);
 		break;
 	}
@@ -387,10 +431,11 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 	d->strings = b.strings;
 	d->nstrings = b.nstrings;
 	if (b.title_text) {
-		d->title = b.title_text;
+		d->title = capped_title(b.title_text, strlen(b.title_text));
+		free(b.title_text);
 		b.title_text = NULL;
 	} else if (b.have_title && b.title_end >= b.title_start && b.title_end <= d->len) {
-		d->title = xstrndup(d->text + b.title_start, b.title_end - b.title_start);
+		d->title = capped_title(d->text + b.title_start, b.title_end - b.title_start);
 	} else {
 		d->title = xstrdup("");
 	}
@@ -427,14 +472,22 @@ load_url(const struct doc_load_options *opt, struct doc **out,
 		.max_size = opt->max_size,
 		.timeout = opt->timeout,
 		.progress = opt->progress,
+		.any_text = opt->format != DOC_FORMAT_AUTO,
 	};
 	struct doc_fetched f;
 	enum gl_status st = doc_fetch(&fo, &f, err);
 	if (st != GL_OK)
 		return st;
 	enum doc_format fmt = opt->format;
-	if (fmt == DOC_FORMAT_AUTO && *f.media_type)
-		fmt = strcmp(f.media_type, "text/plain") == 0 ? DOC_FORMAT_TEXT : DOC_FORMAT_HTML;
+	if (fmt == DOC_FORMAT_AUTO && *f.media_type) {
+		if (strcmp(f.media_type, "text/plain") == 0)
+			fmt = DOC_FORMAT_TEXT;
+		else if (strcmp(f.media_type, "text/markdown") == 0 ||
+			 strcmp(f.media_type, "text/x-markdown") == 0)
+			fmt = DOC_FORMAT_MARKDOWN;
+		else
+			fmt = DOC_FORMAT_HTML;
+	}
 	char *source = f.url;
 	f.url = NULL;
 	struct doc_load_options named = *opt;
@@ -463,9 +516,113 @@ doc_load(const struct doc_load_options *opt, struct doc **out,
 	enum gl_status st = doc_read_and_decode(opt ? opt : &defaults, &fmt, &l, err);
 	if (st != GL_OK)
 		return st;
+	/* A file is found again by its path wherever it lives (/tmp too,
+	   where people keep pages they fetched): only standard input, and
+	   a spool file its caller says is transient, are not. */
 	bool from_stdin = is_stdin_path(path);
-	bool transient = from_stdin || path_is_transient(path);
+	bool transient = from_stdin || (opt && opt->transient);
 	return doc_build(&l, fmt, from_stdin ? "-" : path, transient, out, err);
+}
+
+/* Reads up to n bytes of fd from `at`; the count read, or 0 on an error
+ * (the full load then reports it). */
+static size_t
+read_part(int fd, char *buf, size_t n, size_t at)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)(at + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? 0 : got;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/* Where a head of the file may end: after the last blank line in its
+ * second half (the end of a paragraph whichever way the file is read),
+ * else after its last line break; 0 when it has none. */
+static size_t
+head_cut(const char *s, size_t n)
+{
+	for (size_t i = n; i >= 2 && i > n / 2; i--)
+		if (s[i - 1] == '\n' && s[i - 2] == '\n')
+			return i;
+	for (size_t i = n; i > 0; i--)
+		if (s[i - 1] == '\n')
+			return i;
+	return 0;
+}
+
+/* Where a tail of the file may start: after the first blank line in its
+ * first half, else after its first line break; 0 when it has none. */
+static size_t
+tail_cut(const char *s, size_t n)
+{
+	for (size_t i = 2; i <= n / 2; i++)
+		if (s[i - 1] == '\n' && s[i - 2] == '\n')
+			return i;
+	const char *lf = memchr(s, '\n', n);
+	return lf && (size_t)(lf - s) + 1 < n ? (size_t)(lf - s) + 1 : 0;
+}
+
+/* doc_load_head and doc_load_tail. */
+static struct doc *
+load_part(const struct doc_load_options *opt, size_t part, bool tail)
+{
+	const char *path = opt ? opt->path : NULL;
+	if (!opt || part == 0 || is_stdin_path(path) || doc_is_url(path) ||
+	    resolve_format(opt->format, path) != DOC_FORMAT_TEXT)
+		return NULL;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	size_t max = opt->max_size ? opt->max_size : DOC_DEFAULT_MAX_SIZE;
+	/* Only a file well over the part gains anything; one over the limit
+	   is refused by the full load, with its message. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size <= 2ull * part ||
+	    (unsigned long long)st.st_size > (unsigned long long)max) {
+		close(fd);
+		return NULL;
+	}
+	char *buf = xmalloc(part);
+	size_t got = read_part(fd, buf, part, tail ? (size_t)st.st_size - part : 0);
+	close(fd);
+	size_t from = 0, to = 0;
+	if (got == part && !tail) {
+		to = head_cut(buf, got);
+	} else if (got == part) {
+		from = tail_cut(buf, got);
+		to = from ? got : 0;
+	}
+	struct doc *d = NULL;
+	struct gl_error err;
+	/* Text that is UTF-8 from the start is taken to be UTF-8: a part in
+	   another encoding could be guessed otherwise than the whole file. */
+	if (to > from && !opt->encoding && u8_is_valid(buf + from, to - from) &&
+	    (doc_load_bytes(buf + from, to - from, opt, &d, &err) != GL_OK ||
+	     doc_format(d) != DOC_FORMAT_TEXT)) {
+		doc_free(d);
+		d = NULL;
+	}
+	free(buf);
+	return d;
+}
+
+struct doc *
+doc_load_head(const struct doc_load_options *opt, size_t head)
+{
+	return load_part(opt, head, false);
+}
+
+struct doc *
+doc_load_tail(const struct doc_load_options *opt, size_t tail)
+{
+	return load_part(opt, tail, true);
 }
 
 enum gl_status
@@ -483,7 +640,7 @@ doc_load_bytes(const void *bytes, size_t n, const struct doc_load_options *opt,
 	if (st != GL_OK)
 		return st;
 	bool from_stdin = is_stdin_path(opt->path);
-	bool transient = from_stdin || path_is_transient(opt->path);
+	bool transient = from_stdin || opt->transient;
 	return doc_build(&l, fmt, from_stdin ? "-" : opt->path, transient, out, err);
 }
 
@@ -510,8 +667,7 @@ doc_from_text(const char *text, size_t n, enum doc_format fmt,
 	} else {
 		doc_normalize_into(&l, text ? text : "", n);
 	}
-	bool transient = !source || strcmp(source, "-") == 0 ||
-			 path_is_transient(source);
+	bool transient = !source || strcmp(source, "-") == 0;
 	return doc_build(&l, fmt, source, transient, out, err);
 }
 
@@ -581,10 +737,13 @@ doc_byte_to_cp(const struct doc *d, size_t byte)
 		else
 			hi = mid;
 	}
+	/* The text is valid UTF-8: each byte that is not a continuation
+	   byte starts a character (a branch-free count the compiler
+	   vectorises). */
 	size_t cp = lo * CP_SAMPLE;
-	for (size_t off = d->cp_index[lo]; off < byte;
-	     off += utf8_seq_len((unsigned char)d->text[off]))
-		cp++;
+	const unsigned char *t = (const unsigned char *)d->text;
+	for (size_t off = d->cp_index[lo]; off < byte; off++)
+		cp += (t[off] & 0xC0) != 0x80;
 	return cp;
 }
 

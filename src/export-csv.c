@@ -8,7 +8,8 @@
  *
  * parent is empty for a thread's root; section is the outline heading
  * the highlight falls in; anchor, start and end are empty for page notes
- * and replies; start and end count code points; tags are joined by ", ";
+ * and replies; start and end count code points; tags are joined by ", "
+ * (a tag never holds a comma or white space: store_tag_problem);
  * private is "yes" or "no".  Rows come thread by thread, each root then
  * its replies, in text order. */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "export-internal.h"
 #include "gloss/u8.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -91,9 +93,17 @@ ex_write_csv(struct ex_export *x, struct buf *out)
 				cell(out, a->note, false);
 				buf_clear(&tags);
 				for (size_t j = 0; j < a->tag_count; j++) {
-					if (j)
-						buf_puts(&tags, ", ");
-					buf_puts(&tags, a->tags[j]);
+					/* A tag has no comma or space, so ", "
+					   splits the cell back unambiguously; one
+					   stored before that rule is written in
+					   the form an import gives it. */
+					char *tag = store_tag_canonical(a->tags[j]);
+					if (*tag) {
+						if (tags.len)
+							buf_puts(&tags, ", ");
+						buf_puts(&tags, tag);
+					}
+					free(tag);
 				}
 				cell(out, tags.len ? tags.data : NULL, false);
 				cell(out, a->style, false);

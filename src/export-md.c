@@ -204,26 +204,15 @@ put_paragraphs(struct buf *out, const char *first, const char *prefix,
 		buf_putc(out, '\n');
 }
 
-/* A YAML double-quoted scalar. */
+/* A YAML double-quoted scalar, as gl_yaml_scalar reads it back (a
+ * Markdown article's front matter: gloss reads its own export). */
 static void
 put_yaml(struct buf *out, const char *s)
 {
 	struct buf v = BUF_INIT;
 	if (s)
 		ex_put_visible(&v, s, strlen(s));
-	buf_putc(out, '"');
-	for (size_t i = 0; i < v.len; i++) {
-		char c = v.data[i];
-		if (c == '\\' || c == '"')
-			buf_putc(out, '\\');
-		if (c == '\n')
-			buf_puts(out, "\\n");
-		else if (c == '\t')
-			buf_puts(out, "\\t");
-		else
-			buf_putc(out, c);
-	}
-	buf_putc(out, '"');
+	gl_yaml_put_quoted(out, v.data ? v.data : "", v.len);
 	buf_free(&v);
 }
 

@@ -82,20 +82,10 @@ ex_target_source(const struct ex_document *d, const char *hash)
 int
 ex_style_number(const char *style)
 {
-	static const struct { const char *name; int n; } names[] = {
-		{ "yellow", 1 }, { "green", 2 }, { "blue", 3 }, { "cyan", 3 },
-		{ "pink", 4 }, { "magenta", 4 }, { "purple", 4 }, { "red", 5 },
-		{ "underline", 5 },
-	};
-	if (!style)
-		return 1;
-	for (const char *p = style; *p; p++)
-		if (*p >= '1' && *p <= '5')
-			return *p - '0';
-	for (size_t i = 0; i < GL_ARRAY_LEN(names); i++)
-		if (strcmp(style, names[i].name) == 0)
-			return names[i].n;
-	return 1;
+	/* The store's one rule; a style stored before it was checked (or
+	   none) is drawn in the first. */
+	int n = store_style_number(style);
+	return n ? n : 1;
 }
 
 unsigned

@@ -83,6 +83,13 @@ struct import_set {
 	char now[21];
 	import_progress_fn progress;
 	void *progress_ctx;
+	/* Made by import_prepare (stage), before the write lock: what
+	   import_apply writes, parents before replies. */
+	struct store_annotation *batch;
+	size_t *which;          /* batch[k] is items[which[k]] */
+	size_t nbatch;
+	size_t skipped;
+	struct store_import_batch *store_batch;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -466,7 +473,7 @@ read_target(struct parser *p, struct import_item *it, const json_t *o,
 }
 
 /* Appends a tag: NFC, without surrounding spaces, empty ones dropped, a
- * fault for a control character. */
+ * fault for a control character, made one word (store_tag_canonical). */
 static enum gl_status
 add_tag(struct parser *p, struct import_item *it, const char *tag, const char *path)
 {
@@ -490,6 +497,18 @@ add_tag(struct parser *p, struct import_item *it, const char *tag, const char *p
 			free(t);
 			return fault(p->err, p->name, path, "a tag has a control "
 				     "character (%s)", ph);
+		}
+	}
+	/* Another tool's tag may hold spaces or commas ("to do"): gloss's
+	   tags are single words, as the reader splits them, so it becomes
+	   one ("to-do", store_tag_canonical) rather than two tags. */
+	if (store_tag_problem(t)) {
+		char *word = store_tag_canonical(t);
+		free(t);
+		t = word;
+		if (!*t) {
+			free(t);
+			return GL_OK;
 		}
 	}
 	for (size_t i = 0; i < it->tag_count; i++) {
@@ -737,7 +756,10 @@ read_annotation(struct parser *p, const json_t *o, const char *path)
 	if (style && !json_is_null(style)) {
 		if (!json_is_string(style))
 			return fault(p->err, p->name, path, "\"gloss:style\" must be a string");
-		if (*json_string_value(style))
+		/* A style gloss does not draw (another tool's, or "7") is
+		   left out, as gloss add --style refuses it. */
+		if (*json_string_value(style) &&
+		    store_style_number(json_string_value(style)) != 0)
 			it->style = nfc(json_string_value(style));
 	}
 	json_t *priv = gloss_member(o, "private");
@@ -922,6 +944,9 @@ import_free(struct import_set *set)
 	free(set->docs);
 	free(set->fallback_used);
 	free(set->name);
+	store_import_batch_free(set->store_batch);
+	free(set->batch);
+	free(set->which);
 	free(set);
 }
 
@@ -1226,6 +1251,9 @@ take_place_of(struct import_item *it, const struct store_annotation *a)
 	it->renderer = a->renderer;
 }
 
+static enum gl_status stage(struct import_set *set, struct store *s,
+			    struct gl_error *err);
+
 enum gl_status
 import_prepare(struct import_set *set, struct store *s,
 	       const struct import_fallback *fallbacks, size_t nfallbacks,
@@ -1355,6 +1383,8 @@ import_prepare(struct import_set *set, struct store *s,
 			}
 		}
 	}
+	if (st == GL_OK)
+		st = stage(set, s, err);
 	return one_line(st, err);
 }
 
@@ -1374,18 +1404,13 @@ compare_depth(const void *a, const void *b)
 	return i < j ? -1 : i > j;
 }
 
-enum gl_status
-import_apply(struct import_set *set, struct store *s,
-	     const char *const *fallback_documents, struct import_report *report,
-	     struct gl_error *err)
+/* The rows import_apply writes, in the order it writes them, made and
+ * checked before the write lock (store_import_batch_new).  The document
+ * of an annotation that goes to a fallback is known only inside the
+ * transaction: import_apply fills it in. */
+static enum gl_status
+stage(struct import_set *set, struct store *s, struct gl_error *err)
 {
-	memset(report, 0, sizeof *report);
-	if (!set->prepared)
-		return gl_fail(err, GL_USAGE, "an import set must be prepared first");
-	for (size_t k = 0; k < set->nfallbacks; k++)
-		if (set->fallback_used[k] && (!fallback_documents || !fallback_documents[k]))
-			return gl_fail(err, GL_USAGE, "the document of a --to FILE is "
-				       "not in the store");
 	size_t *order = xcalloc(set->count + 1, sizeof *order);
 	for (size_t i = 0; i < set->count; i++)
 		order[i] = i;
@@ -1393,22 +1418,17 @@ import_apply(struct import_set *set, struct store *s,
 	qsort(order, set->count, sizeof *order, compare_depth);
 	ordering = NULL;
 
-	struct import_report r = { 0 };
-	struct store_annotation *batch = xcalloc(set->count + 1, sizeof *batch);
-	size_t *which = xcalloc(set->count + 1, sizeof *which);
-	enum store_import_result *res = xcalloc(set->count + 1, sizeof *res);
-	size_t n = 0;
+	set->batch = xcalloc(set->count + 1, sizeof *set->batch);
+	set->which = xcalloc(set->count + 1, sizeof *set->which);
 	for (size_t k = 0; k < set->count; k++) {
 		struct import_item *it = &set->items[order[k]];
 		if (it->skip) {
-			r.skipped++;
+			set->skipped++;
 			continue;
 		}
 		const char *document = it->document;
-		if (!document && it->doc != (size_t)-1) {
-			const struct import_doc *d = &set->docs[it->doc];
-			document = d->fallback ? fallback_documents[d->fallback - 1] : d->id;
-		}
+		if (!document && it->doc != (size_t)-1 && !set->docs[it->doc].fallback)
+			document = set->docs[it->doc].id;
 		const char *created = it->has_created ? it->created : set->now;
 		struct store_annotation a = {
 			.id = it->id,
@@ -1427,31 +1447,61 @@ import_apply(struct import_set *set, struct store *s,
 			.updated = it->has_updated ? it->updated : (char *)created,
 			.tags = it->tags, .tag_count = it->tag_count,
 		};
-		batch[n] = a;
-		which[n++] = order[k];
+		set->batch[set->nbatch] = a;
+		set->which[set->nbatch++] = order[k];
 	}
+	free(order);
+	return store_import_batch_new(set->batch, set->nbatch, &set->store_batch, err);
+}
+
+enum gl_status
+import_apply(struct import_set *set, struct store *s,
+	     const char *const *fallback_documents, struct import_report *report,
+	     struct gl_error *err)
+{
+	memset(report, 0, sizeof *report);
+	if (!set->prepared || !set->store_batch)
+		return gl_fail(err, GL_USAGE, "an import set must be prepared first");
+	for (size_t k = 0; k < set->nfallbacks; k++)
+		if (set->fallback_used[k] && (!fallback_documents || !fallback_documents[k]))
+			return gl_fail(err, GL_USAGE, "the document of a --to FILE is "
+				       "not in the store");
+	for (size_t k = 0; k < set->nbatch; k++) {
+		const struct import_item *it = &set->items[set->which[k]];
+		if (!it->document && it->doc != (size_t)-1 && set->docs[it->doc].fallback)
+			set->batch[k].document =
+				(char *)fallback_documents[set->docs[it->doc].fallback - 1];
+	}
+
+	struct import_report r = { .skipped = set->skipped };
+	size_t n = set->nbatch;
+	enum store_import_result *res = xcalloc(n + 1, sizeof *res);
 	if (set->progress)
 		set->progress(set->progress_ctx, 0, n);
-	enum gl_status st = store_annotations_import(s, batch, n, res, err);
+	enum gl_status st = store_import_batch_apply(s, set->store_batch, res, err);
 	for (size_t k = 0; k < n && st == GL_OK; k++) {
 		switch (res[k]) {
 		case STORE_IMPORT_ADDED: r.added++; break;
 		case STORE_IMPORT_UPDATED: r.updated++; break;
 		case STORE_IMPORT_UNCHANGED: r.unchanged++; break;
 		}
-		if (set->items[which[k]].anchor == STORE_ANCHOR_ORPHAN)
+		if (set->items[set->which[k]].anchor == STORE_ANCHOR_ORPHAN)
 			r.orphaned++;
 	}
 	if (set->progress)
 		set->progress(set->progress_ctx, n, n);
-	free(batch);
-	free(which);
 	free(res);
-	free(order);
 	if (st != GL_OK) {
 		store_rollback(s);
 		return one_line(st, err);
 	}
 	*report = r;
 	return GL_OK;
+}
+
+void
+import_finish(struct import_set *set, struct store *s)
+{
+	if (set)
+		store_import_batch_finish(s, set->store_batch);
 }

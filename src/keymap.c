@@ -249,7 +249,7 @@ keymap_bind(struct keymap *km, const char *mode, const char *keys, const char *a
 		return "not a key sequence (write keys as j, ]n, <C-d>, <Space>, <F1> ...)";
 	enum action a = strcmp(action, "none") == 0 ? ACTION_NONE : action_by_name(action);
 	if (a == ACTION_NONE && strcmp(action, "none") != 0)
-		return "unknown action (gloss --help lists the actions in the help screen)";
+		return "unknown action (gloss --keys and the help screen, h, list them)";
 	if (strcmp(mode, "all") == 0) {
 		for (int m = 0; m < KEYMAP_MODE_COUNT; m++)
 			bind_in_mode(km, (enum keymap_mode)m, seq, n, a);
@@ -334,8 +334,12 @@ keymap_describe(const struct keymap *km, enum keymap_mode mode,
 		if (!first)
 			buf_puts(out, ", ");
 		first = false;
+		/* For reading: < as itself (<lt> is for config lines). */
 		for (size_t k = 0; k < b->n; k++)
-			keymap_key_name(b->keys[k], out);
+			if (b->keys[k] == '<')
+				buf_putc(out, '<');
+			else
+				keymap_key_name(b->keys[k], out);
 	}
 }
 
@@ -347,9 +351,32 @@ keymap_help_text(const struct keymap *km, struct buf *out)
 		for (int a = 1; a < ACTION_COUNT; a++) {
 			struct buf keys = BUF_INIT;
 			keymap_describe(km, (enum keymap_mode)m, (enum action)a, &keys);
+			/* The action's name too: what `bind` lines and `:` take. */
 			if (keys.len)
-				buf_printf(out, "  %-18s %s\n", keys.data, action_table[a].help);
+				buf_printf(out, "  %-18s %-16s %s\n", keys.data,
+					   action_table[a].name, action_table[a].help);
 			buf_free(&keys);
+		}
+	}
+}
+
+void
+keymap_bindings_text(const struct keymap *km, struct buf *out)
+{
+	for (int m = 0; m < KEYMAP_MODE_COUNT; m++) {
+		for (int a = 1; a < ACTION_COUNT; a++) {
+			for (size_t i = 0; i < km->count[m]; i++) {
+				const struct binding *b = &km->bindings[m][i];
+				if (b->action != (enum action)a)
+					continue;
+				buf_printf(out, "bind %-9s ", mode_names[m]);
+				size_t start = out->len;
+				for (size_t k = 0; k < b->n; k++)
+					keymap_key_name(b->keys[k], out);
+				size_t width = out->len - start;
+				buf_printf(out, "%*s %s\n", width < 10 ? (int)(10 - width) : 0,
+					   "", action_table[a].name);
+			}
 		}
 	}
 }

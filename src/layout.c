@@ -42,6 +42,8 @@ static const char bar_glyph[] = "│ ";
 static const char bullet_glyph[] = "• ";
 static const char cut_glyph[] = "»";     /* U+00BB: narrow everywhere */
 static const char rule_glyph[] = "─";
+static const char ruby_open_glyph[] = "(";
+static const char ruby_close_glyph[] = ")";
 static const char spaces[] = "                                ";  /* 32 */
 
 struct row_info {
@@ -92,6 +94,11 @@ struct layout {
 	unsigned long win_clock;
 
 	struct layout_row scratch;    /* for layout_pos_at/offset_at */
+
+	/* The doc's spans that carry a ruby reading (doc_span.ruby), by
+	   index, in text order: the reading is shown after the span. */
+	size_t *ruby;
+	size_t nruby;
 };
 
 /* How a block looks at the layout's width. */
@@ -363,6 +370,48 @@ cluster_cols(const struct layout *l, size_t i, size_t j, int col, int content)
 	return u8_cluster_width(s, j - i);
 }
 
+/* ---------------------------------------------------------------- ruby
+ * A ruby reading is shown after its base, in parentheses: three cells
+ * that stand for no text (LAYOUT_ATTR_RUBY), on the row of the base's
+ * last cluster, whose width counts the reading's, so the two never part.
+ * A reading that would not fit on a row beside that cluster is not
+ * shown. */
+
+/* The first ruby whose base ends after `off`. */
+static size_t
+ruby_from(const struct layout *l, size_t off)
+{
+	size_t lo = 0, hi = l->nruby;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc_span(l->doc, l->ruby[mid])->end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The reading shown after the cluster that ends at j and is w columns
+ * wide on a row of `content` columns, or NULL; *k is a cursor into
+ * l->ruby (from ruby_from), moved forward.  *cols gets the columns the
+ * reading takes, parentheses included. */
+static const char *
+ruby_after(const struct layout *l, size_t *k, size_t j, int w, int content, int *cols)
+{
+	*cols = 0;
+	while (*k < l->nruby && doc_span(l->doc, l->ruby[*k])->end < j)
+		(*k)++;
+	if (*k == l->nruby || doc_span(l->doc, l->ruby[*k])->end != j)
+		return NULL;
+	const char *reading = doc_span(l->doc, l->ruby[*k])->ruby;
+	int rw = (int)u8_str_width(reading, strlen(reading)) + 2;
+	if (w + rw > content)
+		return NULL;
+	*cols = rw;
+	return reading;
+}
+
 /* ------------------------------------------------------- row breaking */
 
 /* One row of flowing text (paragraph, heading, list item, quote, table
@@ -379,6 +428,7 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 	bool have_brk = false;
 	size_t brk_pos = p, brk_shown_end = p;
 	int brk_col = 0;
+	size_t rk = l->nruby ? ruby_from(l, p) : 0;
 
 	ri->start = p;
 	ri->flags = 0;
@@ -393,6 +443,11 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 				*next = i;
 				break;
 			}
+			/* A base with its reading is not broken (漢字(かんじ)). */
+			if (k == U8_BREAK_ALLOWED && rk < l->nruby &&
+			    doc_span(l->doc, l->ruby[rk])->start < i &&
+			    i < doc_span(l->doc, l->ruby[rk])->end)
+				k = U8_BREAK_NONE;
 			if (k == U8_BREAK_ALLOWED) {
 				have_brk = true;
 				brk_pos = i;
@@ -419,9 +474,13 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 			continue;
 		}
 		int w = cluster_cols(l, i, j, col + pending, content);
-		if (w > content && i == p) {
+		if (w > content && i == p)
 			w = 1;   /* shown as "?" */
-		} else if (col + pending + w > content) {
+		int rw = 0;
+		if (rk < l->nruby)
+			ruby_after(l, &rk, j, w, content, &rw);
+		w += rw;
+		if (col + pending + w > content) {
 			if (have_brk) {
 				*next = brk_pos;
 				shown_end = brk_shown_end;
@@ -627,6 +686,13 @@ layout_new(const struct doc *d, const struct outline *o, int width)
 	l->text = doc_text(d, &l->text_len);
 	l->nblocks = doc_block_count(d);
 	l->entries = xcalloc(l->nblocks + 1, sizeof *l->entries);
+	for (size_t k = 0; k < doc_span_count(d); k++) {
+		if (!doc_span(d, k)->ruby)
+			continue;
+		if (!l->ruby)
+			l->ruby = xcalloc(doc_span_count(d) - k, sizeof *l->ruby);
+		l->ruby[l->nruby++] = k;
+	}
 	brk_clear(l);
 	l->width = width < 1 ? 1 : width;
 	layout_invalidate(l);
@@ -643,6 +709,7 @@ layout_free(struct layout *l)
 	for (int k = 0; k < 2; k++)
 		free(l->win[k].brk);
 	layout_row_free(&l->scratch);
+	free(l->ruby);
 	free(l);
 }
 
@@ -840,6 +907,21 @@ bar_cells(const struct layout *l, struct layout_row *row, int *col, int bars)
 			   LAYOUT_ATTR_QUOTE);
 }
 
+/* A cell of a ruby reading: it stands for no text, at the base's end. */
+static void
+ruby_cell(struct layout_row *row, int *col, size_t at, const char *glyph, size_t len,
+	  int width, unsigned attrs)
+{
+	struct layout_cell *c = cell_add(row);
+	c->start = c->end = at;
+	c->glyph = glyph;
+	c->glyph_len = len;
+	c->col = *col;
+	c->width = width;
+	c->attrs = attrs | LAYOUT_ATTR_DECORATION;
+	*col += width;
+}
+
 /* The first span that ends after `off` (spans are sorted and disjoint). */
 static size_t
 span_from(const struct doc *d, size_t off)
@@ -864,6 +946,8 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 	const struct doc *d = l->doc;
 	size_t nspans = doc_span_count(d);
 	size_t sp = nspans ? span_from(d, start) : 0;
+	/* Code rows (code_row) keep no room for readings. */
+	size_t rk = l->nruby && !st->code ? ruby_from(l, start) : l->nruby;
 	size_t i = start;
 	while (i < end) {
 		size_t j = cluster_end(l, blk->start, blk->end, i);
@@ -904,7 +988,19 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 		if (sp < nspans && doc_span(d, sp)->start < j)
 			c->attrs |= doc_span(d, sp)->attrs & LAYOUT_ATTR_DOC_MASK;
 		*col += w;
+		/* As flow_row: a plain space or LF carries no reading. */
+		bool blank = j == i + 1 && (l->text[i] == ' ' || l->text[i] == '\n');
 		i = j;
+		int rw;
+		const char *reading = rk < l->nruby && !blank
+			? ruby_after(l, &rk, j, w, content, &rw) : NULL;
+		if (reading) {
+			unsigned ra = st->attrs | LAYOUT_ATTR_RUBY;
+			size_t rlen = strlen(reading);
+			ruby_cell(row, col, j, ruby_open_glyph, 1, 1, ra);
+			ruby_cell(row, col, j, reading, rlen, rw - 2, ra);
+			ruby_cell(row, col, j, ruby_close_glyph, 1, 1, ra);
+		}
 	}
 }
 
@@ -1069,8 +1165,13 @@ layout_offset_at(struct layout *l, struct layout_pos pos, int col)
 	bool before = true;
 	for (size_t k = 0; k < row->ncells; k++) {
 		const struct layout_cell *c = &row->cells[k];
-		if (c->start == c->end)
+		if (c->start == c->end) {
+			/* A reading's columns stand for the end of its base. */
+			if ((c->attrs & LAYOUT_ATTR_RUBY) && col >= c->col &&
+			    col < c->col + c->width)
+				return c->start;
 			continue;
+		}
 		if (before && col < c->col)
 			return c->start;
 		before = false;

@@ -24,7 +24,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-enum mode { MODE_READ, MODE_INFO, MODE_OUTLINE, MODE_DUMP };
+enum mode { MODE_READ, MODE_INFO, MODE_OUTLINE, MODE_DUMP, MODE_KEYS };
 
 struct settings {
 	enum mode mode;
@@ -73,13 +73,17 @@ usage(FILE *f)
 	      "      --max-size SIZE     refuse larger input: 500K, 64M... (default: 512M; HTML 64M)\n"
 	      "      --timeout SECONDS   how long a URL may take to arrive (default: 30)\n"
 	      "      --ambiguous-width N East Asian ambiguous characters are N (1 or 2) columns\n"
-	      "      --db PATH           the annotation store (default: $XDG_DATA_HOME/gloss/gloss.db)\n"
+	      "      --db STORE          the annotation store: a file (or sqlite:PATH), or a\n"
+	      "                          PostgreSQL server, postgresql://[USER@]HOST/DB\n"
+	      "                          (default: $XDG_DATA_HOME/gloss/gloss.db)\n"
 	      "      --author NAME       who annotates (default: $GLOSS_AUTHOR, config, login)\n"
 	      "      --json              commands print JSON\n"
 	      "      --config FILE       read this config file instead of the default\n"
 	      "      --theme NAME        colours of the reader: default, light or mono\n"
 	      "      --headless          run the reader with no terminal (tests; also GLOSS_HEADLESS=1)\n"
 	      "      --script FILE       read the reader's keys from FILE (tests; also GLOSS_SCRIPT)\n"
+	      "      --keys              print the reader's key bindings (with the config's) as\n"
+	      "                          bind MODE KEYS ACTION lines, and exit\n"
 	      "  -h, --help              show this help and exit\n"
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
@@ -93,7 +97,9 @@ usage(FILE *f)
 	fputs("\nExit status: 0 success, 2 usage, 3 no such file, 4 unreadable,\n"
 	      "5 not a regular file, 6 binary, 7 too large, 8 encoding, 9 I/O error,\n"
 	      "10-14 store errors, 15 not allowed, 16 nothing matches, 19 network error,\n"
-	      "20 not a page gloss reads; see gloss(1).\n", f);
+	      "20 not a page gloss reads, 21 a library needed cannot be loaded,\n"
+	      "128+N ended by signal N (the place saved);\n"
+	      "see gloss(1).\n", f);
 }
 
 static void
@@ -336,7 +342,8 @@ dump_marks(struct settings *st, const struct doc *d, size_t *n, char ***after)
 	*n = 0;
 	*after = NULL;
 	struct store *s;
-	if (!st->db || access(st->db, F_OK) != 0 ||
+	/* (A PostgreSQL location is no file: the server says if it exists.) */
+	if (!st->db || (access(st->db, F_OK) != 0 && !strstr(st->db, "://")) ||
 	    store_open(st->db, st->author ? st->author : "", STORE_OPEN_READONLY, &s, NULL) != GL_OK)
 		return NULL;
 	struct store_version v = { 0 };
@@ -406,6 +413,7 @@ dump_doc(struct settings *st, struct doc *d)
 enum {
 	OPT_DB = 256, OPT_AUTHOR, OPT_JSON, OPT_BINARY, OPT_AMBIGUOUS, OPT_CONFIG,
 	OPT_FROM, OPT_FORCED, OPT_HEADLESS, OPT_SCRIPT, OPT_THEME, OPT_MAX_SIZE, OPT_TIMEOUT,
+	OPT_KEYS,
 };
 
 static const struct option long_options[] = {
@@ -430,6 +438,7 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "keys", no_argument, NULL, OPT_KEYS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -487,6 +496,7 @@ parse_options(int argc, char **argv, struct settings *st)
 		case 'i': st->mode = MODE_INFO; break;
 		case 'o': st->mode = MODE_OUTLINE; break;
 		case 'd': st->mode = MODE_DUMP; break;
+		case OPT_KEYS: st->mode = MODE_KEYS; break;
 		case 'w':
 			if (!gl_parse_long(optarg, 1, 100000, &v))
 				die_usage("--width takes a number from 1 to 100000, not '%s'", optarg);
@@ -548,6 +558,13 @@ main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	struct settings st = { .mode = MODE_READ };
+	/* gloss search and the store's index fold as the reader's / does
+	   (NFKC, case folding, smart case). */
+	static struct store_text_fold search_fold = {
+		u8_fold, u8_fold_query, u8_fold_contains, NULL,
+	};
+	search_fold.name = u8_fold_name();
+	store_set_text_fold(&search_fold);
 
 	/* Options before the first operand; if that operand names a command,
 	   the rest belongs to the command.  Otherwise options may also follow
@@ -608,6 +625,19 @@ main(int argc, char **argv)
 	bool reader = !command && st.mode == MODE_READ && (st.headless || isatty(STDOUT_FILENO));
 	if (!reader)
 		print_config_errors(&st);
+	if (st.mode == MODE_KEYS && !command) {
+		struct buf keys = BUF_INIT;
+		keymap_bindings_text(st.keymap, &keys);
+		fwrite(keys.data, 1, keys.len, stdout);
+		buf_free(&keys);
+		keymap_free(st.keymap);
+		buf_free(&st.config_errors);
+		free(st.theme);
+		free(st.panes);
+		free(st.db);
+		free(st.author);
+		return 0;
+	}
 
 	/* A slow URL says how it is going on stderr (when that is a
 	   terminal), before any screen is taken. */
@@ -658,6 +688,7 @@ main(int argc, char **argv)
 			case MODE_OUTLINE: status = run_outline(&st); break;
 			case MODE_DUMP:
 			case MODE_READ: status = run_dump(&st); break;
+			case MODE_KEYS: break; /* printed above */
 			}
 		}
 	}

@@ -867,6 +867,10 @@ outline_build(const struct doc *d)
 	assign_levels(&found, levels);
 	o->entries = xreallocarray(NULL, found.count, sizeof(*o->entries));
 	o->count = found.count;
+	/* Headings come in text order: each one's code point offset is
+	   counted on from the last one's when it is near (a 100 MB article
+	   has hundreds of thousands of headings). */
+	size_t last_byte = 0, last_cp = 0;
 	for (size_t i = 0; i < found.count; i++) {
 		const struct found *f = &found.items[i];
 		struct outline_entry *e = &o->entries[i];
@@ -874,7 +878,14 @@ outline_build(const struct doc *d)
 		e->block = f->block;
 		e->start = f->start;
 		e->end = f->end;
-		e->start_cp = doc_byte_to_cp(d, f->start);
+		if (f->start >= last_byte && f->start - last_byte <= 4096) {
+			for (size_t k = last_byte; k < f->start; k++)
+				last_cp += ((unsigned char)text[k] & 0xC0) != 0x80;
+		} else {
+			last_cp = doc_byte_to_cp(d, f->start);
+		}
+		last_byte = f->start;
+		e->start_cp = last_cp;
 		e->title = xstrndup(text + f->start, f->end - f->start);
 	}
 	free(levels);

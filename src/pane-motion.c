@@ -123,6 +123,35 @@ word_prev(const struct text *t, size_t off)
 	return i;
 }
 
+size_t
+pane_word_rubout_start(const char *s, size_t n, size_t off)
+{
+	struct text t = { s, n };
+	size_t i = off > n ? n : off;
+	if (i > 0 && s[i - 1] == '\n')
+		return i - 1;
+	/* The spaces before the word, never past a line break. */
+	while (i > 0 && s[i - 1] != '\n') {
+		size_t p = prev_cl(&t, i);
+		if (word_class(cp_at(&t, p)) != 0)
+			break;
+		i = p;
+	}
+	if (i == 0 || s[i - 1] == '\n')
+		return i;
+	size_t p = prev_cl(&t, i);
+	int c = word_class(cp_at(&t, p));
+	if (c == 1)
+		return p;
+	while (p > 0) {
+		size_t q = prev_cl(&t, p);
+		if (!same_word(word_class(cp_at(&t, q)), c))
+			break;
+		p = q;
+	}
+	return p;
+}
+
 /* Just past the next mark (and closing quotes and spaces after it), or
  * the start of the next block. */
 static size_t

@@ -12,6 +12,7 @@
 #include "gloss/pane.h"
 #include "gloss/u8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,18 +81,177 @@ pane_selection(const struct pane_shared *sh, size_t *start, size_t *end)
 	return *end > *start;
 }
 
+/* ------------------------------------------- the annotations by place */
+
+static int
+order_cmp(const void *x, const void *y, const struct pane_annot *annots)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	if (annots[i].start != annots[j].start)
+		return annots[i].start < annots[j].start ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+/* qsort has no context argument in C11: the list being indexed. */
+static const struct pane_annot *sorting;
+
+static int
+order_cmp_qsort(const void *x, const void *y)
+{
+	return order_cmp(x, y, sorting);
+}
+
+void
+pane_annot_index_free(struct pane_annot_index *ix)
+{
+	free(ix->order);
+	free(ix->max_end);
+	memset(ix, 0, sizeof *ix);
+	ix->root_level = -1;
+}
+
+void
+pane_annot_index_build(struct pane_annot_index *ix, const struct pane_annot *annots, size_t n)
+{
+	pane_annot_index_free(ix);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += annots[i].placed;
+	ix->list_order = true;
+	if (!m)
+		return;
+	ix->order = xreallocarray(NULL, m, sizeof *ix->order);
+	ix->max_end = xreallocarray(NULL, m, sizeof *ix->max_end);
+	for (size_t i = 0; i < n; i++)
+		if (annots[i].placed) {
+			if (ix->n && annots[ix->order[ix->n - 1]].start > annots[i].start)
+				ix->list_order = false;
+			ix->order[ix->n++] = i;
+		}
+	if (!ix->list_order) {
+		sorting = annots;
+		qsort(ix->order, m, sizeof *ix->order, order_cmp_qsort);
+		sorting = NULL;
+	}
+	/* The implicit tree: the leaves are the even positions; a node at
+	   level k has its k low bits set and bit k clear, its children at
+	   ±2^(k-1).  Each node keeps the largest end below it; a child past
+	   the end of the array stands for the last real subtree (`last`). */
+	size_t last_i = 0, last = 0;
+	for (size_t i = 0; i < m; i += 2) {
+		last_i = i;
+		last = ix->max_end[i] = annots[ix->order[i]].end;
+	}
+	int k;
+	for (k = 1; ((size_t)1 << k) <= m; k++) {
+		size_t x = (size_t)1 << (k - 1), i0 = (x << 1) - 1, step = x << 2;
+		for (size_t i = i0; i < m; i += step) {
+			size_t el = ix->max_end[i - x];
+			size_t er = i + x < m ? ix->max_end[i + x] : last;
+			size_t e = annots[ix->order[i]].end;
+			e = e > el ? e : el;
+			ix->max_end[i] = e > er ? e : er;
+		}
+		last_i = (last_i >> k & 1) ? last_i - x : last_i + x;
+		if (last_i < m && ix->max_end[last_i] > last)
+			last = ix->max_end[last_i];
+	}
+	ix->root_level = k - 1;
+}
+
+size_t
+pane_annot_lower_bound(const struct pane_shared *sh, size_t off)
+{
+	const struct pane_annot_index *ix = &sh->annot_index;
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sh->annots[ix->order[mid]].start < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+pane_annot_overlapping(const struct pane_shared *sh, size_t from, size_t to,
+		       bool (*visit)(const struct pane_shared *sh, size_t i, void *ctx), void *ctx)
+{
+	const struct pane_annot_index *ix = &sh->annot_index;
+	if (!ix->n || ix->root_level < 0)
+		return (size_t)-1;
+	const struct pane_annot *an = sh->annots;
+	const size_t *ord = ix->order;
+	size_t n = ix->n;
+	/* In order (left subtree, node, right subtree), skipping a left
+	   subtree that ends before `from` and a right one that starts at or
+	   after `to`; a small subtree is scanned. */
+	struct {
+		size_t x;
+		int k, w;
+	} stack[2 * (int)(sizeof(size_t) * 8) + 2];
+	int t = 0;
+	stack[t].k = ix->root_level;
+	stack[t].x = ((size_t)1 << ix->root_level) - 1;
+	stack[t++].w = 0;
+	while (t) {
+		int zk = stack[t - 1].k, zw = stack[t - 1].w;
+		size_t zx = stack[--t].x;
+		if (zk <= 3) {
+			size_t i0 = zx >> zk << zk, i1 = i0 + ((size_t)1 << (zk + 1)) - 1;
+			if (i1 > n)
+				i1 = n;
+			for (size_t i = i0; i < i1 && an[ord[i]].start < to; i++)
+				if (from < an[ord[i]].end && visit(sh, ord[i], ctx))
+					return ord[i];
+		} else if (zw == 0) {
+			size_t y = zx - ((size_t)1 << (zk - 1));
+			stack[t].k = zk;
+			stack[t].x = zx;
+			stack[t++].w = 1;
+			if (y >= n || ix->max_end[y] > from) {
+				stack[t].k = zk - 1;
+				stack[t].x = y;
+				stack[t++].w = 0;
+			}
+		} else if (zx < n && an[ord[zx]].start < to) {
+			if (from < an[ord[zx]].end && visit(sh, ord[zx], ctx))
+				return ord[zx];
+			stack[t].k = zk - 1;
+			stack[t].x = zx + ((size_t)1 << (zk - 1));
+			stack[t++].w = 0;
+		}
+	}
+	return (size_t)-1;
+}
+
+/* pane_annot_at's visitor: keeps the shortest (the first of equals in
+ * the list) that is not hidden. */
+static bool
+keep_innermost(const struct pane_shared *sh, size_t i, void *ctx)
+{
+	size_t *best = ctx;
+	const struct pane_annot *an = &sh->annots[i];
+	if (sh->hide_others && !an->mine)
+		return false;
+	if (*best == (size_t)-1)
+		*best = i;
+	else {
+		const struct pane_annot *b = &sh->annots[*best];
+		size_t len = an->end - an->start, blen = b->end - b->start;
+		if (len < blen || (len == blen && i < *best))
+			*best = i;
+	}
+	return false;
+}
+
 size_t
 pane_annot_at(const struct pane_shared *sh, size_t off)
 {
 	size_t best = (size_t)-1;
-	for (size_t i = 0; i < sh->nannots; i++) {
-		const struct pane_annot *an = &sh->annots[i];
-		if (!an->placed || off < an->start || off >= an->end)
-			continue;
-		if (best == (size_t)-1 ||
-		    an->end - an->start < sh->annots[best].end - sh->annots[best].start)
-			best = i;
-	}
+	if (off < SIZE_MAX)
+		pane_annot_overlapping(sh, off, off + 1, keep_innermost, &best);
 	return best;
 }
 
@@ -99,6 +259,8 @@ bool
 pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *an)
 {
 	const struct store_annotation *a = an->a;
+	if (sh->hide_others && !an->mine)
+		return false;
 	if (sh->filter_style && an->style != sh->filter_style)
 		return false;
 	if (sh->filter_status_set && a->status != sh->filter_status)
@@ -113,6 +275,12 @@ pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *an)
 			return false;
 	}
 	return true;
+}
+
+enum ui_style
+pane_author_style(const char *author)
+{
+	return (enum ui_style)(UI_AUTHOR0 + ui_author_colour(author));
 }
 
 static int
@@ -290,20 +458,66 @@ struct overlays {
 	size_t nmatches;
 	bool has_sel;
 	size_t sel_start, sel_end;
+	/* The annotations on the row being painted (paint_row), so that a
+	   cell looks among those few: [row_from, row_to) is the row. */
+	const size_t *row_annots;
+	size_t nrow_annots, row_from, row_to;
 };
 
-/* True when a note or a reply is attached to an annotation that starts
- * in [from, to): the row gets a mark in the left margin. */
+/* pane_annot_overlapping's visitor for a row: collects into a buf. */
 static bool
+collect_annot(const struct pane_shared *sh, size_t i, void *ctx)
+{
+	(void)sh;
+	buf_append(ctx, &i, sizeof i);
+	return false;
+}
+
+/* pane_annot_at among the row's annotations (the same answer: the
+ * shortest, the first of equals in the list). */
+static size_t
+row_annot_at(const struct pane_shared *sh, const struct overlays *ov, size_t off)
+{
+	if (off < ov->row_from || off >= ov->row_to)
+		return pane_annot_at(sh, off);
+	size_t best = (size_t)-1;
+	for (size_t k = 0; k < ov->nrow_annots; k++) {
+		size_t i = ov->row_annots[k];
+		const struct pane_annot *an = &sh->annots[i];
+		if (off < an->start || off >= an->end || (sh->hide_others && !an->mine))
+			continue;
+		if (best == (size_t)-1)
+			best = i;
+		else {
+			size_t len = an->end - an->start;
+			size_t blen = sh->annots[best].end - sh->annots[best].start;
+			if (len < blen || (len == blen && i < best))
+				best = i;
+		}
+	}
+	return best;
+}
+
+/* The mark in the left margin of a row where an annotation with a note
+ * or a reply starts in [from, to): 1, or 2 when one of them is new (or
+ * has new replies); 0 for none. */
+static int
 note_starts_in(const struct pane_shared *sh, size_t from, size_t to)
 {
-	for (size_t i = 0; i < sh->nannots; i++) {
-		const struct pane_annot *an = &sh->annots[i];
-		if (an->placed && an->start >= from && an->start < to &&
-		    ((an->a->note && *an->a->note) || an->replies))
-			return true;
+	int mark = 0;
+	const struct pane_annot_index *ix = &sh->annot_index;
+	for (size_t k = pane_annot_lower_bound(sh, from); k < ix->n; k++) {
+		const struct pane_annot *an = &sh->annots[ix->order[k]];
+		if (an->start >= to)
+			break;
+		if (sh->hide_others && !an->mine)
+			continue;
+		if (an->is_new || an->new_replies)
+			return 2;
+		if ((an->a->note && *an->a->note) || an->replies)
+			mark = 1;
 	}
-	return false;
+	return mark;
 }
 
 static enum ui_style
@@ -327,10 +541,16 @@ overlay_style(const struct pane *p, const struct overlays *ov, const struct layo
 	if (on_cursor)
 		return UI_CURSOR;
 	/* Overlaps: the innermost (shortest) annotation shows. */
-	size_t in = pane_annot_at(sh, c->start);
+	size_t in = row_annot_at(sh, ov, c->start);
 	if (in != (size_t)-1) {
-		int st = sh->annots[in].style;
-		s = (enum ui_style)(UI_HL1 + (st >= 1 && st <= 5 ? st : 1) - 1);
+		/* The reader's own in their style, a colleague's in the
+		   author's colour. */
+		const struct pane_annot *an = &sh->annots[in];
+		int st = an->style;
+		if (an->mine)
+			s = (enum ui_style)(UI_HL1 + (st >= 1 && st <= 5 ? st : 1) - 1);
+		else
+			s = (enum ui_style)(UI_OTHER0 + ui_author_colour(an->a->author));
 	}
 	for (size_t i = 0; i < ov->nmatches; i++) {
 		const struct search_match *m = &ov->matches[i];
@@ -353,15 +573,31 @@ paint_row(struct pane *p, int y, const struct overlays *ov)
 		return;
 	}
 	const struct layout_row *row = &t->rows[y];
-	if (t->margin && note_starts_in(p->sh, row->start, row->end > row->start ? row->end : row->start + 1)) {
-		const char *mark = pane_glyph("\xE2\x96\x8C", "*");   /* ▌ */
-		ui_put_text(p->win, y, 0, mark, strlen(mark), 1, UI_MARGIN);
+	/* A blank row between blocks stands at the next block's start: it
+	   gets no mark (the block's first row has it). */
+	int mark = t->margin && row->end > row->start ? note_starts_in(p->sh, row->start, row->end)
+						       : 0;
+	if (mark == 1) {
+		const char *glyph = pane_glyph("\xE2\x96\x8C", "*");   /* ▌ */
+		ui_put_text(p->win, y, 0, glyph, strlen(glyph), 1, UI_MARGIN);
+	} else if (mark == 2) {
+		/* Something new from a colleague starts on this row. */
+		ui_put_text(p->win, y, 0, "+", 1, 1, UI_NEW);
 	}
+	/* The annotations on this row, found once (not per cell). */
+	struct overlays rov = *ov;
+	struct buf on_row = BUF_INIT;
+	if (row->end > row->start)
+		pane_annot_overlapping(p->sh, row->start, row->end, collect_annot, &on_row);
+	rov.row_annots = (const size_t *)(void *)on_row.data;
+	rov.nrow_annots = on_row.len / sizeof(size_t);
+	rov.row_from = row->start;
+	rov.row_to = row->end;
 	for (size_t i = 0; i < row->ncells; i++) {
 		const struct layout_cell *c = &row->cells[i];
 		if (c->width <= 0)
 			continue;
-		enum ui_style s = overlay_style(p, ov, c, cell_style(p, row, c));
+		enum ui_style s = overlay_style(p, &rov, c, cell_style(p, row, c));
 		int x = t->margin + c->col;
 		if (c->attrs & LAYOUT_ATTR_TAB) {
 			for (int k = 0; k < c->width; k++)
@@ -372,6 +608,7 @@ paint_row(struct pane *p, int y, const struct overlays *ov)
 			ui_put_cluster(p->win, y, x, c->glyph, c->glyph_len, c->width, s);
 		}
 	}
+	buf_free(&on_row);
 }
 
 static void

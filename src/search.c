@@ -262,16 +262,8 @@ search_set_query(struct search *s, const char *q, size_t n)
 	s->case_sensitive = false;
 	if (n == 0 || !u8_is_valid(q, n))
 		return false;
-	bool upper = false;
-	for (size_t i = 0; i < n && !upper;) {
-		int32_t cp;
-		i += u8_decode(q, n, i, &cp);
-		upper = u8_is_upper(cp);
-	}
-	if (upper)
-		u8_nfkc(&s->needle, q, n, NULL);
-	else
-		u8_fold(&s->needle, q, n, NULL);
+	/* The same rule as gloss search (u8_fold_query). */
+	bool upper = u8_fold_query(&s->needle, q, n);
 	if (s->needle.len == 0 || s->needle.len > SEARCH_MAX_QUERY) {
 		buf_clear(&s->needle);
 		return false;

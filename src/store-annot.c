@@ -150,7 +150,7 @@ store_status_parse(const char *name, enum store_status *out)
 /* ------------------------------------------------------------ documents */
 
 static void
-read_document(sqlite3_stmt *q, struct store_document *d)
+read_document(struct db_stmt *q, struct store_document *d)
 {
 	d->id = store_column_text(q, 0);
 	d->title = store_column_text(q, 1);
@@ -158,9 +158,9 @@ read_document(sqlite3_stmt *q, struct store_document *d)
 		d->title = xstrdup("");
 	d->source = store_column_text(q, 2);
 	d->created = store_column_text(q, 3);
-	d->annotations = sqlite3_column_int64(q, 4);
-	d->open = sqlite3_column_int64(q, 5);
-	d->versions = sqlite3_column_int64(q, 6);
+	d->annotations = db_column_int64(q, 4);
+	d->open = db_column_int64(q, 5);
+	d->versions = db_column_int64(q, 6);
 }
 
 enum gl_status
@@ -172,15 +172,15 @@ store_document_create(struct store *s, const char *title, const char *source,
 	if (st != GL_OK)
 		return st;
 	store_new_uuid(uuid);
-	sqlite3_stmt *q = store_stmt(s, ST_DOC_INSERT, err);
+	struct db_stmt *q = store_stmt(s, ST_DOC_INSERT, err);
 	if (!q)
 		return store_end(s, err ? err->status : GL_STORE, err);
 	store_bind_text(q, 1, uuid);
 	store_bind_text(q, 2, title ? title : "");
 	store_bind_text(q, 3, source);
 	store_bind_text(q, 4, store_now(s));
-	int rc = sqlite3_step(q);
-	if (rc != SQLITE_DONE)
+	int rc = db_step(q);
+	if (rc != DB_DONE)
 		st = store_sql_fail(s, rc, "cannot save the document", err);
 	store_stmt_done(q);
 	st = store_end(s, st, err);
@@ -196,16 +196,16 @@ store_document_update(struct store *s, const char *id, const char *title,
 	enum gl_status st = store_begin(s, err);
 	if (st != GL_OK)
 		return st;
-	sqlite3_stmt *q = store_stmt(s, ST_DOC_UPDATE, err);
+	struct db_stmt *q = store_stmt(s, ST_DOC_UPDATE, err);
 	if (!q)
 		return store_end(s, err ? err->status : GL_STORE, err);
 	store_bind_text(q, 1, id);
 	store_bind_text(q, 2, title ? title : "");
 	store_bind_text(q, 3, source);
-	int rc = sqlite3_step(q);
-	if (rc != SQLITE_DONE)
+	int rc = db_step(q);
+	if (rc != DB_DONE)
 		st = store_sql_fail(s, rc, "cannot save the document", err);
-	else if (sqlite3_changes(s->db) == 0)
+	else if (db_changes(s->db) == 0)
 		st = gl_fail(err, GL_NO_MATCH, "no document %s in the store", id);
 	store_stmt_done(q);
 	return store_end(s, st, err);
@@ -217,16 +217,16 @@ document_one(struct store *s, enum store_stmt which, const char *key,
 	     struct store_document *out, struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, which, err);
+	struct db_stmt *q = store_stmt(s, which, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	store_bind_text(q, 2, key);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(q);
+	if (rc == DB_ROW)
 		read_document(q, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		st = gl_fail(err, GL_NO_MATCH, "no document for %s in the store", key);
 	else
 		st = store_sql_fail(s, rc, "cannot read the documents", err);
@@ -253,13 +253,13 @@ store_documents_list(struct store *s, struct store_document_list *out,
 		     struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, ST_DOC_LIST, err);
+	struct db_stmt *q = store_stmt(s, ST_DOC_LIST, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (out->count == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->items = xreallocarray(out->items, cap, sizeof *out->items);
@@ -268,7 +268,7 @@ store_documents_list(struct store *s, struct store_document_list *out,
 		read_document(q, &out->items[out->count++]);
 	}
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		store_document_list_free(out);
 		return store_sql_fail(s, rc, "cannot read the documents", err);
 	}
@@ -278,14 +278,14 @@ store_documents_list(struct store *s, struct store_document_list *out,
 /* ------------------------------------------------------------- versions */
 
 static void
-read_version(sqlite3_stmt *q, struct store_version *v)
+read_version(struct db_stmt *q, struct store_version *v)
 {
 	v->hash = store_column_text(q, 0);
-	v->renderer = sqlite3_column_int(q, 1);
+	v->renderer = db_column_int(q, 1);
 	v->document = store_column_text(q, 2);
-	v->length_cp = sqlite3_column_int64(q, 3);
+	v->length_cp = db_column_int64(q, 3);
 	v->text = store_column_text(q, 4);
-	v->text_len = v->text ? (size_t)sqlite3_column_bytes(q, 4) : 0;
+	v->text_len = v->text ? (size_t)db_column_bytes(q, 4) : 0;
 	v->first_seen = store_column_text(q, 5);
 }
 
@@ -295,17 +295,17 @@ store_version_find(struct store *s, const char *hash, int renderer,
 		   struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, ST_VER_FIND, err);
+	struct db_stmt *q = store_stmt(s, ST_VER_FIND, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, hash);
-	sqlite3_bind_int(q, 2, renderer);
-	sqlite3_bind_int(q, 3, with_text);
+	db_bind_int64(q, 2, renderer);
+	db_bind_int64(q, 3, with_text);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(q);
+	if (rc == DB_ROW)
 		read_version(q, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		st = gl_fail(err, GL_NO_MATCH, "no version %s in the store", hash);
 	else
 		st = store_sql_fail(s, rc, "cannot read the versions", err);
@@ -318,16 +318,16 @@ store_version_latest(struct store *s, const char *document, bool with_text,
 		     struct store_version *out, struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, ST_VER_LATEST, err);
+	struct db_stmt *q = store_stmt(s, ST_VER_LATEST, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, document);
-	sqlite3_bind_int(q, 2, with_text);
+	db_bind_int64(q, 2, with_text);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(q);
+	if (rc == DB_ROW)
 		read_version(q, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		st = gl_fail(err, GL_NO_MATCH, "document %s has no version", document);
 	else
 		st = store_sql_fail(s, rc, "cannot read the versions", err);
@@ -355,20 +355,19 @@ store_version_add(struct store *s, const char *document, const char *hash,
 	if (st != GL_NO_MATCH)
 		return store_end(s, st, err);
 	st = GL_OK;
-	sqlite3_stmt *q = store_stmt(s, ST_VER_INSERT, err);
+	struct db_stmt *q = store_stmt(s, ST_VER_INSERT, err);
 	if (!q)
 		return store_end(s, err ? err->status : GL_STORE, err);
 	store_bind_text(q, 1, hash);
-	sqlite3_bind_int(q, 2, renderer);
+	db_bind_int64(q, 2, renderer);
 	store_bind_text(q, 3, document);
-	sqlite3_bind_int64(q, 4, length_cp);
-	sqlite3_bind_text64(q, 5, text ? text : "", text ? text_len : 0,
-			    SQLITE_STATIC, SQLITE_UTF8);
+	db_bind_int64(q, 4, length_cp);
+	db_bind_textn(q, 5, text ? text : "", text ? text_len : 0);
 	store_bind_text(q, 6, store_now(s));
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	int rc = db_step(q);
+	if (rc == DB_CONSTRAINT_FK)
 		st = gl_fail(err, GL_NO_MATCH, "no document %s in the store", document);
-	else if (rc != SQLITE_DONE)
+	else if (rc != DB_DONE)
 		st = store_sql_fail(s, rc, "cannot save the document's text", err);
 	store_stmt_done(q);
 	return store_end(s, st, err);
@@ -377,40 +376,40 @@ store_version_add(struct store *s, const char *document, const char *hash,
 /* ---------------------------------------------------------- annotations */
 
 void
-store_read_annotation(sqlite3_stmt *q, struct store_annotation *a)
+store_read_annotation(struct db_stmt *q, struct store_annotation *a)
 {
 	memset(a, 0, sizeof *a);
 	a->id = store_column_text(q, 0);
 	a->document = store_column_text(q, 1);
 	a->version = store_column_text(q, 2);
-	a->renderer = sqlite3_column_int(q, 3);
+	a->renderer = db_column_int(q, 3);
 	a->author = store_column_text(q, 4);
 	a->parent = store_column_text(q, 5);
-	if (sqlite3_column_type(q, 6) == SQLITE_NULL) {
+	if (db_column_is_null(q, 6)) {
 		a->start = a->end = -1;
 	} else {
-		a->start = sqlite3_column_int64(q, 6);
-		a->end = sqlite3_column_int64(q, 7);
+		a->start = db_column_int64(q, 6);
+		a->end = db_column_int64(q, 7);
 	}
 	a->exact = store_column_text(q, 8);
 	a->prefix = store_column_text(q, 9);
 	a->suffix = store_column_text(q, 10);
 	a->style = store_column_text(q, 11);
 	a->note = store_column_text(q, 12);
-	const char *status = (const char *)sqlite3_column_text(q, 13);
+	const char *status = (const char *)db_column_text(q, 13);
 	if (!store_status_parse(status, &a->status))
 		a->status = STORE_STATUS_OPEN;
-	const char *anchor = (const char *)sqlite3_column_text(q, 14);
+	const char *anchor = (const char *)db_column_text(q, 14);
 	if (!store_anchor_state_parse(anchor, &a->anchor))
 		a->anchor = STORE_ANCHOR_NONE;
-	a->is_private = sqlite3_column_int(q, 15) != 0;
-	a->deleted = sqlite3_column_int(q, 16) != 0;
+	a->is_private = db_column_int(q, 15) != 0;
+	a->deleted = db_column_int(q, 16) != 0;
 	a->created = store_column_text(q, 17);
 	a->updated = store_column_text(q, 18);
 
 	/* Tags come as one JSON array (json_group_array), so that a list
 	   costs one query however many tags there are. */
-	const char *tags = (const char *)sqlite3_column_text(q, 19);
+	const char *tags = (const char *)db_column_text(q, 19);
 	json_t *arr = tags ? json_loads(tags, 0, NULL) : NULL;
 	if (json_is_array(arr) && json_array_size(arr) > 0) {
 		a->tags = xcalloc(json_array_size(arr), sizeof *a->tags);
@@ -428,17 +427,17 @@ store_fetch_annotation(struct store *s, const char *id, bool only_visible,
 		       struct store_annotation *out, struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, only_visible ? ST_ANN_GET : ST_ANN_GET_ANY,
+	struct db_stmt *q = store_stmt(s, only_visible ? ST_ANN_GET : ST_ANN_GET_ANY,
 				     err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	store_bind_text(q, 2, id);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(q);
+	if (rc == DB_ROW)
 		store_read_annotation(q, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		st = gl_fail(err, GL_NO_MATCH, "no annotation %s", id);
 	else
 		st = store_sql_fail(s, rc, "cannot read the annotation", err);
@@ -480,52 +479,90 @@ store_normalize_tags(struct store_annotation *a)
 
 /* Binds the columns of ST_ANN_INSERT / ST_ANN_UPDATE that both have. */
 static void
-bind_range(sqlite3_stmt *q, int istart, int iend, const struct store_annotation *a)
+bind_range(struct db_stmt *q, int istart, int iend, const struct store_annotation *a)
 {
 	if (a->start < 0) {
-		sqlite3_bind_null(q, istart);
-		sqlite3_bind_null(q, iend);
+		db_bind_null(q, istart);
+		db_bind_null(q, iend);
 	} else {
-		sqlite3_bind_int64(q, istart, a->start);
-		sqlite3_bind_int64(q, iend, a->end);
+		db_bind_int64(q, istart, a->start);
+		db_bind_int64(q, iend, a->end);
 	}
 }
 
-/* Replaces the tags and the full-text row of annotation `id`. */
+/* True when the stored tags of `a` are a->tags (sorted, unique). */
+static enum gl_status
+tags_unchanged(struct store *s, const struct store_annotation *a, bool *same,
+	       struct gl_error *err)
+{
+	struct db_stmt *q = store_stmt(s, ST_TAG_GET, err);
+	if (!q)
+		return err ? err->status : GL_STORE;
+	store_bind_text(q, 1, a->id);
+	size_t n = 0;
+	int rc;
+	*same = true;
+	while ((rc = db_step(q)) == DB_ROW) {
+		if (n >= a->tag_count || strcmp(db_column_text(q, 0), a->tags[n]) != 0)
+			*same = false;
+		n++;
+	}
+	store_stmt_done(q);
+	if (rc != DB_DONE)
+		return store_sql_fail(s, rc, "cannot read the tags", err);
+	if (n != a->tag_count)
+		*same = false;
+	return GL_OK;
+}
+
+/* Replaces the tags and the full-text row of annotation `id`.  Tags that
+ * did not change are not rewritten: on PostgreSQL only an annotation's
+ * author may write its tags (row-level security), and a colleague's
+ * resolve or a re-anchoring must still work. */
 static enum gl_status
 write_tags_and_fts(struct store *s, const struct store_annotation *a,
-		   struct gl_error *err)
+		   bool is_new, struct gl_error *err)
 {
-	static const enum store_stmt before[] = { ST_TAG_CLEAR, ST_FTS_DELETE };
+	bool same = false;
 	int rc;
+	enum gl_status st = is_new ? GL_OK : tags_unchanged(s, a, &same, err);
+	if (st != GL_OK)
+		return st;
+	bool fts = s->db->ops->has_fts5;
+	const enum store_stmt before[] = { ST_TAG_CLEAR, ST_FTS_DELETE };
 	for (size_t i = 0; i < GL_ARRAY_LEN(before); i++) {
-		sqlite3_stmt *q = store_stmt(s, before[i], err);
+		if (is_new || (i == 0 && same) || (i == 1 && !fts))
+			continue;
+		struct db_stmt *q = store_stmt(s, before[i], err);
 		if (!q)
 			return err ? err->status : GL_STORE;
 		store_bind_text(q, 1, a->id);
-		rc = sqlite3_step(q);
+		rc = db_step(q);
 		store_stmt_done(q);
-		if (rc != SQLITE_DONE)
+		if (rc != DB_DONE)
 			return store_sql_fail(s, rc, "cannot save the tags", err);
 	}
-	for (size_t i = 0; i < a->tag_count; i++) {
-		sqlite3_stmt *q = store_stmt(s, ST_TAG_INSERT, err);
+	for (size_t i = 0; !same && i < a->tag_count; i++) {
+		struct db_stmt *q = store_stmt(s, ST_TAG_INSERT, err);
 		if (!q)
 			return err ? err->status : GL_STORE;
 		store_bind_text(q, 1, a->id);
 		store_bind_text(q, 2, a->tags[i]);
-		rc = sqlite3_step(q);
+		rc = db_step(q);
 		store_stmt_done(q);
-		if (rc != SQLITE_DONE)
+		if (rc != DB_DONE)
 			return store_sql_fail(s, rc, "cannot save the tags", err);
 	}
-	sqlite3_stmt *q = store_stmt(s, ST_FTS_INSERT, err);
+	/* PostgreSQL searches the columns themselves (pg_trgm indexes). */
+	if (!fts)
+		return GL_OK;
+	struct db_stmt *q = store_stmt(s, ST_FTS_INSERT, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, a->id);
-	rc = sqlite3_step(q);
+	rc = db_step(q);
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(s, rc, "cannot update the search index", err);
 	return GL_OK;
 }
@@ -534,12 +571,12 @@ enum gl_status
 store_write_annotation(struct store *s, const struct store_annotation *a,
 		       struct gl_error *err)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_ANN_UPDATE, err);
+	struct db_stmt *q = store_stmt(s, ST_ANN_UPDATE, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, a->id);
 	store_bind_text(q, 2, a->version);
-	sqlite3_bind_int(q, 3, a->renderer);
+	db_bind_int64(q, 3, a->renderer);
 	bind_range(q, 4, 5, a);
 	store_bind_text(q, 6, a->exact);
 	store_bind_text(q, 7, a->prefix);
@@ -548,14 +585,14 @@ store_write_annotation(struct store *s, const struct store_annotation *a,
 	store_bind_text(q, 10, a->note);
 	store_bind_text(q, 11, store_status_name(a->status));
 	store_bind_text(q, 12, store_anchor_state_name(a->anchor));
-	sqlite3_bind_int(q, 13, a->is_private);
-	sqlite3_bind_int(q, 14, a->deleted);
+	db_bind_int64(q, 13, a->is_private);
+	db_bind_int64(q, 14, a->deleted);
 	store_bind_text(q, 15, a->updated);
-	int rc = sqlite3_step(q);
+	int rc = db_step(q);
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(s, rc, "cannot save the annotation", err);
-	return write_tags_and_fts(s, a, err);
+	return write_tags_and_fts(s, a, false, err);
 }
 
 /* Inserts a complete annotation (its id, times and author set) with its
@@ -564,13 +601,13 @@ static enum gl_status
 insert_annotation(struct store *s, const struct store_annotation *a,
 		  const char *what, struct gl_error *err)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_ANN_INSERT, err);
+	struct db_stmt *q = store_stmt(s, ST_ANN_INSERT, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, a->id);
 	store_bind_text(q, 2, a->document);
 	store_bind_text(q, 3, a->version);
-	sqlite3_bind_int(q, 4, a->renderer);
+	db_bind_int64(q, 4, a->renderer);
 	store_bind_text(q, 5, a->author);
 	store_bind_text(q, 6, a->parent);
 	bind_range(q, 7, 8, a);
@@ -581,18 +618,18 @@ insert_annotation(struct store *s, const struct store_annotation *a,
 	store_bind_text(q, 13, a->note);
 	store_bind_text(q, 14, store_status_name(a->status));
 	store_bind_text(q, 15, store_anchor_state_name(a->anchor));
-	sqlite3_bind_int(q, 16, a->is_private);
-	sqlite3_bind_int(q, 17, a->deleted);
+	db_bind_int64(q, 16, a->is_private);
+	db_bind_int64(q, 17, a->deleted);
 	store_bind_text(q, 18, a->created);
 	store_bind_text(q, 19, a->updated);
-	int rc = sqlite3_step(q);
+	int rc = db_step(q);
 	store_stmt_done(q);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (rc == DB_CONSTRAINT_FK)
 		return gl_fail(err, GL_NO_MATCH,
 			       "no such document or version in the store");
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(s, rc, "cannot save the annotation", err);
-	enum gl_status st = write_tags_and_fts(s, a, err);
+	enum gl_status st = write_tags_and_fts(s, a, true, err);
 	if (st != GL_OK)
 		return st;
 	return store_log_event(s, what, a->id, NULL, a, 0, err);
@@ -763,6 +800,43 @@ has_tag(const struct store_annotation *a, const char *tag)
  * may, change a copy, write it and log `what` if anything changed. */
 enum change_kind { CHANGE_EDIT, CHANGE_DELETE, CHANGE_STATUS };
 
+enum gl_status
+store_refuse_if_replied(struct store *s, const struct store_annotation *a,
+			struct gl_error *err)
+{
+	struct store_filter f = { .parent = a->id };
+	struct store_annotation_list l;
+	enum gl_status st = store_annotations_list(s, &f, &l, err);
+	if (st != GL_OK || l.count == 0) {
+		if (st == GL_OK)
+			store_annotation_list_free(&l);
+		return st;
+	}
+	/* "1 reply by bob", "3 replies by bob, carol": who would lose what. */
+	struct buf who = BUF_INIT;
+	bool others = false;
+	for (size_t i = 0; i < l.count; i++) {
+		const char *name = l.items[i].author;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(l.items[j].author, name) == 0;
+		if (seen)
+			continue;
+		others = others || strcmp(name, s->author) != 0;
+		buf_printf(&who, "%s%s", who.len ? ", " : "",
+			   strcmp(name, s->author) == 0 ? "you" : name);
+	}
+	st = gl_fail(err, GL_DENIED,
+		     "annotation %.8s is kept: this thread has %zu repl%s by %s; %s",
+		     a->id, l.count, l.count == 1 ? "y" : "ies", who.data,
+		     others ? "resolve it instead (R, gloss resolve), so the replies "
+			      "stay readable"
+			    : "delete the replies first");
+	buf_free(&who);
+	store_annotation_list_free(&l);
+	return st;
+}
+
 static enum gl_status
 change_annotation(struct store *s, const char *id, enum change_kind kind,
 		  const struct store_edit *e, enum store_status status,
@@ -817,6 +891,7 @@ change_annotation(struct store *s, const char *id, enum change_kind kind,
 	} else if (kind == CHANGE_DELETE) {
 		what = "delete";
 		after.deleted = true;
+		st = store_refuse_if_replied(s, &before, err);
 	} else {
 		what = status == STORE_STATUS_RESOLVED ? "resolve" : "reopen";
 		after.status = status;
@@ -885,6 +960,60 @@ store_annotation_reanchor(struct store *s, const char *id, const char *version,
 }
 
 enum gl_status
+store_annotation_place(struct store *s, const char *id, const char *version,
+		       int renderer, long long start, long long end,
+		       const char *exact, const char *prefix,
+		       const char *suffix, struct gl_error *err)
+{
+	struct store_annotation before, after;
+	struct store_version v;
+	if (start < 0 || start > end || !version || !exact)
+		return gl_fail(err, GL_USAGE, "bad range %lld:%lld", start, end);
+	enum gl_status st = store_begin(s, err);
+	if (st != GL_OK)
+		return st;
+	st = fetch_live(s, id, &before, err);
+	if (st != GL_OK)
+		return store_end(s, st, err);
+	if (!before.exact || before.parent) {
+		st = gl_fail(err, GL_USAGE, "annotation %.8s has no place in the text "
+			     "(a page note or a reply)", before.id);
+		store_annotation_clear(&before);
+		return store_end(s, st, err);
+	}
+	st = store_version_find(s, version, renderer, false, &v, err);
+	if (st == GL_OK && strcmp(v.document, before.document) != 0)
+		st = gl_fail(err, GL_NO_MATCH, "that text is not a version of the "
+			     "annotation's document");
+	if (st == GL_OK && end > v.length_cp)
+		st = gl_fail(err, GL_USAGE, "bad range %lld:%lld", start, end);
+	store_version_clear(&v);
+	if (st != GL_OK) {
+		store_annotation_clear(&before);
+		return store_end(s, st, err);
+	}
+	copy_annotation(&before, &after);
+	set_string(&after.version, version);
+	after.renderer = renderer;
+	after.start = start;
+	after.end = end;
+	set_string(&after.exact, exact);
+	set_string(&after.prefix, prefix);
+	set_string(&after.suffix, suffix);
+	after.anchor = STORE_ANCHOR_EXACT;
+	if (annotations_differ(&before, &after)) {
+		set_string(&after.updated, store_now(s));
+		st = store_write_annotation(s, &after, err);
+		if (st == GL_OK)
+			st = store_log_event(s, "reanchor", after.id, &before, &after,
+					     0, err);
+	}
+	store_annotation_clear(&before);
+	store_annotation_clear(&after);
+	return store_end(s, st, err);
+}
+
+enum gl_status
 store_resolve_id(struct store *s, const char *prefix, char **id,
 		 struct gl_error *err)
 {
@@ -908,19 +1037,19 @@ store_resolve_id(struct store *s, const char *prefix, char **id,
 	}
 	lower[n] = '\0';
 
-	sqlite3_stmt *q = store_stmt(s, ST_ANN_PREFIX, err);
+	struct db_stmt *q = store_stmt(s, ST_ANN_PREFIX, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	store_bind_text(q, 2, lower);
 	char *found = NULL;
 	int matches = 0, rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (matches++ == 0)
 			found = store_column_text(q, 0);
 	}
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		free(found);
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
 	}
@@ -994,26 +1123,26 @@ run_annotation_query(struct store *s, struct query *qu,
 	/* Threads stay together: a reply sorts right after its parent. */
 	buf_puts(&qu->sql, " ORDER BY a.document, coalesce(p.start_cp, "
 		 "a.start_cp, -1), coalesce(p.seq, a.seq), a.seq");
-	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db, qu->sql.data, -1, &q, NULL);
+	struct db_stmt *q = NULL;
+	int rc = db_prepare(s->db, qu->sql.data, &q);
 	buf_free(&qu->sql);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(q);
+	if (rc != DB_OK) {
+		db_finalize(q);
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
 	}
 	store_bind_text(q, 1, s->author);
 	for (int i = 0; i < qu->nparam; i++)
 		store_bind_text(q, i + 2, qu->param[i]);
 	size_t cap = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (out->count == cap) {
 			cap = cap ? cap * 2 : 64;
 			out->items = xreallocarray(out->items, cap, sizeof *out->items);
 		}
 		store_read_annotation(q, &out->items[out->count++]);
 	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
+	db_finalize(q);
+	if (rc != DB_DONE) {
 		store_annotation_list_free(out);
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
 	}
@@ -1053,6 +1182,119 @@ count_code_points(const char *str)
 	return n;
 }
 
+/* The FTS5 string of one phrase: the trigram tokenizer makes it a
+ * phrase of trigrams, i.e. a substring match.  Quotes are doubled.
+ * Caller frees. */
+static char *
+fts_phrase(const char *text)
+{
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '"');
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			buf_putc(&b, '"');
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '"');
+	return buf_steal(&b, NULL);
+}
+
+/* True when the annotation's quote, note or one of its tags holds the
+ * needle under the text fold (smart case). */
+static bool
+fold_match(const struct store_text_fold *tf, const struct store_annotation *a,
+	   const struct buf *needle, bool cs)
+{
+	if (a->exact && tf->contains(needle->data, needle->len, cs, a->exact, strlen(a->exact)))
+		return true;
+	if (a->note && tf->contains(needle->data, needle->len, cs, a->note, strlen(a->note)))
+		return true;
+	for (size_t i = 0; i < a->tag_count; i++)
+		if (tf->contains(needle->data, needle->len, cs, a->tags[i], strlen(a->tags[i])))
+			return true;
+	return false;
+}
+
+/* store_search with a text fold.  The SQL finds candidates: every
+ * annotation whose fields, folded, hold the folded query (a superset:
+ * tags are joined, and the trigram tokenizer folds case again); the
+ * fold's `contains` then keeps the true matches, with smart case, as
+ * the reader's / does.  SQLite, index built with this fold: a MATCH of
+ * the folded query (three code points or more), else an instr() scan
+ * of the index's own folded text, which is far cheaper than folding
+ * every annotation; with a backlog, its rows are folded and scanned as
+ * well.  An index built with another fold (a read-only store of schema
+ * 3) or PostgreSQL (whose pg_trgm indexes hold text unfolded): a scan,
+ * gloss_fold() in SQL or every visible annotation here. */
+static enum gl_status
+search_folded(struct store *s, const struct store_text_fold *tf, const char *query,
+	      const struct store_filter *f, struct store_annotation_list *out,
+	      struct gl_error *err)
+{
+	struct buf needle = BUF_INIT, key = BUF_INIT;
+	bool cs = tf->query(&needle, query, strlen(query));
+	tf->fold(&key, query, strlen(query), NULL);
+	if (needle.len == 0 || key.len == 0) {
+		buf_free(&needle);
+		buf_free(&key);
+		return gl_fail(err, GL_USAGE, "nothing to search for");
+	}
+	struct query q;
+	char *phrase = NULL;
+	long long after = 0, upto = 0;
+	if (!s->db->ops->has_fts5) {
+		query_start(&q, "");
+	} else if (store_search_index_folded(s)) {
+		query_start(&q, "");
+		int k = query_param(&q, key.data);
+		if (count_code_points(key.data) >= 3) {
+			phrase = fts_phrase(key.data);
+			buf_printf(&q.sql, " AND (a.seq IN (SELECT rowid FROM annotations_fts"
+				   " WHERE annotations_fts MATCH ?%d)",
+				   query_param(&q, phrase));
+		} else {
+			/* No trigram: FTS5 answers neither MATCH nor LIKE
+			   (SQLite 3.40); its table is read whole. */
+			buf_printf(&q.sql, " AND (a.seq IN (SELECT rowid FROM annotations_fts"
+				   " WHERE instr(exact, ?%d) > 0 OR instr(note, ?%d) > 0"
+				   " OR instr(tags, ?%d) > 0)", k, k, k);
+		}
+		if (store_search_backlog(s, &after, &upto))
+			buf_printf(&q.sql, " OR (a.seq > %lld AND a.seq <= %lld"
+				   " AND (instr(gloss_fold(coalesce(a.exact, '')), ?%d) > 0"
+				   " OR instr(gloss_fold(coalesce(a.note, '')), ?%d) > 0"
+				   " OR EXISTS (SELECT 1 FROM tags t WHERE t.annotation = a.id"
+				   " AND instr(gloss_fold(t.tag), ?%d) > 0)))",
+				   after, upto, k, k, k);
+		buf_putc(&q.sql, ')');
+	} else {
+		query_start(&q, "");
+		int k = query_param(&q, key.data);
+		buf_printf(&q.sql,
+			   " AND (instr(gloss_fold(coalesce(a.exact, '')), ?%d) > 0"
+			   " OR instr(gloss_fold(coalesce(a.note, '')), ?%d) > 0"
+			   " OR EXISTS (SELECT 1 FROM tags t WHERE t.annotation = a.id"
+			   " AND instr(gloss_fold(t.tag), ?%d) > 0))", k, k, k);
+	}
+	struct store_filter none = { 0 };
+	add_filter(&q, f ? f : &none);
+	enum gl_status st = run_annotation_query(s, &q, out, err);
+	if (st == GL_OK) {
+		size_t kept = 0;
+		for (size_t i = 0; i < out->count; i++) {
+			if (fold_match(tf, &out->items[i], &needle, cs))
+				out->items[kept++] = out->items[i];
+			else
+				store_annotation_clear(&out->items[i]);
+		}
+		out->count = kept;
+	}
+	free(phrase);
+	buf_free(&needle);
+	buf_free(&key);
+	return st;
+}
+
 enum gl_status
 store_search(struct store *s, const char *query, const struct store_filter *f,
 	     struct store_annotation_list *out, struct gl_error *err)
@@ -1062,23 +1304,78 @@ store_search(struct store *s, const char *query, const struct store_filter *f,
 	memset(out, 0, sizeof *out);
 	if (!query || !*query)
 		return gl_fail(err, GL_USAGE, "nothing to search for");
+	const struct store_text_fold *tf = store_text_fold();
+	if (tf)
+		return search_folded(s, tf, query, f, out, err);
 
 	char *phrase = NULL;
-	if (count_code_points(query) >= 3) {
-		/* One FTS5 string: the trigram tokenizer makes it a phrase of
-		   trigrams, i.e. a substring match.  Quotes are doubled. */
+	if (!s->db->ops->has_fts5) {
+		/* PostgreSQL: ILIKE over the same fields, answered by the
+		   pg_trgm GIN indexes of search_text (the shared annotations)
+		   for three or more characters, and by a scan for a shorter
+		   pattern, which has no trigram, so a two-character CJK query
+		   finds every match; the author's private annotations are
+		   searched among those (store-pg.c says why).  %, _ and \
+		   are escaped. */
 		struct buf b = BUF_INIT;
-		buf_putc(&b, '"');
+		buf_putc(&b, '%');
 		for (const char *p = query; *p; p++) {
-			if (*p == '"')
-				buf_putc(&b, '"');
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_putc(&b, '\\');
 			buf_putc(&b, *p);
 		}
-		buf_putc(&b, '"');
+		buf_putc(&b, '%');
 		phrase = buf_steal(&b, NULL);
-		query_start(&q, "JOIN annotations_fts ON annotations_fts.rowid = a.seq");
-		buf_printf(&q.sql, " AND annotations_fts MATCH ?%d",
-			   query_param(&q, phrase));
+		/* The matches are found once, first (a materialized CTE),
+		   then joined: whatever the planner believes of the tables'
+		   sizes, the search never runs once per annotation. */
+		query_start(&q, "JOIN hits ON hits.seq = a.seq");
+		int i = query_param(&q, phrase);
+		/* A pattern without a trigram would make a full scan of
+		   each index, slower than reading the table: "|| ''" keeps
+		   the planner from the indexes then. */
+		const char *plain = count_code_points(query) < 3 ? " || ''" : "";
+		struct buf sql = BUF_INIT;
+		buf_printf(&sql,
+			   "WITH hits AS MATERIALIZED (SELECT x.seq FROM search_text x"
+			   " WHERE (x.exact%s) ILIKE ?%d OR (x.note%s) ILIKE ?%d"
+			   " OR (x.tags%s) ILIKE ?%d"
+			   " UNION SELECT b.seq FROM annotations b"
+			   " WHERE b.private = 1 AND b.author = ?1"
+			   " AND (b.exact ILIKE ?%d OR b.note ILIKE ?%d"
+			   " OR EXISTS (SELECT 1 FROM tags t WHERE t.annotation = b.id"
+			   " AND t.tag ILIKE ?%d))) ", plain, i, plain, i, plain, i,
+			   i, i, i);
+		buf_append(&sql, q.sql.data, q.sql.len);
+		buf_free(&q.sql);
+		q.sql = sql;
+	} else if (count_code_points(query) >= 3) {
+		phrase = fts_phrase(query);
+		long long after, upto;
+		if (!store_search_backlog(s, &after, &upto)) {
+			query_start(&q, "JOIN annotations_fts ON annotations_fts.rowid = a.seq");
+			buf_printf(&q.sql, " AND annotations_fts MATCH ?%d",
+				   query_param(&q, phrase));
+		} else {
+			/* A big import's rows not indexed yet (store-import.c):
+			   the index's matches and a scan of those rows, over
+			   the same text the index would hold (tags joined by
+			   a space).  lower() folds ASCII only, where the
+			   trigram tokenizer folds all of Unicode's cases. */
+			query_start(&q, "");
+			int m = query_param(&q, phrase);
+			int i = query_param(&q, query);
+			buf_printf(&q.sql,
+				   " AND (a.seq IN (SELECT rowid FROM annotations_fts"
+				   " WHERE annotations_fts MATCH ?%d)"
+				   " OR (a.seq > %lld AND a.seq <= %lld"
+				   " AND (instr(lower(coalesce(a.exact, '')), lower(?%d)) > 0"
+				   " OR instr(lower(coalesce(a.note, '')), lower(?%d)) > 0"
+				   " OR instr(lower(coalesce((SELECT group_concat(tag, ' ')"
+				   " FROM (SELECT tag FROM tags WHERE annotation = a.id"
+				   " ORDER BY tag)), '')), lower(?%d)) > 0)))",
+				   m, after, upto, i, i, i);
+		}
 	} else {
 		/* Too short for a trigram: FTS5 answers neither MATCH nor
 		   LIKE for it (SQLite 3.40), so scan the same fields. */
@@ -1110,27 +1407,27 @@ store_tags_list(struct store *s, const char *document, struct store_tag_list *ou
 		: "SELECT t.tag, count(*) FROM tags t JOIN annotations a ON "
 		  "a.id = t.annotation WHERE a.deleted = 0 AND " STORE_VISIBLE
 		  " GROUP BY t.tag ORDER BY t.tag";
-	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(q);
+	struct db_stmt *q = NULL;
+	int rc = db_prepare(s->db, sql, &q);
+	if (rc != DB_OK) {
+		db_finalize(q);
 		return store_sql_fail(s, rc, "cannot read the tags", err);
 	}
 	store_bind_text(q, 1, s->author);
 	if (document)
 		store_bind_text(q, 2, document);
 	size_t cap = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (out->count == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->items = xreallocarray(out->items, cap, sizeof *out->items);
 		}
 		out->items[out->count].tag = store_column_text(q, 0);
-		out->items[out->count].count = sqlite3_column_int64(q, 1);
+		out->items[out->count].count = db_column_int64(q, 1);
 		out->count++;
 	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
+	db_finalize(q);
+	if (rc != DB_DONE) {
 		store_tag_list_free(out);
 		return store_sql_fail(s, rc, "cannot read the tags", err);
 	}
@@ -1148,22 +1445,22 @@ upsert_reader_row(struct store *s, enum store_stmt which, const char *document,
 	enum gl_status st = store_begin(s, err);
 	if (st != GL_OK)
 		return st;
-	sqlite3_stmt *q = store_stmt(s, which, err);
+	struct db_stmt *q = store_stmt(s, which, err);
 	if (!q)
 		return store_end(s, err ? err->status : GL_STORE, err);
 	store_bind_text(q, 1, s->author);
 	store_bind_text(q, 2, document);
 	if (which == ST_POS_SET) {
-		sqlite3_bind_int64(q, 3, offset);
+		db_bind_int64(q, 3, offset);
 		store_bind_text(q, 4, store_now(s));
 	} else {
 		store_bind_text(q, 3, store_now(s));
 	}
-	int rc = sqlite3_step(q);
+	int rc = db_step(q);
 	store_stmt_done(q);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (rc == DB_CONSTRAINT_FK)
 		st = gl_fail(err, GL_NO_MATCH, "no document %s in the store", document);
-	else if (rc != SQLITE_DONE)
+	else if (rc != DB_DONE)
 		st = store_sql_fail(s, rc, "cannot save the reading position", err);
 	return store_end(s, st, err);
 }
@@ -1188,19 +1485,19 @@ static enum gl_status
 get_reader_row(struct store *s, enum store_stmt which, const char *document,
 	       long long *offset, char **time, struct gl_error *err)
 {
-	sqlite3_stmt *q = store_stmt(s, which, err);
+	struct db_stmt *q = store_stmt(s, which, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	store_bind_text(q, 2, document);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	int rc = db_step(q);
+	if (rc == DB_ROW) {
 		if (offset)
-			*offset = sqlite3_column_int64(q, 0);
+			*offset = db_column_int64(q, 0);
 		if (time)
 			*time = store_column_text(q, 0);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DB_DONE) {
 		st = gl_fail(err, GL_NO_MATCH, "nothing recorded for document %s",
 			     document);
 	} else {

@@ -11,6 +11,7 @@
 
 #include "store-internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +133,7 @@ store_log_event(struct store *s, const char *what, const char *annotation,
 		const struct store_annotation *after, long long reverts,
 		struct gl_error *err)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_EVENT_INSERT, err);
+	struct db_stmt *q = store_stmt(s, ST_EVENT_INSERT, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	char *b = dump_snapshot(before), *a = dump_snapshot(after);
@@ -143,12 +144,12 @@ store_log_event(struct store *s, const char *what, const char *annotation,
 	store_bind_text(q, 5, b);
 	store_bind_text(q, 6, a);
 	if (reverts > 0)
-		sqlite3_bind_int64(q, 7, reverts);
-	int rc = sqlite3_step(q);
+		db_bind_int64(q, 7, reverts);
+	int rc = db_step(q);
 	store_stmt_done(q);
 	free(b);
 	free(a);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(s, rc, "cannot record the change", err);
 	return GL_OK;
 }
@@ -180,16 +181,16 @@ store_event_list_free(struct store_event_list *l)
 }
 
 static void
-read_event(sqlite3_stmt *q, struct store_event *e)
+read_event(struct db_stmt *q, struct store_event *e)
 {
-	e->seq = sqlite3_column_int64(q, 0);
+	e->seq = db_column_int64(q, 0);
 	e->time = store_column_text(q, 1);
 	e->who = store_column_text(q, 2);
 	e->what = store_column_text(q, 3);
 	e->annotation = store_column_text(q, 4);
 	e->before = store_column_text(q, 5);
 	e->after = store_column_text(q, 6);
-	e->reverts = sqlite3_column_int64(q, 7);
+	e->reverts = db_column_int64(q, 7);
 }
 
 enum gl_status
@@ -197,7 +198,7 @@ store_events_list(struct store *s, const char *annotation,
 		  struct store_event_list *out, struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, annotation ? ST_EVENT_LIST_ONE
+	struct db_stmt *q = store_stmt(s, annotation ? ST_EVENT_LIST_ONE
 						   : ST_EVENT_LIST_ALL, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
@@ -206,7 +207,7 @@ store_events_list(struct store *s, const char *annotation,
 		store_bind_text(q, 2, annotation);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = db_step(q)) == DB_ROW) {
 		if (out->count == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->items = xreallocarray(out->items, cap, sizeof *out->items);
@@ -215,7 +216,7 @@ store_events_list(struct store *s, const char *annotation,
 		read_event(q, &out->items[out->count++]);
 	}
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		store_event_list_free(out);
 		return store_sql_fail(s, rc, "cannot read the change log", err);
 	}
@@ -227,15 +228,15 @@ get_event(struct store *s, long long seq, struct store_event *out,
 	  struct gl_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *q = store_stmt(s, ST_EVENT_GET, err);
+	struct db_stmt *q = store_stmt(s, ST_EVENT_GET, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
-	sqlite3_bind_int64(q, 1, seq);
+	db_bind_int64(q, 1, seq);
 	enum gl_status st = GL_OK;
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(q);
+	if (rc == DB_ROW)
 		read_event(q, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		st = gl_fail(err, GL_STORE, "%s: change %lld is missing from the log",
 			     s->path, seq);
 	else
@@ -280,15 +281,15 @@ static enum gl_status
 replay(struct store *s, struct stack *undo, struct stack *redo,
        struct gl_error *err)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_EVENT_MINE, err);
+	struct db_stmt *q = store_stmt(s, ST_EVENT_MINE, err);
 	if (!q)
 		return err ? err->status : GL_STORE;
 	store_bind_text(q, 1, s->author);
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long long seq = sqlite3_column_int64(q, 0);
-		const char *what = (const char *)sqlite3_column_text(q, 1);
-		long long reverts = sqlite3_column_int64(q, 2);
+	while ((rc = db_step(q)) == DB_ROW) {
+		long long seq = db_column_int64(q, 0);
+		const char *what = (const char *)db_column_text(q, 1);
+		long long reverts = db_column_int64(q, 2);
 		if (!what)
 			continue;
 		if (strcmp(what, "undo") == 0) {
@@ -303,7 +304,7 @@ replay(struct store *s, struct stack *undo, struct stack *redo,
 		}
 	}
 	store_stmt_done(q);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return store_sql_fail(s, rc, "cannot read the change log", err);
 	return GL_OK;
 }
@@ -355,11 +356,42 @@ merge_snapshot(json_t *cur, const json_t *from, const json_t *to)
 	json_object_set_new(cur, "tags", result);
 }
 
+/* The position in `st` (from the top) of the newest change made on an
+ * annotation of `document`, or -1 when there is none (or on an error,
+ * which *status then says). */
+static ptrdiff_t
+top_in_document(struct store *s, const struct stack *st, const char *document,
+		enum gl_status *status, struct gl_error *err)
+{
+	*status = GL_OK;
+	for (size_t i = st->n; i-- > 0;) {
+		struct store_event ev = { 0 };
+		struct store_annotation ann = { 0 };
+		*status = get_event(s, st->seq[i], &ev, err);
+		if (*status == GL_OK)
+			*status = store_fetch_annotation(s, ev.annotation, false,
+							 &ann, err);
+		bool here = *status == GL_OK && ann.document &&
+			    strcmp(ann.document, document) == 0;
+		store_event_clear(&ev);
+		store_annotation_clear(&ann);
+		if (*status == GL_NO_MATCH) {
+			*status = GL_OK; /* an annotation purged since */
+			continue;
+		}
+		if (*status != GL_OK)
+			return -1;
+		if (here)
+			return (ptrdiff_t)i;
+	}
+	return -1;
+}
+
 /* Undoes (`forward` false) or redoes (true) the event on top of the
- * matching stack. */
+ * matching stack, or the newest one on `document` when it is not NULL. */
 static enum gl_status
-undo_redo(struct store *s, bool forward, struct store_event *done_event,
-	  struct gl_error *err)
+undo_redo(struct store *s, bool forward, const char *document,
+	  struct store_event *done_event, struct gl_error *err)
 {
 	struct stack undo = { 0 }, redo = { 0 };
 	struct store_event ev = { 0 };
@@ -375,11 +407,19 @@ undo_redo(struct store *s, bool forward, struct store_event *done_event,
 	if (st != GL_OK)
 		goto out;
 	struct stack *from = forward ? &redo : &undo;
-	if (from->n == 0) {
-		st = gl_fail(err, GL_NO_MATCH, "nothing to %s", forward ? "redo" : "undo");
+	ptrdiff_t top = (ptrdiff_t)from->n - 1;
+	if (document && top >= 0) {
+		top = top_in_document(s, from, document, &st, err);
+		if (st != GL_OK)
+			goto out;
+	}
+	if (top < 0) {
+		st = gl_fail(err, GL_NO_MATCH, "nothing to %s%s",
+			     forward ? "redo" : "undo",
+			     document ? " in this document" : "");
 		goto out;
 	}
-	st = get_event(s, from->seq[from->n - 1], &ev, err);
+	st = get_event(s, from->seq[top], &ev, err);
 	if (st != GL_OK)
 		goto out;
 	after = ev.after ? json_loads(ev.after, 0, NULL) : NULL;
@@ -405,6 +445,12 @@ undo_redo(struct store *s, bool forward, struct store_event *done_event,
 		merge_snapshot(curj, after, before);
 	store_annotation_from_json(curj, &next);
 	store_normalize_tags(&next);
+	if (next.deleted && !cur.deleted) {
+		/* Undoing an add is a delete: never strand a reply. */
+		st = store_refuse_if_replied(s, &cur, err);
+		if (st != GL_OK)
+			goto out;
+	}
 	free(next.updated);
 	next.updated = xstrdup(store_now(s));
 	st = store_write_annotation(s, &next, err);
@@ -431,11 +477,25 @@ out:
 enum gl_status
 store_undo(struct store *s, struct store_event *undone, struct gl_error *err)
 {
-	return undo_redo(s, false, undone, err);
+	return undo_redo(s, false, NULL, undone, err);
+}
+
+enum gl_status
+store_undo_in(struct store *s, const char *document,
+	      struct store_event *undone, struct gl_error *err)
+{
+	return undo_redo(s, false, document, undone, err);
+}
+
+enum gl_status
+store_redo_in(struct store *s, const char *document,
+	      struct store_event *redone, struct gl_error *err)
+{
+	return undo_redo(s, true, document, redone, err);
 }
 
 enum gl_status
 store_redo(struct store *s, struct store_event *redone, struct gl_error *err)
 {
-	return undo_redo(s, true, redone, err);
+	return undo_redo(s, true, NULL, redone, err);
 }

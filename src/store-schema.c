@@ -11,6 +11,8 @@
 
 #include "store-internal.h"
 
+#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -109,11 +111,43 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"    coalesce((SELECT group_concat(tag, ' ') FROM\n"
 	"      (SELECT tag FROM tags WHERE annotation = a.id ORDER BY tag)), '')\n"
 	"  FROM annotations a;\n",
+
+	/* 2 -> 3: the search index's backlog.  A big import (store-import.c)
+	   writes its annotations without their full-text rows, so that the
+	   write lock is not held while FTS5 indexes them, and records the
+	   range of annotations.seq it added here (after_seq < seq <=
+	   upto_seq); the rows are indexed just after the commit, a few
+	   thousand per short transaction (store_search_catch_up), and a
+	   range is deleted once done.  A range may hold rows indexed already
+	   (edited meanwhile); the catch-up skips those.  Until then search
+	   scans the range's rows as well as the index, so what it finds does
+	   not depend on it. */
+	"CREATE TABLE search_backlog (\n"
+	"  after_seq INTEGER PRIMARY KEY,\n"
+	"  upto_seq INTEGER NOT NULL,\n"
+	"  CHECK (after_seq < upto_seq)\n"
+	") STRICT;\n",
+
+	/* 3 -> 4: the index holds folded text.  gloss folds what it
+	   searches (NFKC and case folding, u8_fold) and gives the store that
+	   fold (store_set_text_fold), which SQL calls gloss_fold(); the index
+	   is built from gloss_fold() of each field, so that a folded query
+	   looks ＶＩＭ up as vim.  search_fold names the fold the index was
+	   built with: "" for none, which is what schemas 2 and 3 built.
+	   Opening a store whose index has another fold than the program's
+	   builds the index again, once (store_search_refold): that is how a
+	   store of schema 3 gets its folded index, and how a store follows a
+	   new Unicode version.  Until then search does not use the index. */
+	"CREATE TABLE search_fold (\n"
+	"  fold TEXT NOT NULL\n"
+	") STRICT;\n"
+	"INSERT INTO search_fold (fold) VALUES ('');\n",
 };
 
 enum gl_status
-store_migrate(struct store *s, struct gl_error *err)
+store_sqlite_migrate(struct store *s, struct gl_error *err)
 {
+	sqlite3 *db = store_sqlite_handle(s);
 	enum gl_status st = store_begin(s, err);
 	if (st != GL_OK)
 		return st;
@@ -122,14 +156,14 @@ store_migrate(struct store *s, struct gl_error *err)
 	   file between our first look and now. */
 	sqlite3_stmt *q = NULL;
 	long long version = 0;
-	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		version = sqlite3_column_int64(q, 0);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_OK) {
-		st = store_sql_fail(s, rc, "cannot read the store's version", err);
+		st = store_sql_fail(s, store_sqlite_rc(rc), "cannot read the store's version", err);
 		return store_end(s, st, err);
 	}
 	if (version > STORE_SCHEMA_VERSION) {
@@ -141,19 +175,19 @@ store_migrate(struct store *s, struct gl_error *err)
 		return store_end(s, st, err);
 	}
 	for (long long v = version; v < STORE_SCHEMA_VERSION; v++) {
-		rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL);
+		rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {
 			char what[64];
 			snprintf(what, sizeof what,
 				 "cannot upgrade the store to schema %lld", v + 1);
-			st = store_sql_fail(s, rc, what, err);
+			st = store_sql_fail(s, store_sqlite_rc(rc), what, err);
 			return store_end(s, st, err);
 		}
 	}
 	char set[64];
 	snprintf(set, sizeof set, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-	rc = sqlite3_exec(s->db, set, NULL, NULL, NULL);
+	rc = sqlite3_exec(db, set, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
-		st = store_sql_fail(s, rc, "cannot upgrade the store", err);
+		st = store_sql_fail(s, store_sqlite_rc(rc), "cannot upgrade the store", err);
 	return store_end(s, st, err);
 }

@@ -1,8 +1,9 @@
-/* store: opening the SQLite file, the statement cache, errors,
- * transactions, and the small helpers (time, UUIDs) the other store files
- * share.  Schema and migrations are in store-schema.c, documents and
- * annotations in store-annot.c, the event log and undo in
- * store-events.c. */
+/* store: choosing the backend from the store's location, the statement
+ * cache, errors, transactions, and the small helpers (time, UUIDs) the
+ * other store files share.  The drivers are store-sqlite.c (with the
+ * SQLite schema in store-schema.c) and store-pg.c; documents and
+ * annotations are in store-annot.c, the event log and undo in
+ * store-events.c, import in store-import.c. */
 #include "config.h"
 
 #include "store-internal.h"
@@ -13,13 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-/* At least the 5 s DESIGN asks for: a colleague's write (or a slow disk)
- * must not make a command fail. */
-#define STORE_BUSY_TIMEOUT_MS 5000
+/* How long a write waits for another writer: at least the 5 s DESIGN
+ * asks for (both drivers use it). */
+#define STORE_BUSY_SECONDS 5
 
 /* Columns of a document with its counts; ?1 is the viewer.  Replies are
  * not counted: a document's count is of its threads. */
@@ -39,10 +39,6 @@
 /* Every statement the store caches, indexed by enum store_stmt.  In each
  * one that filters by visibility, ?1 is the store's author. */
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_DOC_INSERT] =
 		"INSERT INTO documents (id, title, source, created) "
 		"VALUES (?1, ?2, ?3, ?4)",
@@ -90,17 +86,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"AND a.id < ?2 || 'g' AND a.deleted = 0 AND " STORE_VISIBLE
 		" LIMIT 2",
 	[ST_TAG_INSERT] =
-		"INSERT OR IGNORE INTO tags (annotation, tag) VALUES (?1, ?2)",
+		"INSERT INTO tags (annotation, tag) VALUES (?1, ?2) "
+		"ON CONFLICT DO NOTHING",
+	[ST_TAG_GET] =
+		"SELECT tag FROM tags WHERE annotation = ?1 ORDER BY tag",
 	[ST_TAG_CLEAR] = "DELETE FROM tags WHERE annotation = ?1",
 	[ST_FTS_DELETE] =
 		"DELETE FROM annotations_fts WHERE rowid = "
 		"(SELECT seq FROM annotations WHERE id = ?1)",
 	[ST_FTS_INSERT] =
 		"INSERT INTO annotations_fts (rowid, exact, note, tags) "
-		"SELECT a.seq, coalesce(a.exact, ''), coalesce(a.note, ''), "
-		"coalesce((SELECT group_concat(tag, ' ') FROM "
-		"(SELECT tag FROM tags WHERE annotation = a.id ORDER BY tag)), '') "
-		"FROM annotations a WHERE a.id = ?1",
+		"SELECT a.seq, " STORE_FTS_FOLDED_COLUMNS
+		" FROM annotations a WHERE a.id = ?1",
 	[ST_POS_SET] =
 		"INSERT INTO positions (document, author, offset_cp, updated) "
 		"VALUES (?2, ?1, ?3, ?4) ON CONFLICT (document, author) DO UPDATE "
@@ -129,85 +126,96 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 /* ------------------------------------------------------------- helpers */
 
-sqlite3_stmt *
+/* Set once by the program before it opens a store (store.h). */
+static const struct store_text_fold *text_fold;
+
+void
+store_set_text_fold(const struct store_text_fold *f)
+{
+	text_fold = f;
+}
+
+const struct store_text_fold *
+store_text_fold(void)
+{
+	return text_fold;
+}
+
+struct db_stmt *
 store_stmt(struct store *s, enum store_stmt id, struct gl_error *err)
 {
 	if (!s->stmt[id]) {
-		int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
-					    SQLITE_PREPARE_PERSISTENT,
-					    &s->stmt[id], NULL);
-		if (rc != SQLITE_OK) {
+		int rc = db_prepare(s->db, stmt_sql[id], &s->stmt[id]);
+		if (rc != DB_OK) {
 			store_sql_fail(s, rc, "cannot read the store", err);
-			sqlite3_finalize(s->stmt[id]);
-			s->stmt[id] = NULL;
 			return NULL;
 		}
+	} else {
+		db_reset(s->stmt[id]);
 	}
-	sqlite3_reset(s->stmt[id]);
-	sqlite3_clear_bindings(s->stmt[id]);
 	return s->stmt[id];
 }
 
 void
-store_stmt_done(sqlite3_stmt *st)
+store_stmt_done(struct db_stmt *st)
 {
 	if (st)
-		sqlite3_reset(st);
+		db_reset(st);
 }
 
 int
-store_bind_text(sqlite3_stmt *st, int i, const char *text)
+store_bind_text(struct db_stmt *st, int i, const char *text)
 {
-	if (!text)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	return db_bind_textn(st, i, text, text ? strlen(text) : 0);
 }
 
 char *
-store_column_text(sqlite3_stmt *st, int i)
+store_column_text(struct db_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (db_column_is_null(st, i))
 		return NULL;
-	const unsigned char *t = sqlite3_column_text(st, i);
-	int n = sqlite3_column_bytes(st, i);
-	return xstrndup(t ? (const char *)t : "", (size_t)n);
+	return xstrndup(db_column_text(st, i), db_column_bytes(st, i));
 }
 
 enum gl_status
 store_sql_fail(struct store *s, int rc, const char *what, struct gl_error *err)
 {
 	const char *path = s->path;
-	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	const char *msg = s->db ? db_errmsg(s->db) : "cannot open";
+	switch (rc) {
+	case DB_BUSY:
 		return gl_fail(err, GL_STORE_BUSY,
 			       "%s is busy: another program has held it for more "
 			       "than %d s (%s); try again",
-			       path, STORE_BUSY_TIMEOUT_MS / 1000, what);
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
+			       path, STORE_BUSY_SECONDS, what);
+	case DB_READONLY:
 		return gl_fail(err, GL_STORE_READONLY,
 			       "%s is read-only: %s (%s)", path, what, msg);
-	case SQLITE_FULL:
+	case DB_DENIED:
+		return gl_fail(err, GL_DENIED, "%s: not allowed: %s (%s)", path,
+			       what, msg);
+	case DB_FULL:
 		return gl_fail(err, GL_STORE_FULL,
 			       "%s: the disk or the store is full: %s; the change "
 			       "was rolled back and nothing saved before is lost",
 			       path, what);
-	case SQLITE_NOTADB:
+	case DB_NOTADB:
 		return gl_fail(err, GL_STORE,
 			       "%s is not a gloss store (file is not a database)",
 			       path);
-	case SQLITE_CORRUPT:
+	case DB_CORRUPT:
 		return gl_fail(err, GL_STORE,
 			       "%s is damaged (%s); gloss has not changed it",
 			       path, msg);
-	case SQLITE_CANTOPEN:
+	case DB_CANTOPEN:
 		return gl_fail(err, GL_STORE, "cannot open %s: %s", path, msg);
-	case SQLITE_IOERR:
+	case DB_IOERR:
 		return gl_fail(err, GL_STORE, "%s: input/output error: %s (%s)",
 			       path, what, msg);
+	case DB_LOST:
+		return gl_fail(err, GL_STORE,
+			       "lost the connection to %s (%s): %s; gloss "
+			       "reconnects at the next change", path, msg, what);
 	default:
 		return gl_fail(err, GL_STORE, "%s: %s: %s", path, what, msg);
 	}
@@ -299,20 +307,11 @@ copy_tx_error(struct store *s, struct gl_error *err)
 	return s->tx_error.status;
 }
 
-/* Rolls the database back if a transaction is open.  SQLite may already
- * have rolled back by itself (after SQLITE_FULL, for instance). */
+/* Rolls the database back if a transaction is open. */
 static void
 rollback_db(struct store *s)
 {
-	if (sqlite3_get_autocommit(s->db))
-		return;
-	sqlite3_stmt *st = store_stmt(s, ST_ROLLBACK, NULL);
-	if (st) {
-		sqlite3_step(st);
-		store_stmt_done(st);
-	}
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->db->ops->rollback(s->db);
 }
 
 enum gl_status
@@ -329,17 +328,12 @@ store_begin(struct store *s, struct gl_error *err)
 		s->tx_depth++;
 		return GL_OK;
 	}
-	sqlite3_stmt *q = store_stmt(s, ST_BEGIN, err);
-	if (!q)
-		return err ? err->status : GL_STORE;
-	int rc = sqlite3_step(q);
-	if (rc != SQLITE_DONE) {
+	int rc = s->db->ops->begin_write(s->db);
+	if (rc != DB_OK) {
 		st = store_sql_fail(s, rc, "cannot start a change", err);
-		store_stmt_done(q);
 		rollback_db(s);
 		return st;
 	}
-	store_stmt_done(q);
 	s->tx_depth = 1;
 	s->tx_failed = false;
 	return GL_OK;
@@ -357,15 +351,8 @@ store_commit(struct store *s, struct gl_error *err)
 		s->tx_failed = false;
 		return copy_tx_error(s, err);
 	}
-	sqlite3_stmt *q = store_stmt(s, ST_COMMIT, err);
-	if (!q) {
-		enum gl_status st = err ? err->status : GL_STORE;
-		rollback_db(s);
-		return st;
-	}
-	int rc = sqlite3_step(q);
-	store_stmt_done(q);
-	if (rc != SQLITE_DONE) {
+	int rc = s->db->ops->commit(s->db);
+	if (rc != DB_OK) {
 		enum gl_status st = store_sql_fail(s, rc, "cannot save the change", err);
 		rollback_db(s);
 		return st;
@@ -416,251 +403,13 @@ store_end(struct store *s, enum gl_status st, struct gl_error *err)
 	return st;
 }
 
-/* --------------------------------------------------------------- opening */
-
-/* The directory part of a path ("." for a bare name). */
-static char *
-parent_dir(const char *path)
+/* The part of a location that names a PostgreSQL database, or NULL for
+ * SQLite. */
+static bool
+is_pg_location(const char *loc)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
-/* A "file:" URI for a path: '%', '?' and '#' escaped, as SQLite's URI
- * filenames require. */
-static char *
-path_uri(const char *path, const char *query)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "file:");
-	for (const char *p = path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#')
-			buf_printf(&b, "%%%02X", (unsigned char)*p);
-		else
-			buf_putc(&b, *p);
-	}
-	buf_puts(&b, query);
-	return buf_steal(&b, NULL);
-}
-
-static enum gl_status
-exec_sql(struct store *s, const char *sql, const char *what,
-	 struct gl_error *err)
-{
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(s, rc, what, err);
-	return GL_OK;
-}
-
-/* Reads one integer from a query (a PRAGMA). */
-static enum gl_status
-query_int(struct store *s, const char *sql, long long *out,
-	  struct gl_error *err)
-{
-	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(q);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int64(q, 0);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			*out = 0;
-			rc = SQLITE_OK;
-		}
-	}
-	enum gl_status st = GL_OK;
-	if (rc != SQLITE_OK)
-		st = store_sql_fail(s, rc, "cannot read the store", err);
-	sqlite3_finalize(q);
-	return st;
-}
-
-/* Creates the file (and for a private store its directories) so that its
- * mode is ours, not SQLite's default 0644. */
-static enum gl_status
-create_file(struct store *s, const char *dir, unsigned flags,
-	    struct gl_error *err)
-{
-	struct stat sb;
-	if (flags & STORE_OPEN_PRIVATE) {
-		enum gl_status st = gl_mkdir_p(dir, 0700, err);
-		if (st != GL_OK)
-			return gl_fail(err, GL_STORE, "cannot create the store %s: %s",
-				       s->path, err ? err->message : "mkdir failed");
-	}
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return gl_fail(err, GL_STORE,
-			       "cannot create the store %s: no directory %s",
-			       s->path, dir);
-	if (access(dir, W_OK) != 0)
-		return gl_fail(err, GL_STORE_READONLY,
-			       "cannot create the store %s: its directory is "
-			       "read-only", s->path);
-	int fd = open(s->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		      (flags & STORE_OPEN_PRIVATE) ? 0600 : 0666);
-	if (fd < 0 && errno != EEXIST)
-		return gl_fail(err, GL_STORE, "cannot create the store %s: %s",
-			       s->path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return GL_OK;
-}
-
-/* Opens the connection: read-write, or read-only when this process cannot
- * write the file or its directory (WAL needs to create files beside it). */
-static enum gl_status
-connect_db(struct store *s, unsigned flags, struct gl_error *err)
-{
-	char *dir = parent_dir(s->path);
-	struct stat sb;
-	enum gl_status st = GL_OK;
-	bool exists = stat(s->path, &sb) == 0;
-
-	if (exists && !S_ISREG(sb.st_mode)) {
-		st = gl_fail(err, GL_STORE, "%s is not a gloss store (not a regular file)",
-			     s->path);
-		goto out;
-	}
-	if (!exists && (flags & STORE_OPEN_READONLY)) {
-		st = gl_fail(err, GL_STORE, "there is no store at %s", s->path);
-		goto out;
-	}
-	if (!exists) {
-		st = create_file(s, dir, flags, err);
-		if (st != GL_OK)
-			goto out;
-	} else if (access(s->path, R_OK) != 0) {
-		st = gl_fail(err, GL_UNREADABLE, "cannot read the store %s: %s",
-			     s->path, strerror(errno));
-		goto out;
-	}
-
-	bool file_ro = access(s->path, W_OK) != 0;
-	bool dir_ro = access(dir, W_OK) != 0;
-	if (flags & STORE_OPEN_READONLY) {
-		s->readonly = true;
-		s->notice = xasprintf("%s is open read-only: annotations can be "
-				      "read but not changed", s->path);
-	} else if (file_ro || dir_ro) {
-		s->readonly = true;
-		s->notice = xasprintf("%s is read-only (%s): annotations can be "
-				      "read but not changed", s->path,
-				      file_ro ? "no permission to write the file"
-					      : "no permission to write its directory");
-	}
-
-	int rc;
-	int oflags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
-	if (s->readonly) {
-		/* Without a -wal file nobody is writing, and "immutable" reads
-		   the file without creating -wal and -shm files, which a
-		   reader could not remove and which would then belong to it
-		   and lock the writers out. */
-		char *wal = xasprintf("%s-wal", s->path);
-		bool wal_exists = access(wal, F_OK) == 0;
-		free(wal);
-		char *uri = path_uri(s->path, wal_exists ? "?mode=ro"
-						       : "?mode=ro&immutable=1");
-		rc = sqlite3_open_v2(uri, &s->db,
-				     oflags | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-				     NULL);
-		free(uri);
-	} else {
-		rc = sqlite3_open_v2(s->path, &s->db,
-				     oflags | SQLITE_OPEN_READWRITE, NULL);
-	}
-	if (rc != SQLITE_OK) {
-		st = store_sql_fail(s, rc, "cannot open the store", err);
-		goto out;
-	}
-out:
-	free(dir);
-	return st;
-}
-
-/* Per-connection settings and the checks that come before any write, so
- * that a newer or foreign file is left exactly as it was. */
-static enum gl_status
-prepare_connection(struct store *s, struct gl_error *err)
-{
-	enum gl_status st;
-	long long version, app_id, tables;
-
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
-
-	/* The first read: a file that is not a database fails here. */
-	if ((st = query_int(s, "PRAGMA user_version", &version, err)) != GL_OK)
-		return st;
-	if ((st = query_int(s, "PRAGMA application_id", &app_id, err)) != GL_OK)
-		return st;
-	if ((st = query_int(s, "SELECT count(*) FROM sqlite_schema", &tables, err))
-	    != GL_OK)
-		return st;
-	if ((version == 0 && tables > 0) ||
-	    (version > 0 && app_id != STORE_APPLICATION_ID))
-		return gl_fail(err, GL_STORE,
-			       "%s is not a gloss store (it is a database of "
-			       "another program); gloss has not changed it",
-			       s->path);
-	if (version > STORE_SCHEMA_VERSION)
-		return gl_fail(err, GL_STORE_NEWER,
-			       "%s was made by a newer gloss (store schema %lld; "
-			       "this gloss knows up to %d): upgrade gloss to use "
-			       "it; the file was left as it is",
-			       s->path, version, STORE_SCHEMA_VERSION);
-
-	if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", "cannot set up the store",
-			   err)) != GL_OK)
-		return st;
-	if (s->readonly) {
-		if (version < STORE_SCHEMA_VERSION)
-			return gl_fail(err, GL_STORE_READONLY,
-				       "%s needs an upgrade to store schema %d, "
-				       "but it is read-only", s->path,
-				       STORE_SCHEMA_VERSION);
-		return GL_OK;
-	}
-
-	/* WAL lets readers go on while one process writes; synchronous=FULL
-	   makes a committed annotation survive a power cut. */
-	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &q, NULL);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(q);
-		if (rc == SQLITE_ROW)
-			rc = SQLITE_OK;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_OK)
-		return store_sql_fail(s, rc, "cannot set up the store", err);
-	if ((st = exec_sql(s, "PRAGMA synchronous = FULL",
-			   "cannot set up the store", err)) != GL_OK)
-		return st;
-
-	/* Test hook: a small page limit simulates a full disk. */
-	const char *max_pages = getenv("GLOSS_TEST_MAX_PAGES");
-	long pages;
-	if (max_pages && gl_parse_long(max_pages, 1, 1L << 30, &pages)) {
-		char *sql = xasprintf("PRAGMA max_page_count = %ld", pages);
-		st = exec_sql(s, sql, "cannot set up the store", err);
-		free(sql);
-		if (st != GL_OK)
-			return st;
-	}
-	if (version < STORE_SCHEMA_VERSION)
-		return store_migrate(s, err);
-	return GL_OK;
+	return strncmp(loc, "postgresql://", 13) == 0 ||
+	       strncmp(loc, "postgres://", 11) == 0;
 }
 
 enum gl_status
@@ -673,18 +422,66 @@ store_open(const char *path, const char *author, unsigned flags,
 	if (!author || !*author)
 		return gl_fail(err, GL_USAGE, "no author given for the store");
 	struct store *s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
 	s->author = xstrdup(author);
-	s->data_version = -1;
-	enum gl_status st = connect_db(s, flags, err);
-	if (st == GL_OK)
-		st = prepare_connection(s, err);
+	enum gl_status st;
+	if (is_pg_location(path)) {
+		s->path = store_location_shown(path);
+		st = store_pg_open(s, path, flags, err);
+	} else {
+		if (strncmp(path, "sqlite:", 7) == 0)
+			path += 7;
+		s->path = xstrdup(path);
+		if (!*path)
+			st = gl_fail(err, GL_USAGE, "no store path given after sqlite:");
+		else
+			st = store_sqlite_open(s, flags, err);
+	}
 	if (st != GL_OK) {
 		store_close(s);
 		return st;
 	}
 	*out = s;
 	return GL_OK;
+}
+
+char *
+store_location_shown(const char *location)
+{
+	if (!is_pg_location(location))
+		return xstrdup(location);
+	/* scheme://[user[:password]@]host...: the password is between the
+	   first ':' after the scheme and the '@' that ends the user part. */
+	const char *rest = strstr(location, "://") + 3;
+	const char *end = rest + strcspn(rest, "/?#");
+	const char *at = NULL;
+	for (const char *p = rest; p < end; p++)
+		if (*p == '@')
+			at = p;
+	struct buf b = BUF_INIT;
+	if (at) {
+		const char *colon = memchr(rest, ':', (size_t)(at - rest));
+		if (colon) {
+			buf_append(&b, location, (size_t)(colon - location));
+			buf_puts(&b, ":***");
+			location = at;
+		}
+	}
+	/* A password=... parameter in the query part, too. */
+	const char *q = strchr(location, '?');
+	if (!q) {
+		buf_puts(&b, location);
+		return buf_steal(&b, NULL);
+	}
+	buf_append(&b, location, (size_t)(q - location));
+	for (const char *p = q; *p;) {
+		size_t n = strcspn(p + 1, "&") + 1;
+		if (strncmp(p + 1, "password=", 9) == 0)
+			buf_printf(&b, "%cpassword=***", *p);
+		else
+			buf_append(&b, p, n);
+		p += n;
+	}
+	return buf_steal(&b, NULL);
 }
 
 void
@@ -695,9 +492,9 @@ store_close(struct store *s)
 	if (s->db && s->tx_depth > 0)
 		rollback_db(s);
 	for (int i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
+		db_finalize(s->stmt[i]);
 	if (s->db)
-		sqlite3_close_v2(s->db);
+		s->db->ops->close(s->db);
 	free(s->path);
 	free(s->author);
 	free(s->notice);
@@ -731,51 +528,13 @@ store_author(const struct store *s)
 bool
 store_changed_elsewhere(struct store *s)
 {
-	sqlite3_stmt *q = store_stmt(s, ST_DATA_VERSION, NULL);
-	if (!q)
-		return false;
-	bool changed = false;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		long long v = sqlite3_column_int64(q, 0);
-		changed = s->data_version >= 0 && v != s->data_version;
-		s->data_version = v;
-	}
-	store_stmt_done(q);
-	return changed;
+	return s->db->ops->changed_elsewhere(s->db);
 }
 
 enum gl_status
 store_check(struct store *s, struct gl_error *err)
 {
-	static const char *const checks[] = {
-		"PRAGMA integrity_check",
-		"PRAGMA foreign_key_check",
-	};
-	for (size_t i = 0; i < GL_ARRAY_LEN(checks); i++) {
-		sqlite3_stmt *q = NULL;
-		int rc = sqlite3_prepare_v2(s->db, checks[i], -1, &q, NULL);
-		if (rc != SQLITE_OK) {
-			sqlite3_finalize(q);
-			return store_sql_fail(s, rc, "cannot check the store", err);
-		}
-		rc = sqlite3_step(q);
-		enum gl_status st = GL_OK;
-		if (i == 0 && rc == SQLITE_ROW) {
-			const char *r = (const char *)sqlite3_column_text(q, 0);
-			if (!r || strcmp(r, "ok") != 0)
-				st = gl_fail(err, GL_STORE, "%s is damaged: %s", s->path,
-					     r ? r : "integrity check failed");
-		} else if (i == 1 && rc == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(q, 0);
-			st = gl_fail(err, GL_STORE,
-				     "%s is inconsistent: a row of %s refers to "
-				     "nothing", s->path, t ? t : "?");
-		} else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			st = store_sql_fail(s, rc, "cannot check the store", err);
-		}
-		sqlite3_finalize(q);
-		if (st != GL_OK)
-			return st;
-	}
-	return GL_OK;
+	if (s->db->ops->has_fts5)
+		return store_sqlite_check(s, err);
+	return store_pg_check(s, err);
 }

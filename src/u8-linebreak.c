@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include "gloss/u8.h"
+#include "u8-internal.h"
 
 #include "gen/linebreak-table.h"
 
@@ -77,6 +78,9 @@ decode(const char *s, size_t n, size_t i, int32_t *cp)
 		*cp = c;
 		return 1;
 	}
+	/* Kana, ideographs, CJK punctuation: inline (u8-internal.h). */
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED)
+		return u8_decode_inline(s, n, i, cp);
 	utf8proc_int32_t out;
 	utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 						(utf8proc_ssize_t)(n - i), &out);

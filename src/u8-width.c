@@ -5,6 +5,7 @@
 #include "gloss/u8.h"
 #include "u8-internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +152,12 @@ u8_cp_width(int32_t cp)
 		return w;
 	if (cp >= 0x20 && cp < 0x7F)
 		return 1;
-	/* CJK ideographs and Hangul syllables: wide, no table needed. */
-	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3))
+	/* CJK ideographs, Hangul syllables, kana, CJK and full-width
+	   punctuation (East Asian Width W or F, none a mark or ignorable):
+	   wide, no table needed. */
+	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+	    (cp >= 0x3001 && cp <= 0x3029) || (cp >= 0x3041 && cp <= 0x3096) ||
+	    (cp >= 0x30A1 && cp <= 0x30FF) || (cp >= 0xFF01 && cp <= 0xFF60))
 		return 2;
 	if (cp < 0 || cp > 0x10FFFF)
 		return 1;
@@ -198,20 +203,34 @@ is_hangul_jamo(int32_t cp)
 	       (cp >= 0xD7B0 && cp <= 0xD7FF);
 }
 
+static int cluster_width_rest(const char *s, size_t n, size_t i, int32_t first,
+			      int first_width);
+
 int
 u8_cluster_width(const char *s, size_t n)
 {
 	if (n == 0)
 		return 0;
 	int32_t first;
-	size_t i = u8_decode(s, n, 0, &first);
+	size_t i = u8_decode_inline(s, n, 0, &first);
 	int first_width = u8_cp_width(first);
 	if (i == n) {
 		if (first_width == 0 && is_mark(first))
 			return 1;  /* a mark with no base: drawn on its own */
 		return first_width;
 	}
+	return cluster_width_rest(s, n, i, first, first_width);
+}
 
+/* u8_cluster_width of a cluster of several code points, the first
+ * (`first`, `first_width` wide) ending at i.  Out of line, so that the
+ * one-code-point clusters of most text cost a light call. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int
+cluster_width_rest(const char *s, size_t n, size_t i, int32_t first, int first_width)
+{
 	bool overridden = override_width(first) >= 0;
 	bool pictograph = u8_is_ext_pict(first);
 	bool keycap_base = first == '#' || first == '*' || (first >= '0' && first <= '9');
@@ -221,7 +240,7 @@ u8_cluster_width(const char *s, size_t n)
 	int32_t prev = first;
 	for (size_t k = 1; i < n; k++) {
 		int32_t cp;
-		i += u8_decode(s, n, i, &cp);
+		i += u8_decode_inline(s, n, i, &cp);
 		if (cp == 0xFE0F && (pictograph || keycap_base))
 			emoji = true;                     /* emoji presentation */
 		else if (pictograph && prev == 0x200D && u8_is_ext_pict(cp))
@@ -324,11 +343,17 @@ u8_safe_str(const char *s)
 {
 	static struct buf slots[8];
 	static unsigned next;
+	/* The reader's loading thread (app-load.c) names its file with this
+	   too: the lock keeps two callers off one slot. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&lock);
 	struct buf *b = &slots[next];
 	next = (next + 1) % GL_ARRAY_LEN(slots);
 	buf_clear(b);
 	if (!s)
 		s = "(null)";
 	u8_safe(b, s, strlen(s));
-	return b->data;
+	const char *safe = b->data;
+	pthread_mutex_unlock(&lock);
+	return safe;
 }

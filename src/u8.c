@@ -8,6 +8,7 @@
 #include "gen/unicode-tables.h"
 #include "u8-internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -456,12 +457,42 @@ u8_nfc(struct buf *out, const char *s, size_t n)
 static inline size_t
 decode_fast(const char *s, size_t n, size_t i, int32_t *cp)
 {
-	unsigned char c = (unsigned char)s[i];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
+	return u8_decode_inline(s, n, i, cp);
+}
+
+/* Han ideographs, kana and CJK or full-width punctuation that are none
+ * of Prepend, Extend, SpacingMark, ZWJ, Hangul jamo or syllables,
+ * regional indicators or Extended_Pictographic (U+302A-302F, U+3030,
+ * U+303D, U+3099-309A and U+FF9E-FF9F are left out): between two of
+ * them, or one of them and ASCII, there is always a cluster boundary
+ * (GB999), whatever came before.  Most of a CJK text is these. */
+static inline bool
+is_plain_cjk(int32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x3001 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
+	       (c >= 0x30A1 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF5E);
+}
+
+/* The end of the cluster whose first code point, `prev`, ends at j < n:
+ * utf8proc's rules.  Kept out of line, so that the common cases above
+ * cost a call without saving what this loop needs. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t
+cluster_end_slow(const char *s, size_t n, size_t j, int32_t prev)
+{
+	int32_t next;
+	utf8proc_int32_t state = 0;
+	while (j < n) {
+		size_t len = decode_fast(s, n, j, &next);
+		if (utf8proc_grapheme_break_stateful(prev, next, &state))
+			break;
+		prev = next;
+		j += len;
 	}
-	return u8_decode(s, n, i, cp);
+	return j;
 }
 
 size_t
@@ -479,15 +510,16 @@ u8_next_cluster(const char *s, size_t n, size_t i)
 	}
 	int32_t prev, next;
 	size_t j = i + decode_fast(s, n, i, &prev);
-	utf8proc_int32_t state = 0;
-	while (j < n) {
-		size_t len = decode_fast(s, n, j, &next);
-		if (utf8proc_grapheme_break_stateful(prev, next, &state))
-			break;
-		prev = next;
-		j += len;
+	if (j >= n)
+		return n;
+	/* The common CJK cases without utf8proc: ASCII or a plain CJK
+	   character, followed by either. */
+	if (prev != '\r' && (prev < 0x80 || is_plain_cjk(prev))) {
+		decode_fast(s, n, j, &next);
+		if ((next < 0x80 && prev >= 0x80) || is_plain_cjk(next))
+			return j;
 	}
-	return j;
+	return cluster_end_slow(s, n, j, prev);
 }
 
 /* True when there is a cluster boundary between a and b whatever came
@@ -653,6 +685,67 @@ void
 u8_nfkc(struct buf *out, const char *s, size_t n, size_t **map)
 {
 	fold_text(out, s, n, map, false);
+}
+
+bool
+u8_fold_query(struct buf *needle, const char *q, size_t n)
+{
+	bool upper = false;
+	for (size_t i = 0; i < n && !upper;) {
+		int32_t cp;
+		i += u8_decode(q, n, i, &cp);
+		upper = u8_is_upper(cp);
+	}
+	if (upper)
+		u8_nfkc(needle, q, n, NULL);
+	else
+		u8_fold(needle, q, n, NULL);
+	return upper;
+}
+
+bool
+u8_fold_contains(const char *needle, size_t nlen, bool case_sensitive,
+		 const char *s, size_t n)
+{
+	if (nlen == 0 || !s || n == 0)
+		return false;
+	/* ASCII folds to itself (NFKC) or its lower case (case folding):
+	   most notes are, and a store of 100,000 is searched at once. */
+	bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = (unsigned char)s[i] < 0x80;
+	if (ascii) {
+		if (case_sensitive)
+			return memmem(s, n, needle, nlen) != NULL;
+		for (size_t i = 0; i + nlen <= n; i++) {
+			size_t k = 0;
+			while (k < nlen && (s[i + k] >= 'A' && s[i + k] <= 'Z' ?
+					    s[i + k] - 'A' + 'a' : s[i + k]) == needle[k])
+				k++;
+			if (k == nlen)
+				return true;
+		}
+		return false;
+	}
+	struct buf folded = BUF_INIT;
+	if (case_sensitive)
+		u8_nfkc(&folded, s, n, NULL);
+	else
+		u8_fold(&folded, s, n, NULL);
+	bool found = folded.len >= nlen && memmem(folded.data, folded.len, needle, nlen) != NULL;
+	buf_free(&folded);
+	return found;
+}
+
+const char *
+u8_fold_name(void)
+{
+	/* Bump the first part when u8_fold's own rules change. */
+	static char name[64];
+	if (!name[0])
+		snprintf(name, sizeof name, "u8_fold 1, Unicode %s",
+			 utf8proc_unicode_version());
+	return name;
 }
 
 bool

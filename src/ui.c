@@ -35,6 +35,8 @@ struct ui {
 	int colours;
 	bool mouse;
 	char *startup_message;
+	const char *theme;       /* "default", "light" or "mono" */
+	bool colour_started;     /* start_color was called */
 	struct buf event_text;
 	int tty_fd;              /* for raw OSC 52 output; -1 headless */
 };
@@ -48,10 +50,45 @@ struct ui_win {
 
 static volatile sig_atomic_t pending_signal;
 
+/* The terminal as it was before curses, for the watchdog below (-1: no
+ * terminal to put back). */
+static volatile sig_atomic_t emergency_fd = -1, emergency_in_fd = -1;
+static struct termios emergency_tty;
+
+/* Seconds the loop has, after a stop signal, to restore the terminal and
+ * save its place before the watchdog does the first alone and exits. */
+#define STOP_GRACE_SECONDS 10
+
 static void
 on_stop_signal(int sig)
 {
+	if (!pending_signal)
+		alarm(STOP_GRACE_SECONDS);
 	pending_signal = sig;
+}
+
+/* The loop did not get to a stop signal in time (stuck in long work): puts
+ * the terminal back with async-signal-safe calls only, and exits with the
+ * signal's status. */
+static void
+on_watchdog(int sig)
+{
+	(void)sig;
+	if (!pending_signal)
+		return;
+	int fd = emergency_fd;
+	if (fd >= 0) {
+		static const char restore[] = "\033[?1000l\033[?1002l\033[?1003l\033[?1006l"
+					      "\033[?2004l\033[0m\033[?25h\033[?1049l\r\n";
+		ssize_t w = write(fd, restore, sizeof restore - 1);
+		(void)w;
+		if (emergency_in_fd >= 0)
+			tcsetattr(emergency_in_fd, TCSANOW, &emergency_tty);
+	}
+	static const char say[] = "gloss: stopped by a signal while busy; the terminal is restored\n";
+	ssize_t w = write(STDERR_FILENO, say, sizeof say - 1);
+	(void)w;
+	_exit(128 + pending_signal);
 }
 
 void
@@ -65,6 +102,12 @@ ui_install_signal_handlers(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* Ctrl-\ is a key too (the terminal does not send SIGQUIT, see
+	   ui_open); a SIGQUIT from another process stops gloss like
+	   SIGTERM, terminal restored, instead of dumping core. */
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_watchdog;
+	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -118,7 +161,34 @@ static const struct style_def default_theme[UI_STYLE_COUNT] = {
 	[UI_AUTHOR3] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 	[UI_AUTHOR4] = { COLOR_BLUE, -1, A_BOLD, A_BOLD },
 	[UI_AUTHOR5] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	/* A colleague's highlight: underlined in the author's colour, not a
+	   background, so it never looks like one of the reader's own styles
+	   (without colour: underlined and dim, which no HL style is). */
+	[UI_OTHER0] = { COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_OTHER1] = { COLOR_GREEN, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_OTHER2] = { COLOR_MAGENTA, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_OTHER3] = { COLOR_YELLOW, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_OTHER4] = { COLOR_BLUE, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_OTHER5] = { COLOR_RED, -1, A_UNDERLINE, A_UNDERLINE | A_DIM },
+	[UI_NEW] = { COLOR_GREEN, -1, A_BOLD, A_BOLD | A_REVERSE },
 };
+
+/* On 256 colours the author palette uses middle tones (teal, green,
+ * purple, dark gold, blue, red) that stay legible on black and on white
+ * backgrounds; the 8-colour ones are the closest basic colours. */
+static const short author_256[UI_AUTHOR_COLOURS] = { 30, 28, 127, 136, 26, 160 };
+
+int
+ui_author_colour(const char *name)
+{
+	/* FNV-1a: stable across runs and machines. */
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p; p++) {
+		h ^= *p;
+		h *= 16777619u;
+	}
+	return (int)(h % UI_AUTHOR_COLOURS);
+}
 
 static attr_t style_attrs[UI_STYLE_COUNT];
 static short style_pair[UI_STYLE_COUNT];
@@ -134,8 +204,13 @@ set_up_styles(struct ui *ui, bool light)
 			continue;
 		}
 		short fg = d->fg, bg = d->bg;
+		int author = s >= UI_AUTHOR0 && s < UI_AUTHOR0 + UI_AUTHOR_COLOURS ? s - UI_AUTHOR0
+			     : s >= UI_OTHER0 && s < UI_OTHER0 + UI_AUTHOR_COLOURS ? s - UI_OTHER0
+										: -1;
+		if (author >= 0 && ui->colours >= 256)
+			fg = author_256[author];
 		/* A light theme: yellow text is unreadable on white. */
-		if (light && fg == COLOR_YELLOW)
+		else if (light && fg == COLOR_YELLOW)
 			fg = COLOR_RED;
 		init_pair((short)(s + 1), fg, bg);
 		style_attrs[s] = d->attrs;
@@ -266,8 +341,27 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 	/* Escape sequences arrive whole over SSH well within this. */
 	if (!getenv("ESCDELAY"))
 		set_escdelay(50);
+	if (!opt->headless && tcgetattr(fileno(ui->in), &emergency_tty) == 0) {
+		emergency_in_fd = fileno(ui->in);
+		emergency_fd = fileno(ui->out);
+	}
 	ui->screen = newterm(use_term, ui->out, ui->in);
+	/* A terminal that cannot move the cursor (TERM=dumb, emacs's shell)
+	   would show a blank screen and a status line: refuse it, saying
+	   what works instead. */
+	bool no_cup = false;
+	if (ui->screen) {
+		set_term(ui->screen);
+		char *cup = tigetstr("cup");
+		no_cup = !opt->headless && (!cup || cup == (char *)-1);
+		if (no_cup) {
+			endwin();
+			delscreen(ui->screen);
+			ui->screen = NULL;
+		}
+	}
 	if (!ui->screen) {
+		emergency_fd = emergency_in_fd = -1;
 		if (ui->script)
 			fclose(ui->script);
 		if (ui->own_in)
@@ -276,22 +370,29 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 			fclose(ui->out);
 		free(ui);
 		buf_free(&msg);
+		if (no_cup)
+			return gl_fail(err, GL_TERMINAL,
+				       "the terminal \"%s\" cannot move the cursor, which the reader needs: "
+				       "set TERM to your terminal's name (such as xterm-256color), or read "
+				       "the laid-out text with gloss FILE | less",
+				       use_term ? u8_safe_str(use_term) : "");
 		return gl_fail(err, GL_TERMINAL, "cannot start the terminal %s", use_term);
 	}
-	set_term(ui->screen);
 	cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	curs_set(0);
-	/* Ctrl-C is a key (cancel), never a signal from our own terminal:
-	   turn off VINTR only, so Ctrl-Z still suspends. */
+	/* Ctrl-C is a key (cancel), never a signal from our own terminal,
+	   and so is Ctrl-\ (it would dump core): turn off VINTR and VQUIT
+	   only, so Ctrl-Z still suspends. */
 	if (!opt->headless) {
 		struct termios t;
 		int fd = fileno(ui->in);
 		if (tcgetattr(fd, &t) == 0) {
 			t.c_cc[VINTR] = _POSIX_VDISABLE;
+			t.c_cc[VQUIT] = _POSIX_VDISABLE;
 			tcsetattr(fd, TCSANOW, &t);
 			def_prog_mode();
 		}
@@ -299,13 +400,7 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 	}
 
 	ui->colours = 0;
-	bool mono = opt->no_color || (opt->theme && strcmp(opt->theme, "mono") == 0);
-	if (!mono && has_colors()) {
-		start_color();
-		use_default_colors();
-		ui->colours = COLORS >= 256 ? 256 : 8;
-	}
-	set_up_styles(ui, opt->theme && strcmp(opt->theme, "light") == 0);
+	ui_set_theme(ui, opt->theme ? opt->theme : "default", opt->no_color);
 
 	define_key("\033[200~", UI_KEY_PASTE_START);
 	define_key("\033[201~", UI_KEY_PASTE_END);
@@ -342,6 +437,7 @@ ui_close(struct ui *ui)
 	curs_set(1);
 	endwin();
 	delscreen(ui->screen);
+	emergency_fd = emergency_in_fd = -1;   /* the terminal is back */
 	if (ui->script)
 		fclose(ui->script);
 	if (ui->own_in)
@@ -379,6 +475,37 @@ int
 ui_colours(const struct ui *ui)
 {
 	return ui->colours;
+}
+
+bool
+ui_set_theme(struct ui *ui, const char *theme, bool no_color)
+{
+	static const char *const names[] = { "default", "light", "mono" };
+	const char *known = NULL;
+	for (size_t i = 0; i < GL_ARRAY_LEN(names) && !known; i++)
+		if (theme && strcmp(theme, names[i]) == 0)
+			known = names[i];
+	if (!known)
+		return false;
+	bool mono = no_color || strcmp(known, "mono") == 0;
+	ui->colours = 0;
+	if (!mono && has_colors()) {
+		if (!ui->colour_started) {
+			start_color();
+			use_default_colors();
+			ui->colour_started = true;
+		}
+		ui->colours = COLORS >= 256 ? 256 : 8;
+	}
+	ui->theme = mono ? "mono" : known;
+	set_up_styles(ui, strcmp(known, "light") == 0);
+	return true;
+}
+
+const char *
+ui_theme(const struct ui *ui)
+{
+	return ui->theme;
 }
 
 /* ---------------------------------------------------------------- drawing */
@@ -533,6 +660,15 @@ ui_put_text(struct ui_win *w, int y, int x, const char *s, size_t n, int max_wid
 		max_width = win_w - x;
 	if (y < 0 || y >= getmaxy(w->win) || max_width <= 0)
 		return 0;
+	/* Only what can show is made safe and measured: a message or a line
+	   of any length costs what fits in the window.  No cluster of real
+	   text comes near 64 bytes a column. */
+	size_t cap = ((size_t)max_width + 1) * 64;
+	if (n > cap) {
+		n = cap;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
 	struct buf safe = BUF_INIT;
 	u8_safe(&safe, s, n);
 	int used = 0;
@@ -812,10 +948,13 @@ ui_scripted(const struct ui *ui)
 static char
 mask_char(attr_t attrs, short pair)
 {
-	for (int s = UI_HL1; s <= UI_HL5; s++)
+	for (int s = UI_HL1; s <= UI_OTHER5; s++) {
+		if (s > UI_HL5 && s < UI_OTHER0)
+			continue;
 		if (style_attrs[s] == (attrs & ~A_CHARTEXT & ~A_COLOR) && style_pair[s] == pair &&
 		    (pair != 0 || style_attrs[s] != A_NORMAL))
 			return '^';
+	}
 	if (pair == style_pair[UI_SELECTION] && (attrs & ~A_COLOR) == style_attrs[UI_SELECTION])
 		return 's';
 	if (pair == style_pair[UI_SEARCH_CURRENT] && (attrs & ~A_COLOR) == style_attrs[UI_SEARCH_CURRENT])
@@ -825,8 +964,33 @@ mask_char(attr_t attrs, short pair)
 	return ' ';
 }
 
+/* The initial of a colour (see ui.h), a 256-colour entry as the nearest
+ * basic colour; ' ' for the default. */
+static char
+colour_char(short c)
+{
+	static const char basic[] = "krgybmcw";
+	if (c < 0)
+		return ' ';
+	if (c < 16)
+		return basic[c % 8];
+	if (c >= 232)
+		return c >= 244 ? 'w' : 'k';
+	int v = c - 16, r = v / 36, g = (v / 6) % 6, b = v % 6;
+	return basic[(r >= 2 ? 1 : 0) | (g >= 2 ? 2 : 0) | (b >= 2 ? 4 : 0)];
+}
+
+static char
+cell_colour(short pair)
+{
+	short fg = -1, bg = -1;
+	if (pair <= 0 || pair_content(pair, &fg, &bg) == ERR)
+		return ' ';
+	return bg >= 0 ? colour_char(bg) : colour_char(fg);
+}
+
 static void
-dump_row(int y, struct buf *text, struct buf *mask)
+dump_row(int y, struct buf *text, struct buf *mask, struct buf *colours)
 {
 	int cols = COLS;
 	for (int x = 0; x < cols;) {
@@ -848,29 +1012,39 @@ dump_row(int y, struct buf *text, struct buf *mask)
 		if (!wcs[0])
 			buf_putc(text, ' ');
 		char m = mask_char(attrs, pair);
-		for (int i = 0; i < w; i++)
+		char k = cell_colour(pair);
+		for (int i = 0; i < w; i++) {
 			buf_putc(mask, m);
+			buf_putc(colours, k);
+		}
 		x += w;
 	}
 	while (text->len && text->data[text->len - 1] == ' ')
 		text->data[--text->len] = '\0';
 	while (mask->len && mask->data[mask->len - 1] == ' ')
 		mask->data[--mask->len] = '\0';
+	while (colours->len && colours->data[colours->len - 1] == ' ')
+		colours->data[--colours->len] = '\0';
 }
 
 enum gl_status
-ui_save_screen(struct ui *ui, const char *path, bool attrs, struct gl_error *err)
+ui_save_screen(struct ui *ui, const char *path, unsigned what, struct gl_error *err)
 {
 	(void)ui;
-	struct buf out = BUF_INIT, text = BUF_INIT, mask = BUF_INIT;
+	struct buf out = BUF_INIT, text = BUF_INIT, mask = BUF_INIT, colours = BUF_INIT;
 	for (int y = 0; y < LINES; y++) {
 		buf_clear(&text);
 		buf_clear(&mask);
-		dump_row(y, &text, &mask);
+		buf_clear(&colours);
+		dump_row(y, &text, &mask, &colours);
 		buf_append(&out, text.data ? text.data : "", text.len);
 		buf_putc(&out, '\n');
-		if (attrs) {
+		if (what & UI_DUMP_ATTRS) {
 			buf_append(&out, mask.data ? mask.data : "", mask.len);
+			buf_putc(&out, '\n');
+		}
+		if (what & UI_DUMP_COLOURS) {
+			buf_append(&out, colours.data ? colours.data : "", colours.len);
 			buf_putc(&out, '\n');
 		}
 	}
@@ -878,6 +1052,7 @@ ui_save_screen(struct ui *ui, const char *path, bool attrs, struct gl_error *err
 	buf_free(&out);
 	buf_free(&text);
 	buf_free(&mask);
+	buf_free(&colours);
 	return s;
 }
 
@@ -885,15 +1060,16 @@ bool
 ui_screen_contains(struct ui *ui, const char *needle)
 {
 	(void)ui;
-	struct buf text = BUF_INIT, mask = BUF_INIT;
+	struct buf text = BUF_INIT, mask = BUF_INIT, colours = BUF_INIT;
 	bool found = false;
 	for (int y = 0; y < LINES && !found; y++) {
 		buf_clear(&text);
-		dump_row(y, &text, &mask);
+		dump_row(y, &text, &mask, &colours);
 		found = text.data && strstr(text.data, needle);
 	}
 	buf_free(&text);
 	buf_free(&mask);
+	buf_free(&colours);
 	return found;
 }
 

@@ -3,12 +3,15 @@
 
 #include "gloss/util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +89,25 @@ xasprintf(const char *fmt, ...)
 }
 
 /* --------------------------------------------------------------- buffers */
+
+void
+gl_release_pages(void *p, size_t n)
+{
+#if defined(HAVE_MADVISE) && defined(MADV_DONTNEED)
+	long page = sysconf(_SC_PAGESIZE);
+	if (page <= 0 || n == 0)
+		return;
+	uintptr_t start = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	uintptr_t end = ((uintptr_t)p + n) & ~((uintptr_t)page - 1);
+	/* Only pages wholly inside the buffer: their bytes are nobody
+	   else's, whatever the allocator keeps around the buffer. */
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
 
 void
 buf_reserve(struct buf *b, size_t extra)
@@ -231,6 +253,31 @@ gl_error_clear(struct gl_error *err)
 		err->status = GL_OK;
 		err->message[0] = '\0';
 	}
+}
+
+enum gl_status
+gl_load_library(const char *soname, const char *task, const char *const names[],
+		void *addrs[], size_t n, struct gl_error *err)
+{
+	/* RTLD_LOCAL: its symbols serve only the pointers filled here. */
+	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		return gl_fail(err, GL_NO_LIBRARY, "%s needs %s, which cannot be loaded: %s",
+			       task, soname, dlerror());
+	void **found = xcalloc(n ? n : 1, sizeof *found);
+	for (size_t i = 0; i < n; i++) {
+		found[i] = dlsym(lib, names[i]);
+		if (!found[i]) {
+			free(found);
+			dlclose(lib);
+			return gl_fail(err, GL_NO_LIBRARY,
+				       "%s needs %s, whose %s is missing (is it too old?)",
+				       task, soname, names[i]);
+		}
+	}
+	memcpy(addrs, found, n * sizeof *found);
+	free(found);
+	return GL_OK;
 }
 
 /* ---------------------------------------------------------- atomic writes */
@@ -459,5 +506,158 @@ gl_parse_time(const char *s, char out[21])
 	if (!gmtime_r(&t, &back) || back.tm_year + 1900 < 0 || back.tm_year + 1900 > 9999)
 		return false;
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &back);
+	return true;
+}
+
+/* ---------------------------------------------------------------- YAML */
+
+void
+gl_yaml_put_quoted(struct buf *out, const char *s, size_t n)
+{
+	buf_putc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' || c == '"')
+			buf_putc(out, '\\');
+		if (c == '\n')
+			buf_puts(out, "\\n");
+		else if (c == '\t')
+			buf_puts(out, "\\t");
+		else
+			buf_putc(out, c);
+	}
+	buf_putc(out, '"');
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* UTF-8 for a scalar value (libc only here, so not u8_encode). */
+static void
+put_utf8(struct buf *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf_putc(out, (char)cp);
+	} else if (cp < 0x800) {
+		buf_putc(out, (char)(0xC0 | (cp >> 6)));
+		buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_putc(out, (char)(0xE0 | (cp >> 12)));
+		buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_putc(out, (char)(0xF0 | (cp >> 18)));
+		buf_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/* The double-quoted scalar s[1, n) up to its closing quote; the index
+ * after that quote, or 0 when it is not a valid one. */
+static size_t
+yaml_double_quoted(const char *s, size_t n, struct buf *v)
+{
+	static const char simple_from[] = "\\\"/ ntrabefv0";
+	static const char simple_to[] = "\\\"/ \n\t\r\a\b\x1b\f\v";
+	size_t i = 1;
+	while (i < n && s[i] != '"') {
+		if (s[i] != '\\') {
+			buf_putc(v, s[i++]);
+			continue;
+		}
+		if (++i >= n)
+			return 0;
+		char e = s[i++];
+		const char *simple = strchr(simple_from, e);
+		if (e && simple && e != '0') {
+			buf_putc(v, simple_to[simple - simple_from]);
+			continue;
+		}
+		int digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+		if (digits == 0 || n - i < (size_t)digits)
+			return 0;   /* unknown escape, or \0 (NUL) */
+		uint32_t cp = 0;
+		for (int k = 0; k < digits; k++) {
+			int h = hex_value(s[i++]);
+			if (h < 0)
+				return 0;
+			cp = cp * 16 + (uint32_t)h;
+		}
+		if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		put_utf8(v, cp);
+	}
+	return i < n ? i + 1 : 0;
+}
+
+bool
+gl_yaml_scalar(const char *s, size_t n, struct buf *out)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return true;   /* an empty value */
+	if (memchr(s, '\n', n))
+		return false;
+	struct buf v = BUF_INIT;
+	size_t end = 0;
+	if (s[0] == '"') {
+		end = yaml_double_quoted(s, n, &v);
+	} else if (s[0] == '\'') {
+		size_t i = 1;
+		for (; i < n; i++) {
+			if (s[i] != '\'') {
+				buf_putc(&v, s[i]);
+			} else if (i + 1 < n && s[i + 1] == '\'') {
+				buf_putc(&v, '\'');
+				i++;
+			} else {
+				break;
+			}
+		}
+		end = i < n ? i + 1 : 0;
+	} else if (strchr("[{|>*&!%@`", s[0])) {
+		end = 0;
+	} else {
+		/* Plain: up to a comment (" #"). */
+		size_t len = n;
+		for (size_t i = 1; i < n; i++)
+			if (s[i] == '#' && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+				len = i;
+				break;
+			}
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		buf_append(&v, s, len);
+		end = n;
+	}
+	if (end > 0 && end < n) {
+		/* After a quoted scalar only a comment may follow. */
+		size_t i = end;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i < n && !(s[i] == '#' && i > end))
+			end = 0;
+	}
+	if (end == 0) {
+		buf_free(&v);
+		return false;
+	}
+	buf_append(out, v.data ? v.data : "", v.len);
+	buf_free(&v);
 	return true;
 }

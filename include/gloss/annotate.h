@@ -60,8 +60,16 @@ enum gl_status annotate_apply(struct store *s, const struct doc *d, const char *
 enum gl_status annotate_write_recovery(const struct annotate_change *c, const char *title,
 				       char **path, struct gl_error *err);
 
+/* Writes note drafts the reader is left with (n of them: what each was
+ * for, `about[i]`, and its text, `notes[i]`) to
+ * $XDG_STATE_HOME/gloss/drafts-TIME-PID.txt, mode 0600; *path (caller
+ * frees) gets its name.  Errors: GL_IO. */
+enum gl_status annotate_write_drafts(const char *const *about, const char *const *notes, size_t n,
+				     char **path, struct gl_error *err);
+
 /* Splits what the reader typed into tags: separated by spaces, commas
- * (also ，、), each NFC, empty ones dropped, duplicates merged.  Returns
+ * (also ，、), each NFC, empty ones and those store_tag_problem refuses
+ * (too long, control characters) dropped, duplicates merged.  Returns
  * the array (NULL when none; free with annotate_tags_free) and its size
  * in *n. */
 char **annotate_parse_tags(const char *text, size_t *n);

@@ -40,7 +40,8 @@ enum doc_format {
 	 * asides, forms, scripts, comments and hidden elements; headings,
 	 * paragraphs, lists, quotes, code and table rows as Markdown gives
 	 * them; links, emphasis, strong, code and strike-through as spans;
-	 * an image's alt text; ruby's base text without its reading.  A page
+	 * an image's alt text; ruby's base text, its reading kept beside
+	 * the text (doc_span.ruby), not in it.  A page
 	 * with no markup at all is read as plain text (doc_format() then
 	 * says DOC_FORMAT_TEXT).  Standard input is HTML when it starts
 	 * with <!doctype html or <html (after a BOM and white space). */
@@ -75,6 +76,10 @@ struct doc_load_options {
 				    is a terminal and the fetch takes over a
 				    second.  Never set it while curses has
 				    the screen. */
+	bool transient;          /* path is gloss's own spool file (a copy of
+				    standard input, say): the document is
+				    never found again by that path
+				    (doc_source_is_transient) */
 };
 
 /* True when `path` is an http:// or https:// URL (scheme in any case):
@@ -105,8 +110,9 @@ bool doc_is_url(const char *path);
  * A URL (doc_is_url) is fetched with libcurl (doc_fetch in fetch.h:
  * redirects followed, gzip accepted, opt->timeout and the size limit
  * applied) and read as HTML when it is text/html or application/xhtml+xml
- * (or has no type and looks like HTML), as text when text/plain, unless
- * opt->format says otherwise.  Its encoding: --encoding, else the HTTP
+ * (or has no type and looks like HTML), as text when text/plain, as
+ * Markdown when text/markdown or text/x-markdown, unless opt->format says
+ * otherwise; with opt->format given, any text/... type is read in it.  Its encoding: --encoding, else the HTTP
  * charset (a BOM that says otherwise wins, as in browsers; a "utf-8" on
  * bytes that are not mostly UTF-8, a server's default over an old page,
  * is passed over), else as a file.  doc_source() is then the final URL after redirects, and the
@@ -132,7 +138,8 @@ bool doc_is_url(const char *path);
  *   GL_USAGE         a malformed URL
  *   GL_NETWORK       no connection, a TLS failure, the timeout, too many
  *                    redirects, or an HTTP error status (404...)
- *   GL_CONTENT_TYPE  not text/html, application/xhtml+xml or text/plain
+ *   GL_CONTENT_TYPE  not text/html, application/xhtml+xml, text/plain or
+ *                    text/markdown (nor other text/... types when opt->format is given)
  *   GL_TOO_LARGE     a body over the limit
  * *out is set only on GL_OK; free it with doc_free. */
 enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
@@ -152,6 +159,29 @@ enum gl_status doc_load(const struct doc_load_options *opt, struct doc **out,
 enum gl_status doc_load_bytes(const void *bytes, size_t n,
 			      const struct doc_load_options *opt,
 			      struct doc **out, struct gl_error *err);
+
+/* The start of a large article, to show its first screen before the
+ * whole of it is read (the reader loads the rest meanwhile, doc_load, and
+ * then shows that instead).  Returns a document made, as doc_load_bytes
+ * makes one, from the first `head` bytes of opt->path cut after its last
+ * blank line (or line break), or NULL when a head cannot stand for the
+ * file: it is not a regular plain-text file (stdin, a URL, Markdown,
+ * HTML, by opt->format or its extension), not larger than twice `head`,
+ * over the size limit, named an encoding (opt->encoding), has no line
+ * break in the head, or its head is not valid UTF-8, binary or cannot be
+ * read.  Never an error: on NULL, doc_load says what is wrong.
+ *
+ * The head's text is the start of the whole document's text when the
+ * head has the same paragraph layout as the file (a file with blank
+ * lines only after the head is read one line per paragraph in the head);
+ * compare before mapping offsets.  doc_info()->source_bytes is the
+ * head's size.  Free with doc_free. */
+struct doc *doc_load_head(const struct doc_load_options *opt, size_t head);
+/* The same for the end of the file (the reader's G while the whole
+ * loads): the last `tail` bytes from after their first blank line (or
+ * line break).  Its text is the end of the whole text under the same
+ * condition as above; doc_title() is its first line, not the article's. */
+struct doc *doc_load_tail(const struct doc_load_options *opt, size_t tail);
 
 /* Renders a document from UTF-8 text already in memory (a stored version:
  * use DOC_FORMAT_VERBATIM; a test).  The text is normalised like a loaded
@@ -191,12 +221,12 @@ const char *doc_format_name(enum doc_format f);  /* "auto", "text", "markdown", 
 /* Where it came from: the path as given, "-" for stdin, or for a URL the
  * address it was finally fetched from (after redirects). */
 const char *doc_source(const struct doc *d);
-/* True when the source is stdin or a temporary file: such a document is
- * never matched to an older one by its source.  The rule: stdin ("-"), a
- * doc_from_text document without a source, and a file whose real path
- * (realpath, symbolic links resolved, taken when it was loaded) is under
- * the temporary directory: $TMPDIR when it is an absolute path other than
- * "/", else /tmp. */
+/* True when the source is stdin or gloss's own spool file: such a
+ * document is never matched to an older one by its source.  The rule:
+ * stdin ("-"), a doc_from_text document without a source (or "-"), and a
+ * file loaded with doc_load_options.transient.  Any other file is tracked
+ * by its path wherever it lives, under /tmp or $TMPDIR too (people keep
+ * pages fetched with curl -o /tmp/page.html there, and edit them). */
 bool doc_source_is_transient(const struct doc *d);
 /* The title; never NULL (may be "").  Markdown: the first level-1
  * heading, else the first heading, else the first line of the first block
@@ -205,7 +235,12 @@ bool doc_source_is_transient(const struct doc *d);
  * around it.  HTML: the article's first <h1> when <title> starts with it
  * or og:title is it, else og:title (or twitter:title), else <title>
  * without a trailing " | Site" naming og:site_name, else the first h1,
- * heading or line of the text. */
+ * heading or line of the text.  Markdown front matter's title: wins over
+ * all of these.  A longer title is cut to DOC_TITLE_MAX grapheme
+ * clusters (at a cluster boundary, trailing spaces dropped; also to
+ * 16 * DOC_TITLE_MAX bytes, inside one enormous cluster at a character
+ * boundary) and ends with "…" (U+2026). */
+#define DOC_TITLE_MAX 200
 const char *doc_title(const struct doc *d);
 
 /* What loading found out, for --info. */
@@ -224,8 +259,9 @@ struct doc_info {
 };
 const struct doc_info *doc_info(const struct doc *d);
 
-/* What a web page says of itself, whitespace collapsed; "" when it says
- * nothing (and for every other format).  Owned by the doc. */
+/* What a web page says of itself, whitespace collapsed, or a Markdown
+ * article's front matter (author:, date:); "" when it says nothing (and
+ * for plain text).  Owned by the doc. */
 enum doc_meta {
 	DOC_META_AUTHOR,   /* <meta name="author">, article:author (not a
 			      profile's address), dc.creator, ... */
@@ -289,16 +325,23 @@ enum doc_attr {
 	DOC_ATTR_CODE = 1u << 2,
 	DOC_ATTR_LINK = 1u << 3,
 	DOC_ATTR_STRIKE = 1u << 4,
+	DOC_ATTR_RUBY = 1u << 5,   /* HTML <ruby>: the base text */
 };
 struct doc_span {
 	size_t start, end;   /* byte range in doc_text() */
 	unsigned attrs;      /* enum doc_attr bits */
 	const char *href;    /* for DOC_ATTR_LINK, else NULL */
+	/* For DOC_ATTR_RUBY: the reading (<rt>) of the base text that ends
+	   with this span, to show beside it; else NULL.  The reading is not
+	   in the text (a quote, a search or an anchor never sees it); it is
+	   whitespace-collapsed, NFC and terminal-safe (u8_safe).  A base cut
+	   into several spans by other markup has its reading on the last. */
+	const char *ruby;
 };
 /* Spans in text order, never overlapping: nested markup gives one span
  * per stretch with the union of its attributes (**a *b* c** gives
  * "a " STRONG, "b" STRONG|EM, " c" STRONG).  A span never crosses a
- * block.  href is owned by the doc. */
+ * block.  href and ruby are owned by the doc. */
 size_t doc_span_count(const struct doc *d);
 const struct doc_span *doc_span(const struct doc *d, size_t i);
 

@@ -114,6 +114,39 @@ enum gl_status export_write(struct store *s, const struct export_document *docs,
 			    size_t n, const struct export_options *opt,
 			    struct buf *out, size_t *count, struct gl_error *err);
 
+/* ------------------------------------------------- the export options
+ * `gloss export` and the reader's :export take the same options and parse
+ * them here (src/export-args.c):
+ *   --format md|json|csv|html  -o/--output OUT  --author A  --tag T
+ *   --status open|resolved  --since DATE  --full
+ * argv[0] is the command's name; options and operands may come in any
+ * order (getopt_long, which this resets and which prints nothing).  The
+ * format is --format, else the one OUT's extension names, else md. */
+struct export_args {
+	/* Format, filters, full; opt.author, opt.tag and opt.since point
+	   into this struct (do not copy it). */
+	struct export_options opt;
+	const char *output;      /* -o OUT (points into argv), NULL when not
+				    given; "-" is kept as given */
+	bool format_given;       /* --format was given */
+	int first_operand;       /* argv index of the first FILE operand
+				    (argc when there is none) */
+	char *warning;           /* a note for the user (--full with another
+				    format), or NULL */
+	char *author, *tag;      /* NFC, trimmed */
+	char since[21];
+};
+/* Fills *out (clear it with export_args_clear).  Errors: GL_USAGE with a
+ * message that names the bad option or value (an unknown option or
+ * format, a missing value, an author or tag that is empty or not UTF-8, a
+ * bad --status or --since); *out is then cleared. */
+enum gl_status export_args_parse(int argc, char **argv, struct export_args *out,
+				 struct gl_error *err);
+void export_args_clear(struct export_args *a);
+/* The format a file name's extension names (.md .markdown .json .jsonld
+ * .csv .html .htm, any case); false when none. */
+bool export_format_of_path(const char *path, enum export_format *f);
+
 /* -------------------------------------------------- escaping, for tests
  * Each appends the escaped form of s[0, n) to out. */
 /* Markdown inline text that shows as typed in CommonMark, GFM and

@@ -23,6 +23,7 @@ struct doc_fetch_options {
 	size_t max_size;     /* body bytes; 0: DOC_HTML_DEFAULT_MAX_SIZE */
 	long timeout;        /* seconds for all of it; 0: DOC_DEFAULT_TIMEOUT */
 	bool progress;       /* see doc_load_options.progress */
+	bool any_text;       /* accept any other text/... type too (--format given) */
 };
 
 struct doc_fetched {
@@ -36,7 +37,8 @@ struct doc_fetched {
 };
 
 /* Fetches opt->url.  Accepted types: text/html, application/xhtml+xml,
- * text/plain, and no type at all (the caller sniffs).  On failure a
+ * text/plain, text/markdown, text/x-markdown, any other text/... type with
+ * opt->any_text, and no type at all (the caller sniffs).  On failure a
  * one-line message (the URL terminal-safe in it):
  *   GL_USAGE          not an http(s) URL, or malformed
  *   GL_NETWORK        name not resolved, no connection, TLS, the time

@@ -12,11 +12,13 @@
  *     annotation's document and places it on that document's current text
  *     by its quote (anchor_resolve_in: a position is only a hint, since
  *     another tool may count differently: Hypothesis counts UTF-16 units
- *     over a whole web page).
+ *     over a whole web page), then makes and checks the rows to write
+ *     and the events' snapshots (store_import_batch_new).
  *  3. import_apply writes it all in one transaction (store_begin /
- *     store_commit), by id (store_annotation_import): a new id is added,
+ *     store_commit), by id (store_import_batch_apply): a new id is added,
  *     a newer copy updates, anything else changes nothing, so importing
- *     the same file twice changes nothing.
+ *     the same file twice changes nothing.  import_finish, after the
+ *     commit, tidies the store (the WAL checkpoint) outside the lock.
  *
  * What is read, per annotation:
  *   id          "urn:uuid:UUID" or a bare UUID is kept as the id; any other
@@ -135,6 +137,13 @@ struct import_report {
 enum gl_status import_apply(struct import_set *set, struct store *s,
 			    const char *const *fallback_documents,
 			    struct import_report *report, struct gl_error *err);
+/* After the transaction import_apply wrote in has ended (committed or
+ * rolled back): puts back the store connection's settings a big import
+ * changed and runs the WAL checkpoint it kept out of the commit, so that
+ * the write lock was held only for writing (store_import_batch_finish).
+ * Harmless when nothing was applied.  Without it, the checkpoint is made
+ * when the store is closed or by a later commit. */
+void import_finish(struct import_set *set, struct store *s);
 
 /* A version 8 UUID (lowercase text, STORE_ID_LEN + 1 bytes with the NUL)
  * made from an id that is not a UUID (see "id" above).  For tests. */

@@ -101,12 +101,15 @@ enum keymap_key {
 	_(REPLY,            "reply",            "Reply to the annotation") \
 	_(RESOLVE,          "resolve",          "Resolve or reopen the annotation") \
 	_(PRIVATE,          "private",          "Make the annotation private or shared") \
-	_(UNDO,             "undo",             "Undo your last change") \
-	_(REDO,             "redo",             "Redo") \
+	_(THREAD,           "thread",           "Show the whole note, its tags, times and replies") \
+	_(PAGE_NOTE,        "page-note",        "Write a note on the whole article (a page note)") \
+	_(UNDO,             "undo",             "Undo your last change in this document") \
+	_(REDO,             "redo",             "Redo what u undid in this document") \
 	_(FOCUS_NEXT,       "focus-next",       "Focus the next pane") \
 	_(FOCUS_PREV,       "focus-prev",       "Focus the previous pane") \
 	_(TOGGLE_OUTLINE,   "toggle-outline",   "Show or hide the outline") \
 	_(TOGGLE_NOTES,     "toggle-notes",     "Show or hide the notes") \
+	_(TOGGLE_OTHERS,    "toggle-others",    "Show or hide other authors' annotations") \
 	_(OPEN,             "open",             "Jump to the chosen heading or annotation") \
 	_(COMMAND,          "command",          "Type a command (:42%, :heading N, :q ...)") \
 	_(HELP,             "help",             "Show this help") \
@@ -193,13 +196,19 @@ enum action keymap_feed(const struct keymap *km, enum keymap_mode mode,
 bool action_takes_key(enum action a);
 
 /* Every binding of `action` in `mode`, as key names separated by ", "
- * (for the help screen); empty when unbound. */
+ * (for the help screen, so < is written as itself, not <lt>); empty
+ * when unbound. */
 void keymap_describe(const struct keymap *km, enum keymap_mode mode,
 		     enum action action, struct buf *out);
 /* The whole help text: per mode, each bound action with its keys and help
- * line, generated from the table (the help screen shows it; the test of
- * the man page compares against it). */
+ * line, generated from the table: keys, action name, help (the help
+ * screen shows it; tests/cli/keys-documented.test checks the man page and
+ * README against the bindings). */
 void keymap_help_text(const struct keymap *km, struct buf *out);
+/* Every binding of every mode as a `bind MODE KEYS ACTION` line (the
+ * format of share/keys.conf and the config file), grouped by mode in the
+ * order of the action table; what `gloss --keys` prints. */
+void keymap_bindings_text(const struct keymap *km, struct buf *out);
 
 /* The default bindings as config text (share/keys.conf, compiled in). */
 extern const char keymap_default_config[];

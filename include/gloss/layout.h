@@ -50,6 +50,14 @@
  *     (LAYOUT_ROW_CUT; the hidden rest belongs to the row but to no cell).
  *     A table row is wrapped like a paragraph.  A rule is a row of "─".
  *     Nothing indents a paragraph's first row.
+ *   - A ruby reading (doc_span.ruby: HTML <ruby>) is shown right after
+ *     its base, "漢字(かんじ)": three decoration cells "(", the reading
+ *     and ")" with LAYOUT_ATTR_RUBY, standing for no text (start == end
+ *     == the base's end), so a selection, a highlight or a quote never
+ *     holds it.  They go on the row of the base's last cluster and count
+ *     in its width (the two never part); a reading that cannot fit on a
+ *     row beside that cluster is not shown, nor is one in a code block.
+ *     A column on a reading gives the offset of the base's end.
  *   - Decorations are measured with u8_str_width (│, • and ─ are East
  *     Asian Ambiguous).  When the decorations of a block would leave less
  *     than half of the row for its text (narrow widths, deep nesting),
@@ -114,11 +122,14 @@ enum layout_attr {
 					       cluster wider than the row */
 	LAYOUT_ATTR_TAB = 1u << 16,        /* an expanded tab (glyph: spaces) */
 	LAYOUT_ATTR_CUT = 1u << 17,        /* the cut marker of a code line */
+	LAYOUT_ATTR_RUBY = 1u << 18,       /* a ruby reading (with
+					      LAYOUT_ATTR_DECORATION) */
 };
 
 struct layout_cell {
 	size_t start, end;   /* the text it stands for; start == end for a
-				decoration (then both are the row's start) */
+				decoration (then both are the row's start,
+				but for a ruby reading: its base's end) */
 	const char *glyph;   /* what to draw, glyph_len bytes (not
 				NUL-terminated): the text itself, a
 				placeholder, spaces for a tab, a decoration */

@@ -35,6 +35,25 @@ struct pane_annot {
 	int style;           /* 1..5: its highlight style (HL1..HL5) */
 	size_t replies;      /* how many replies it has */
 	size_t section;      /* its outline entry, or (size_t)-1 */
+	bool mine;           /* made by the reader (the store's author) */
+	/* What is new: made by a colleague since the reader's last visit
+	   to this document and not yet seen in this session (chosen in the
+	   focused notes pane, opened, or reached with ]n and the like);
+	   new_replies counts its colleagues' new replies the same way. */
+	bool is_new;
+	size_t new_replies;
+};
+
+/* The placed annotations of a list sorted by start, with an implicit
+ * interval tree over them (as in Heng Li's cgranges): the annotations
+ * at an offset or in a range are found in O(log n + found), which keeps
+ * a key's work proportional to the screen with 100,000 annotations. */
+struct pane_annot_index {
+	size_t *order;     /* indices into the list of the placed ones, by start */
+	size_t *max_end;   /* per tree node, the largest end in its subtree */
+	size_t n;          /* how many are placed */
+	int root_level;    /* the tree's height; -1 when empty */
+	bool list_order;   /* order[] is the list's own order (annot_order) */
 };
 
 /* What every pane sees; filled and owned by the controller. */
@@ -50,6 +69,12 @@ struct pane_shared {
 	   listed (counted in their parent's `replies`). */
 	const struct pane_annot *annots;
 	size_t nannots;
+	/* The placed ones by start, for finding them without a pass over
+	   all (pane_annot_index_build after every change of annots). */
+	struct pane_annot_index annot_index;
+	/* Changes whenever annots is read again (panes keep what they
+	   computed from the list until it does). */
+	unsigned long annots_generation;
 	/* Per outline entry, how many placed annotations its section holds
 	   (outline_count entries). */
 	const size_t *section_counts;
@@ -78,6 +103,9 @@ struct pane_shared {
 	int filter_style;
 	bool filter_status_set;
 	enum store_status filter_status;
+	/* Others' annotations hidden (O, :set others off): only the
+	   reader's own show, in the text and in the notes. */
+	bool hide_others;
 
 	/* The search match the reader is on (highlighted apart). */
 	bool has_current_match;
@@ -92,6 +120,9 @@ struct pane_shared {
 	void (*message)(void *app, bool error, const char *text);
 	/* Closes an overlay pane (narrow terminals) and focuses the text. */
 	void (*close_overlay)(void *app);
+	/* The reader has seen annotation `i` (an index into annots) and the
+	   replies under it: it is no longer marked new. */
+	void (*seen)(void *app, size_t i);
 };
 
 enum pane_kind { PANE_TEXT, PANE_OUTLINE, PANE_NOTES, PANE_KIND_COUNT };
@@ -141,10 +172,30 @@ extern const struct pane_ops pane_notes_ops;
  * there is none (src/pane-text.c). */
 bool pane_selection(const struct pane_shared *sh, size_t *start, size_t *end);
 /* The innermost (shortest) placed annotation that contains byte `off`,
- * as an index into sh->annots, or (size_t)-1. */
+ * as an index into sh->annots, or (size_t)-1.  Hidden others' (see
+ * hide_others) are not there. */
 size_t pane_annot_at(const struct pane_shared *sh, size_t off);
-/* True when the annotation passes the notes pane's filter. */
+/* Builds `ix` for annots[0, n) (their placed ones), freeing what it held;
+ * pane_annot_index_free frees it.  The index points into annots by
+ * position: build it again whenever the list changes. */
+void pane_annot_index_build(struct pane_annot_index *ix, const struct pane_annot *annots,
+			    size_t n);
+void pane_annot_index_free(struct pane_annot_index *ix);
+/* The first position in sh->annot_index.order whose annotation starts at
+ * or after byte `off` (annot_index.n when none): binary search. */
+size_t pane_annot_lower_bound(const struct pane_shared *sh, size_t off);
+/* Visits the placed annotations that end after byte `from` and start
+ * before `to`, by start (ties by list position), calling visit with the
+ * index into sh->annots until it returns true; returns that index, or
+ * (size_t)-1 when visit never returned true. */
+size_t pane_annot_overlapping(const struct pane_shared *sh, size_t from, size_t to,
+			      bool (*visit)(const struct pane_shared *sh, size_t i, void *ctx),
+			      void *ctx);
+/* True when the annotation passes the notes pane's filter (and is not a
+ * hidden colleague's). */
 bool pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *an);
+/* How an author's name is drawn (UI_AUTHOR0 + ui_author_colour). */
+enum ui_style pane_author_style(const char *author);
 
 /* Cursor motions and text objects (src/pane-motion.c), on the document's
  * text in bytes; every offset returned is on a cluster boundary.
@@ -161,6 +212,11 @@ bool pane_annot_visible(const struct pane_shared *sh, const struct pane_annot *a
  * closing quotes after them); PARAGRAPH_NEXT/PREV: the start of the next /
  * previous block).  Other actions return `off`. */
 size_t pane_motion(const struct doc *d, size_t off, enum action a);
+/* Where Ctrl-W in a prompt starts deleting, going back from `off` in the
+ * UTF-8 text s (n bytes): over spaces, then one word as WORD_PREV finds
+ * it (a run of one script, or one punctuation mark), never across a line
+ * break; a line break just before `off` goes alone. */
+size_t pane_word_rubout_start(const char *s, size_t n, size_t off);
 /* The text object `key` around `off`: q, any quote pair 「」『』“”‘’＂＂""
  * and b, any bracket pair （）()《》〈〉【】[]{}〔〕: the innermost pair in
  * the paragraph that encloses `off`, inside (without the marks) or around

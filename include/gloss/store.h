@@ -1,14 +1,20 @@
 /* store: the annotation store, and the only module that speaks SQL.
  *
- * One SQLite file (WAL, synchronous=FULL, foreign keys, a busy timeout of
- * 5 s, BEGIN IMMEDIATE for every write) holds documents, their versions
- * (with the text), annotations with both selectors in Unicode code points,
- * tags, reading positions, "seen" times, an append-only log of events
- * (which gives undo/redo and an audit trail) and a full-text index.
+ * A store holds documents, their versions (with the text), annotations
+ * with both selectors in Unicode code points, tags, reading positions,
+ * "seen" times, an append-only log of events (which gives undo/redo and an
+ * audit trail) and a full-text index.  It lives in one of two backends,
+ * chosen by its location (store_open), behind the same calls:
+ *  - an SQLite file (WAL, synchronous=FULL, foreign keys, a busy timeout
+ *    of 5 s, BEGIN IMMEDIATE for every write), for one person or a team
+ *    on one host;
+ *  - a PostgreSQL database (libpq), for a team on several hosts: each
+ *    author is a database role and row-level security enforces who may
+ *    change and see what; writers take turns through an advisory lock.
+ * Nothing outside the store knows which one is in use.
  *
  * The store stores plain data: it knows nothing of doc, anchor, layout or
- * curses.  No SQLite type crosses this header, so a second backend
- * (PostgreSQL for teams on several hosts) can sit behind the same calls.
+ * curses.  No SQLite or libpq type crosses this header.
  *
  * Conventions for every function below:
  *  - A function that can fail returns an enum gl_status and, on failure,
@@ -46,9 +52,15 @@
 
 struct store;
 
-/* The schema version this program writes (PRAGMA user_version).
- * 1: the first schema.  2: adds the full-text index (FTS5, trigram). */
-#define STORE_SCHEMA_VERSION 2
+/* The schema version this program writes (PRAGMA user_version; on
+ * PostgreSQL the table gloss_schema).  1: the first schema.  2: adds the
+ * full-text index (SQLite: FTS5, trigram; PostgreSQL: pg_trgm).  3: the
+ * SQLite index's backlog (search_backlog: what a big import left for the
+ * index to catch up on after its commit); nothing changes on PostgreSQL.
+ * 4: the SQLite index holds text folded by the text fold (see
+ * store_set_text_fold) and search_fold names that fold; nothing changes
+ * on PostgreSQL. */
+#define STORE_SCHEMA_VERSION 4
 
 /* Length of an annotation or document id: a version 4 UUID in lowercase
  * text, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
@@ -70,6 +82,18 @@ enum store_open_flags {
 /* Opens (creating if needed) the store at `path` for `author` (who makes
  * every change through this handle; must not be empty) and brings its
  * schema up to STORE_SCHEMA_VERSION in one transaction.
+ *
+ * `path` is a location: a file path or "sqlite:PATH" is an SQLite file;
+ * "postgresql://..." or "postgres://..." (a libpq URI) is a PostgreSQL
+ * database.  On PostgreSQL the author is the database role: gloss
+ * connects as the user the URI names (or PGUSER), else as `author`, and
+ * store_author returns the role; a password comes from ~/.pgpass or
+ * PGPASSWORD (or the URI), TLS settings from the URI (sslmode).  The
+ * flags about files do not apply there; STORE_OPEN_READONLY does.
+ * store_path, and every message, show the location with any password
+ * replaced by "***".  A lost connection fails the call that met it
+ * (GL_STORE, the message says the connection was lost: the caller keeps
+ * what it was saving); the next call connects again.
  *
  * When the file or its directory is not writable by this process, the
  * store is opened read-only: reading works, every change fails with
@@ -101,10 +125,13 @@ const char *store_notice(const struct store *s);
 const char *store_path(const struct store *s);
 const char *store_author(const struct store *s);
 /* True when another connection (process) changed the store since the
- * last call (PRAGMA data_version); the first call returns false. */
+ * last call (SQLite: PRAGMA data_version; PostgreSQL: a NOTIFY from the
+ * other connection's commit, which may arrive a moment after it); the
+ * first call returns false.  Never waits for the network. */
 bool store_changed_elsewhere(struct store *s);
-/* PRAGMA integrity_check and foreign_key_check: GL_OK, or GL_STORE with
- * the first problem in err. */
+/* SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL: the
+ * schema's version (the server keeps its own integrity).  GL_OK, or
+ * GL_STORE with the first problem in err. */
 enum gl_status store_check(struct store *s, struct gl_error *err);
 
 /* -------------------------------------------------------- transactions
@@ -212,6 +239,28 @@ enum store_status { STORE_STATUS_OPEN, STORE_STATUS_RESOLVED };
 const char *store_status_name(enum store_status s);   /* "open", "resolved" */
 bool store_status_parse(const char *name, enum store_status *out);
 
+/* Styles and tags: one rule for every way in (store-valid.c), so that
+ * what gloss add/edit stores the reader can show and edit, and the other
+ * way round.
+ *
+ * A style is "1" to "5" (the reader's 1-5), or one of the colour names
+ * yellow (1), green (2), blue or cyan (3), pink, magenta or purple (4),
+ * red or underline (5), kept as written.  Returns its number, 1 to 5, or
+ * 0 when `style` is not one (NULL, "", "7", "abc"). */
+int store_style_number(const char *style);
+/* A tag is one word, as the reader's tag prompt splits them: not empty,
+ * at most STORE_TAG_MAX code points, without white space (Unicode
+ * White_Space), commas (, U+FF0C U+3001) or control characters, valid
+ * UTF-8.  NULL when `tag` is one, else why not (a static string). */
+#define STORE_TAG_MAX 100
+const char *store_tag_problem(const char *tag);
+/* A tag from outside made into one (import, a tag stored before the rule
+ * when it is exported): each run of white space, commas and control
+ * characters becomes one "-", none at either end ("to do" -> "to-do"), cut
+ * to STORE_TAG_MAX code points, invalid UTF-8 dropped.  Caller frees;
+ * "" when nothing is left (drop the tag then). */
+char *store_tag_canonical(const char *tag);
+
 struct store_annotation {
 	char *id;
 	char *document;
@@ -314,6 +363,27 @@ enum gl_status store_annotation_reanchor(struct store *s, const char *id,
 					 long long start, long long end,
 					 enum store_anchor_state state,
 					 struct gl_error *err);
+/* Places an annotation by hand (the reader's :reanchor, for an orphan or
+ * a wrong fuzzy match): it becomes anchored, state STORE_ANCHOR_EXACT, on
+ * [start, end) (code points) of the version (version, renderer) of its
+ * own document, with the quote selector exact/prefix/suffix of that place
+ * (prefix and suffix may be NULL: unknown, and "" is kept as NULL, as
+ * store_annotation_add does; the caller makes them, e.g. with
+ * anchor_make).  Unlike store_annotation_reanchor it replaces the
+ * quote, since the text chosen is the new quote; like it, anyone who can
+ * see the annotation may (a placement, not an edit of what was said), it
+ * records a "reanchor" event by the store's author when anything changed
+ * (and the time in `updated`), and store_undo does not undo it.  Errors:
+ * GL_USAGE for a bad range (start < 0, start > end, end past the
+ * version's length), a NULL exact or version, or an annotation without a
+ * place (a page note or a reply); GL_NO_MATCH when the annotation is
+ * unknown or deleted, or the version is unknown or of another document;
+ * the store-wide failures. */
+enum gl_status store_annotation_place(struct store *s, const char *id,
+				      const char *version, int renderer,
+				      long long start, long long end,
+				      const char *exact, const char *prefix,
+				      const char *suffix, struct gl_error *err);
 /* Fetches one annotation (deleted ones too, with `deleted` set).
  * GL_NO_MATCH when unknown or private to someone else. */
 enum gl_status store_annotation_get(struct store *s, const char *id,
@@ -350,12 +420,45 @@ enum gl_status store_annotations_list(struct store *s,
 				      struct store_annotation_list *out,
 				      struct gl_error *err);
 
-/* Full-text search over quotes, notes and tags (FTS5 trigram index, case
- * folded).  Queries of one or two code points, which a trigram index
- * cannot answer, are found by a scan of the same fields (ASCII case
- * folded), so a one- or two-character CJK query finds every match.  The
- * filter narrows the results as in store_annotations_list.  GL_USAGE for
- * an empty query. */
+/* The folding of search, given to the store by the program (the store
+ * speaks no Unicode): gloss sets { u8_fold, u8_fold_query,
+ * u8_fold_contains, u8_fold_version() } so that store_search finds what
+ * the reader's / finds.
+ *   fold      appends the fold of text[0, n) to out (map: always NULL);
+ *             what the SQLite index holds, and what a query is looked up
+ *             with, so it must fold case and every other difference the
+ *             search ignores.
+ *   query     appends the needle of a query to out; true when matching
+ *             is case-sensitive (smart case).
+ *   contains  true when text[0, n) holds the needle (folded as `query`
+ *             said): the final word on every candidate.
+ *   name      names the folding (its rules and Unicode version): a
+ *             writable SQLite store whose index was built with another
+ *             fold is re-indexed once when opened. */
+struct store_text_fold {
+	void (*fold)(struct buf *out, const char *text, size_t n, size_t **map);
+	bool (*query)(struct buf *out, const char *query, size_t n);
+	bool (*contains)(const char *needle, size_t nlen, bool case_sensitive,
+			 const char *text, size_t n);
+	const char *name;
+};
+/* Sets the text fold for every store opened afterwards (once, at start;
+ * `f` and its name must outlive them; NULL: none).  Without one the
+ * store searches as its index does: case folded, no other folding. */
+void store_set_text_fold(const struct store_text_fold *f);
+
+/* Full-text search over quotes, notes and tags.  With a text fold set:
+ * annotations whose quote, note or one tag contains the query under
+ * that fold (smart case, as the reader's /); SQLite finds candidates in
+ * its FTS5 trigram index of folded text (a query of one or two code
+ * points, which has no trigram, by a scan of the index's folded text; a
+ * big import's rows not indexed yet by folding them), PostgreSQL by
+ * reading the visible annotations, and each is checked with `contains`.
+ * Without one: SQLite's index, case folded; PostgreSQL ILIKE with
+ * pg_trgm indexes; queries of one or two code points by a scan of the
+ * same fields (case folded), so a two-character CJK query finds every
+ * match.  The filter narrows the results as in store_annotations_list.
+ * GL_USAGE for an empty query. */
 enum gl_status store_search(struct store *s, const char *query,
 			    const struct store_filter *f,
 			    struct store_annotation_list *out,
@@ -385,7 +488,9 @@ enum gl_status store_search(struct store *s, const char *query,
  * GL_USAGE for an id that is not a UUID, a missing document, version,
  * author or creation time, a bad range or an empty tag; GL_NO_MATCH when
  * the document, the version or the parent is not in the store (insert
- * parents before their replies); the store-wide failures. */
+ * parents before their replies); the store-wide failures.  On PostgreSQL,
+ * adding or changing another author's annotation takes a role with
+ * BYPASSRLS (row-level security): GL_DENIED otherwise. */
 enum store_import_result {
 	STORE_IMPORT_ADDED,
 	STORE_IMPORT_UPDATED,
@@ -405,6 +510,68 @@ enum gl_status store_annotations_import(struct store *s,
 					size_t n,
 					enum store_import_result *results,
 					struct gl_error *err);
+
+/* The same in steps, so that the write lock is held only for writing
+ * (gloss import):
+ *
+ *   store_import_batch_new     before the transaction: checks every
+ *                              annotation (the GL_USAGE errors above) and
+ *                              prepares what is written (the rows, the
+ *                              events' snapshots), touching no store.
+ *                              a[] and what it points to must outlive the
+ *                              batch; a[i].document may still be NULL
+ *                              and be set before apply (the document of
+ *                              gloss import --to FILE is found or made
+ *                              inside the transaction).
+ *   store_import_batch_apply   inside the caller's transaction (or its
+ *                              own): as store_annotations_import;
+ *                              GL_USAGE when a document is still NULL.
+ *   store_import_batch_finish  after that transaction ended, committed or
+ *                              not: on SQLite, indexes for search what a
+ *                              big batch (1,000 or more added) left out
+ *                              of its transaction, in short write
+ *                              transactions of a few thousand rows each
+ *                              (search finds those annotations meanwhile,
+ *                              and if the process dies first the next
+ *                              store_open finishes the work); then puts
+ *                              back the connection's settings that the
+ *                              batch changed and runs the WAL checkpoint
+ *                              it kept out of the commit.  Inside a
+ *                              transaction that is still open it leaves
+ *                              the indexing to the next store_open.
+ *                              Harmless otherwise.
+ *   store_import_batch_free    frees the batch (NULL is fine).
+ */
+struct store_import_batch;
+enum gl_status store_import_batch_new(const struct store_annotation *a,
+				      size_t n, struct store_import_batch **out,
+				      struct gl_error *err);
+enum gl_status store_import_batch_apply(struct store *s,
+					struct store_import_batch *b,
+					enum store_import_result *results,
+					struct gl_error *err);
+void store_import_batch_finish(struct store *s, struct store_import_batch *b);
+void store_import_batch_free(struct store_import_batch *b);
+
+/* -------------------------------------------------------------- copying
+ * (store-copy.c) Copies the whole of `from` into `to` (gloss migrate),
+ * whichever their backends: documents, versions, annotations (deleted
+ * ones and every author's, as far as `from` lets its author see them),
+ * tags, events, reading positions and last visits, in one transaction on
+ * `to`.  Idempotent: what `to` already has (by id; a version by hash and
+ * renderer) is left as it is, so copying again copies nothing.  An
+ * annotation's events come with it when it is copied, renumbered, so undo
+ * works on the copy.  *copied gets what was copied, *total what `from`
+ * holds (events: all of the log).  Errors: those of both stores; on
+ * PostgreSQL, copying annotations or events of other authors needs a role
+ * with BYPASSRLS (GL_DENIED otherwise, and nothing is copied). */
+struct store_copy_counts {
+	long long documents, versions, annotations, events, positions;
+};
+enum gl_status store_copy(struct store *from, struct store *to,
+			  struct store_copy_counts *copied,
+			  struct store_copy_counts *total,
+			  struct gl_error *err);
 
 /* ------------------------------------------------------------------ tags */
 struct store_tag_count {
@@ -475,5 +642,13 @@ enum gl_status store_undo(struct store *s, struct store_event *undone,
  * there is nothing to redo. */
 enum gl_status store_redo(struct store *s, struct store_event *redone,
 			  struct gl_error *err);
+/* The same, scoped to one document (its id): undoes or redoes the
+ * author's newest change, not undone yet, on an annotation of `document`,
+ * leaving changes on other documents where they are in the stacks.
+ * GL_NO_MATCH ("nothing to undo in this document") when there is none. */
+enum gl_status store_undo_in(struct store *s, const char *document,
+			     struct store_event *undone, struct gl_error *err);
+enum gl_status store_redo_in(struct store *s, const char *document,
+			     struct store_event *redone, struct gl_error *err);
 
 #endif

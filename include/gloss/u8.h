@@ -77,6 +77,21 @@ void u8_nfkc(struct buf *out, const char *s, size_t n, size_t **map);
 /* True for an uppercase or titlecase letter (General_Category Lu, Lt):
  * what makes a search query case-sensitive (smart case). */
 bool u8_is_upper(int32_t cp);
+/* Smart case, the one rule of every search in gloss (the reader's /, the
+ * store's gloss search): appends the fold of the query q[0, n) (valid
+ * UTF-8) to needle, u8_fold, or u8_nfkc alone when q has an uppercase or
+ * titlecase letter, and returns true in that case (case-sensitive). */
+bool u8_fold_query(struct buf *needle, const char *q, size_t n);
+/* True when s[0, n), folded as u8_fold_query's answer says (u8_nfkc when
+ * case_sensitive, else u8_fold), contains the folded needle: "ＶＩＭ" in
+ * a note is found by "vim" and by "VIM". */
+bool u8_fold_contains(const char *needle, size_t nlen, bool case_sensitive,
+		      const char *s, size_t n);
+/* A name for what u8_fold does (its rules and the Unicode version it
+ * folds by), so that what was folded and stored, e.g. the store's search
+ * index, is folded again when it changes.  Static; not thread-safe on
+ * the first call. */
+const char *u8_fold_name(void);
 
 /* ---------------------------------------------------- grapheme clusters */
 
@@ -145,7 +160,9 @@ bool u8_placeholder(int32_t cp, char out[16]);
 void u8_safe(struct buf *out, const char *s, size_t n);
 void u8_safe_line(struct buf *out, const char *s, size_t n);
 /* Convenience: the safe form of a NUL-terminated string in a static
- * rotating buffer (8 slots), for error messages.  Not thread-safe. */
+ * rotating buffer (8 slots), for error messages.  Two threads may call
+ * it (the reader loads on a second one); a result stays valid until 8
+ * more calls in any thread. */
 const char *u8_safe_str(const char *s);
 
 /* ------------------------------------------------------- line breaking

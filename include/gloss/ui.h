@@ -24,7 +24,9 @@
 	_(PLACEHOLDER) _(CHOSEN) _(CHOSEN_UNFOCUSED) _(MARGIN) _(LINK) _(CODE) \
 	_(EM) _(STRONG) \
 	_(HL1) _(HL2) _(HL3) _(HL4) _(HL5) \
-	_(AUTHOR0) _(AUTHOR1) _(AUTHOR2) _(AUTHOR3) _(AUTHOR4) _(AUTHOR5)
+	_(AUTHOR0) _(AUTHOR1) _(AUTHOR2) _(AUTHOR3) _(AUTHOR4) _(AUTHOR5) \
+	_(OTHER0) _(OTHER1) _(OTHER2) _(OTHER3) _(OTHER4) _(OTHER5) \
+	_(NEW)
 
 enum ui_style {
 #define UI_STYLE_ENUM(id) UI_##id,
@@ -32,7 +34,13 @@ enum ui_style {
 #undef UI_STYLE_ENUM
 	UI_STYLE_COUNT
 };
+/* Authors: a name is drawn in UI_AUTHOR0 + k and a colleague's highlight
+ * in UI_OTHER0 + k (the colour underlined; underlined and dim without
+ * colours), k = ui_author_colour(name).  UI_NEW marks what is new. */
 #define UI_AUTHOR_COLOURS 6
+/* The palette entry of an author's name: a hash of the name, so the same
+ * author has the same colour in every session and on every screen. */
+int ui_author_colour(const char *name);
 
 struct ui_options {
 	bool headless;            /* no terminal: curses writes to /dev/null */
@@ -60,6 +68,12 @@ void ui_size(const struct ui *ui, int *rows, int *cols);
 /* Headless: change the size as a terminal resize would (tests, :resize). */
 void ui_resize(struct ui *ui, int rows, int cols);
 int ui_colours(const struct ui *ui);  /* 0 (monochrome), 8 or 256 */
+/* Switches the theme at run time ("default", "light" or "mono"; no_color:
+ * as mono, for NO_COLOR).  The caller redraws everything (ui_redraw_all
+ * and every window).  False (nothing changed) for an unknown name. */
+bool ui_set_theme(struct ui *ui, const char *theme, bool no_color);
+/* The theme in use: "default", "light" or "mono". */
+const char *ui_theme(const struct ui *ui);
 
 /* ---------------------------------------------------------------- drawing
  * Rectangles of the screen.  Coordinates are relative to the window.
@@ -127,19 +141,32 @@ struct ui_event {
 void ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev);
 /* True when a script drives the keys. */
 bool ui_scripted(const struct ui *ui);
-/* The signal that asked gloss to stop (SIGTERM, SIGHUP, SIGINT from
- * another process), or 0.  Set from the handler; checked by the loop. */
+/* The signal that asked gloss to stop (SIGTERM, SIGHUP, SIGINT, SIGQUIT
+ * from another process), or 0.  Set from the handler; checked by the
+ * loop. */
 int ui_pending_signal(void);
-/* Installs the handlers for SIGTERM, SIGHUP, SIGINT (flag only). */
+/* Installs the handlers for SIGTERM, SIGHUP, SIGINT and SIGQUIT (they set
+ * the flag), and a watchdog: when the loop has not ended 10 seconds after
+ * such a signal (stuck in long work, or waiting for $EDITOR), SIGALRM
+ * restores the terminal as ui_open found it and exits with 128 + the
+ * signal's number. */
 void ui_install_signal_handlers(void);
 
 /* ------------------------------------------------------ dumps for tests */
 /* Writes the screen's text, one row per line, trailing blanks trimmed.
- * With attrs, each row is followed by a mask line: '^' under cells drawn
- * in a highlight style (HL1..HL5), 's' selection, '/' search match, '*'
- * the current search match, 'c' cursor,
- * blank otherwise (trimmed); widened by each cell's width. */
-enum gl_status ui_save_screen(struct ui *ui, const char *path, bool attrs,
+ * With UI_DUMP_ATTRS, each row is followed by a mask line: '^' under
+ * cells drawn in a highlight style (HL1..HL5, a colleague's OTHER0..5),
+ * 's' selection, '/' search match, '*' the current search match,
+ * blank otherwise (trimmed); widened by each cell's width.
+ * With UI_DUMP_COLOURS, each row is followed (after the mask, if any) by a
+ * colour line: under each cell the initial of its background colour when
+ * it has one, else of its foreground colour (k black, r red, g green,
+ * y yellow, b blue, m magenta, c cyan, w white; a 256-colour entry as the
+ * nearest of these), blank for the terminal's default (so all blank in
+ * monochrome). */
+#define UI_DUMP_ATTRS 1u
+#define UI_DUMP_COLOURS 2u
+enum gl_status ui_save_screen(struct ui *ui, const char *path, unsigned what,
 			      struct gl_error *err);
 /* True when `text` appears on the screen (one row). */
 bool ui_screen_contains(struct ui *ui, const char *text);

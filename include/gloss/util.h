@@ -56,6 +56,13 @@ void buf_clear(struct buf *b);
 char *buf_steal(struct buf *b, size_t *len);
 void buf_free(struct buf *b);
 
+/* Gives the memory of the whole pages inside [p, p + n) back to the
+ * system, for a large input read once from front to back (a file being
+ * normalised): the caller owns the buffer, never reads those bytes again
+ * (they may read as zero) and frees the buffer as usual.  Does nothing
+ * where the system cannot (no madvise).  Never fails. */
+void gl_release_pages(void *p, size_t n);
+
 /* ----------------------------------------------------------- status codes
  * One list: the status, the exit status `main` gives it, and a short
  * description.  The exit statuses are documented in gloss(1); keep them
@@ -81,7 +88,8 @@ void buf_free(struct buf *b);
 	_(CONFIG,        17, "configuration error") \
 	_(TERMINAL,      18, "terminal error") \
 	_(NETWORK,       19, "network error") \
-	_(CONTENT_TYPE,  20, "not a page gloss reads")
+	_(CONTENT_TYPE,  20, "not a page gloss reads") \
+	_(NO_LIBRARY,    21, "a library gloss needs cannot be loaded")
 
 enum gl_status {
 #define GL_STATUS_ENUM(name, code, text) GL_##name,
@@ -112,6 +120,16 @@ enum gl_status gl_fail(struct gl_error *err, enum gl_status status,
 		       const char *fmt, ...) GL_PRINTF(3, 4);
 void gl_error_clear(struct gl_error *err);
 
+/* Loads the shared library `soname` (dlopen) and sets addrs[i] to the
+ * address of its function names[i], for i < n: for a library only a rare
+ * task uses, so that other runs never pay for loading it.  `task` says
+ * what needs it, for the message ("opening a URL").  The library stays
+ * loaded until the process ends.  Errors: GL_NO_LIBRARY when it cannot be
+ * loaded or lacks one of the functions (addrs is then unchanged). */
+enum gl_status gl_load_library(const char *soname, const char *task,
+			       const char *const names[], void *addrs[], size_t n,
+			       struct gl_error *err);
+
 /* ---------------------------------------------------------- atomic writes
  * Writes `n` bytes to `path` atomically: a temporary file in the same
  * directory, fsync, rename over `path`, fsync of the directory.  A failure
@@ -138,5 +156,25 @@ bool gl_parse_long(const char *s, long min, long max, long *out);
  * (UTC); a space may stand for the T, fractions of a second are dropped.
  * False when s is not such a time or not a real date (31 April). */
 bool gl_parse_time(const char *s, char out[21]);
+
+/* ------------------------------------------------------------- YAML
+ * The little YAML gloss writes (the front matter of its Markdown export)
+ * and reads back (front matter at the start of a Markdown article): one
+ * scalar at a time, so that what one writes the other reads. */
+/* Appends s[0, n) as a YAML double-quoted scalar: "...", with \\ \" and
+ * LF and tab as \n \t; other bytes as they are (a caller that must keep
+ * control characters out makes them visible first). */
+void gl_yaml_put_quoted(struct buf *out, const char *s, size_t n);
+/* Reads the value part of a one-line "key: value" (s[0, n), the spaces
+ * after the colon included or not): double-quoted (the escapes of YAML
+ * 1.2: \\ \" \/ \n \t \r \e \a \b \f \v \xHH \uHHHH \UHHHHHHHH, \ and
+ * a space), single-quoted ('' is one '), or plain (a comment after " #"
+ * and the spaces around the value dropped).  Appends the value to out and
+ * returns true; returns false, out unchanged, when it is not a scalar
+ * gloss reads on one line: an unclosed quote, text after the closing
+ * quote, a bad escape, an escape for NUL, a surrogate or past U+10FFFF, a
+ * flow collection ([...] {...}), a block scalar (| >), an alias or tag
+ * (* & !). */
+bool gl_yaml_scalar(const char *s, size_t n, struct buf *out);
 
 #endif

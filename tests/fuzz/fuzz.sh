@@ -19,7 +19,7 @@ set -u
 mode=$1 srcdir=$2
 shift 2
 : "${FUZZ_CC:=clang}" "${FUZZ_SECONDS:=60}" "${FUZZ_JOBS:=1}" "${FUZZ_FLAGS:=}"
-: "${FUZZ_TARGETS:=fuzz-load fuzz-markdown fuzz-layout fuzz-safe fuzz-anchor fuzz-import}"
+: "${FUZZ_TARGETS:=fuzz-load fuzz-markdown fuzz-layout fuzz-safe fuzz-anchor fuzz-import fuzz-html}"
 out=tests/fuzz
 build=$out/build
 mkdir -p "$build/obj" "$out/crashes"

@@ -15,7 +15,12 @@ TAP.  The checks:
     promises to replace (bidirectional controls U+061C, U+200E/F,
     U+202A-E, U+2066-9; U+2028/9, U+206A-F, U+FEFF, U+FFF9-B);
   - stderr is empty when the file is shown, one line when it is refused;
-  - the properties the manifest lists (info:, dump:, outline:, err:);
+  - the properties the manifest lists (info:, dump:, outline:, err:,
+    screen:);
+  - in the reader (mode "screen": K.screen.out holds what gloss wrote to
+    stdout, nothing, then the screens it saved headless): every
+    placeholder the manifest's dump: checks name (^[, <U+202E>, ...) is
+    on one of the screens, so the reader shows what --dump shows;
   - the manifest and the corpus name the same files.
 """
 import importlib.util
@@ -23,15 +28,20 @@ import os
 import re
 import sys
 
-MODES_SHOWN = ["info", "outline", "w1", "w13", "w80"]
-MODES_REFUSED = ["info", "outline", "w80"]
+MODES_SHOWN = ["info", "outline", "w1", "w13", "w80", "screen"]
+MODES_REFUSED = ["info", "outline", "w80", "screen"]
 LABEL = {
     "info": "--info",
     "outline": "--outline",
     "w1": "--dump --width 1",
     "w13": "--dump --width 13 --forced",
     "w80": "--width 80 (rows to a pipe)",
+    "screen": "in the reader (headless)",
 }
+
+# A placeholder of u8's terminal-safe form: ^X for C0 and DEL, <U+XXXX>
+# for C1 and the format controls.
+PLACEHOLDER = re.compile(r"\^[@A-Z\[\\\]^_?]|<U\+[0-9A-F]{4,6}>")
 
 FORMAT_CONTROLS = set([0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF,
                        0xFFF9, 0xFFFA, 0xFFFB]) | set(range(0x202A, 0x202F)) \
@@ -169,14 +179,27 @@ def main(argv):
                 line = [l for l in got if l.startswith(unescape(field + ":"))]
                 check(want in got, "%s: --info says %s" % (what, arg),
                       "got: " + (line[0].decode("utf-8", "replace") if line else "(no such line)"))
-            elif kind in ("dump", "outline", "err"):
+            elif kind in ("dump", "outline", "err", "screen"):
                 mode, stream = {"dump": ("w80", 0), "outline": ("outline", 0),
-                                "err": ("info", 1)}[kind]
+                                "err": ("info", 1), "screen": ("screen", 0)}[kind]
                 got = outputs.get(mode, (b"", b""))[stream]
                 check(unescape(arg) in got, "%s: %s shows %s" % (what, LABEL[mode], arg),
                       "got: " + got[:600].decode("utf-8", "replace"))
             else:
                 check(False, "%s: manifest line %d: unknown check %r" % (what, e["line"], c))
+        # The reader shows the placeholders --dump shows.
+        tokens = []
+        for c in e["checks"]:
+            kind, _, arg = c.partition(":")
+            if kind == "dump":
+                for t in PLACEHOLDER.findall(unescape(arg).decode("utf-8")):
+                    if t not in tokens:
+                        tokens.append(t)
+        if shown and tokens:
+            got = outputs.get("screen", (b"", b""))[0].decode("utf-8", "replace")
+            missing = [t for t in tokens if t not in got]
+            check(not missing, "%s: the reader shows the placeholders %s" % (what, " ".join(tokens)),
+                  "not on the screens: " + " ".join(missing), "got: " + got[:600])
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 

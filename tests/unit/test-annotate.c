@@ -157,6 +157,45 @@ test_recovery(void)
 	annotate_change_clear(&c);
 }
 
+/* Note drafts left when the reader ends go to a file of their own. */
+static void
+test_drafts_file(void)
+{
+	char dir[] = "/tmp/gloss-drafts-XXXXXX";
+	if (!mkdtemp(dir)) {
+		ok(0, "a temporary directory");
+		return;
+	}
+	setenv("XDG_STATE_HOME", dir, 1);
+	const char *about[] = { "a note on \"好茶要慢\" in 山城的茶館", "a reply to annotation 1a2b" };
+	const char *notes[] = { "第一行\n第二行", "me too" };
+	char *path = NULL;
+	struct gl_error err;
+	is_int(annotate_write_drafts(about, notes, 2, &path, &err), GL_OK, "the drafts file is written");
+	char *want_dir = xasprintf("%s/gloss/drafts-", dir);
+	ok(path && strncmp(path, want_dir, strlen(want_dir)) == 0, "as drafts-TIME-PID.txt in $XDG_STATE_HOME/gloss/");
+	char *text = NULL;
+	size_t len;
+	if (path && gl_read_file(path, &text, &len, 1 << 20, &err) == GL_OK) {
+		ok(strstr(text, "draft: a note on \"好茶要慢\" in 山城的茶館\nnote:\n第一行\n第二行\n") != NULL,
+		   "each draft says what it was for, then its whole note");
+		ok(strstr(text, "draft: a reply to annotation 1a2b\nnote:\nme too\n") != NULL,
+		   "both drafts are in it");
+		struct stat sb;
+		ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "readable by its owner only");
+		unlink(path);
+	} else {
+		ok(0, "the drafts file can be read back");
+	}
+	free(text);
+	free(path);
+	free(want_dir);
+	char *sub = xasprintf("%s/gloss", dir);
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+}
+
 int
 main(void)
 {
@@ -164,5 +203,6 @@ main(void)
 	test_motion();
 	test_tags();
 	test_recovery();
+	test_drafts_file();
 	return tap_done();
 }

@@ -718,9 +718,19 @@ test_stdin_and_identity(void)
 	if (d && f)
 		is_str(doc_hash(d), doc_hash(f), "stdin and a file with the same text have one hash");
 	if (f) {
-		ok(doc_source_is_transient(f), "a file under the temporary directory is transient");
+		ok(!doc_source_is_transient(f),
+		   "a file under the temporary directory is tracked by its path like any other");
 		is_str(doc_source(f), path, "a file's source is its path as given");
 	}
+	doc_free(f);
+	/* gloss's own spool file (a copy of stdin) is never found by its path. */
+	struct doc_load_options spool;
+	memset(&spool, 0, sizeof spool);
+	spool.path = path;
+	spool.transient = true;
+	f = loaded("a spool file of gloss's own", path, &spool);
+	if (f)
+		ok(doc_source_is_transient(f), "a file loaded as gloss's own spool file is transient");
 	doc_free(f);
 	doc_free(d);
 
@@ -809,6 +819,72 @@ test_stdin_and_identity(void)
 	}
 }
 
+/* A file that is one huge line: its title is capped, not the whole line. */
+static void
+test_long_title(void)
+{
+	struct buf line = BUF_INIT;
+	for (int i = 0; i < 199; i++)
+		buf_putc(&line, 'x');
+	/* A flag is one cluster of 8 bytes straddling the 200th character. */
+	buf_puts(&line, "\xF0\x9F\x87\xB9\xF0\x9F\x87\xBC");
+	for (int i = 0; i < 1000000; i++)
+		buf_puts(&line, "y");
+	buf_putc(&line, '\n');
+	const char *path = write_file("one-line.txt", line.data, line.len);
+	struct doc *d = loaded("a file of one line of a million characters", path, NULL);
+	if (d) {
+		const char *t = doc_title(d);
+		ok(strlen(t) < 1000, "its title is not the whole line (%zu bytes)", strlen(t));
+		ok(strncmp(t, line.data, 199 + 8) == 0,
+		   "the title keeps the first 200 characters, the flag whole");
+		is_str(t + 199 + 8, "\xE2\x80\xA6", "and ends with an ellipsis right after them");
+	}
+	doc_free(d);
+
+	buf_clear(&line);
+	buf_puts(&line, "# ");
+	for (int i = 0; i < 300; i++)
+		buf_puts(&line, "\xE6\xBC\xA2");   /* 漢 */
+	buf_puts(&line, "\n\nBody.\n");
+	path = write_file("long-heading.md", line.data, line.len);
+	d = loaded("a Markdown file with a 300-character CJK heading", path, NULL);
+	if (d) {
+		struct buf want = BUF_INIT;
+		for (int i = 0; i < DOC_TITLE_MAX; i++)
+			buf_puts(&want, "\xE6\xBC\xA2");
+		buf_puts(&want, "\xE2\x80\xA6");
+		is_str(doc_title(d), want.data, "a long CJK heading is cut to 200 characters and an ellipsis");
+		buf_free(&want);
+	}
+	doc_free(d);
+
+	/* One cluster of a letter and 100,000 combining marks. */
+	buf_clear(&line);
+	buf_putc(&line, 'a');
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&line, "\xCC\x81");   /* U+0301 */
+	buf_puts(&line, "\n\nBody.\n");
+	struct doc *huge = NULL;
+	struct gl_error err;
+	if (doc_from_text(line.data, line.len, DOC_FORMAT_TEXT, NULL, &huge, &err) == GL_OK) {
+		const char *t = doc_title(huge);
+		ok(strlen(t) <= 16 * DOC_TITLE_MAX + 3,
+		   "a title that is one enormous cluster is cut too (%zu bytes)", strlen(t));
+		ok(u8_is_valid(t, strlen(t)), "at a character boundary");
+	} else {
+		ok(0, "a letter with 100,000 combining marks loads");
+	}
+	doc_free(huge);
+
+	const char *short_title = write_lit("short.txt", "A title of its own\n\nBody.\n");
+	d = loaded("a file with a short first line", short_title, NULL);
+	if (d)
+		is_str(doc_title(d), "A title of its own", "a short title is kept whole, without an ellipsis");
+	doc_free(d);
+	buf_free(&line);
+}
+
 static void
 test_formats(void)
 {
@@ -851,6 +927,7 @@ main(void)
 	test_offsets();
 	test_stdin_and_identity();
 	test_formats();
+	test_long_title();
 	cleanup();
 	return tap_done();
 }

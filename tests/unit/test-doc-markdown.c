@@ -317,6 +317,110 @@ test_titles(void)
 	}
 }
 
+/* YAML front matter is metadata, never text. */
+static void
+test_front_matter(void)
+{
+	/* As gloss's own Markdown export writes it. */
+	struct doc *d = mds("---\n"
+			    "title: \"The \\\"Quiet\\\" Harbour\\\\Port\"\n"
+			    "source: \"/home/me/harbour.txt\"\n"
+			    "hash: \"f16c9bc0\"\n"
+			    "authors: [\"alice\", \"bob\"]\n"
+			    "exported: \"2026-05-01T08:30:00Z\"\n"
+			    "generator: \"gloss 0.1\"\n"
+			    "---\n"
+			    "\n"
+			    "# Notes on it\n"
+			    "\n"
+			    "Body.\n");
+	text_is(d, "Notes on it\nBody.", "front matter is not shown as text (no rule, no key: lines)");
+	if (d) {
+		is_str(doc_title(d), "The \"Quiet\" Harbour\\Port",
+		       "title: fills the title, its escapes read back");
+		is_int(doc_block_count(d), 2, "the front matter makes no block (so nothing in the outline)");
+		is_int(doc_block(d, 0)->kind, DOC_BLOCK_HEADING, "the first block is the heading after it");
+	}
+	doc_free(d);
+
+	d = mds("---\ntitle: 港口的早晨\nauthor: '老陳''s'\ndate: 2026-05-01 # a comment\n"
+		"tags:\n  - 港口\n  - 漁船\n...\n## 第一節\n\n正文。\n");
+	text_is(d, "第一節\n正文。", "a plain CJK title, a list and a ... close");
+	if (d) {
+		is_str(doc_title(d), "港口的早晨", "a plain title: is the title");
+		is_str(doc_meta(d, DOC_META_AUTHOR), "老陳's", "author: (single-quoted) is the author");
+		is_str(doc_meta(d, DOC_META_DATE), "2026-05-01", "date: without its comment");
+	}
+	doc_free(d);
+
+	d = mds("---\nlayout: post\n---\n\n# Heading title\n\nBody.\n");
+	if (d)
+		is_str(doc_title(d), "Heading title", "without title: the heading is the title");
+	text_is(d, "Heading title\nBody.", "and the front matter is not text");
+	doc_free(d);
+
+	d = mds("---\ntitle: \"\\u6E2F\\x41\\t\\U0001F600\"\n---\nBody.\n");
+	if (d)
+		is_str(doc_title(d), "\xE6\xB8\xAF" "A \xF0\x9F\x98\x80",
+		       "\\u, \\x and \\U escapes are read, a tab becomes a space");
+	doc_free(d);
+
+	/* Not front matter: left as Markdown. */
+	d = mds("---\n\nA paragraph.\n\n---\n");
+	if (d)
+		is_int(doc_block(d, 0)->kind, DOC_BLOCK_RULE,
+		       "a rule followed by a blank line is a rule, not front matter");
+	doc_free(d);
+	d = mds("---\ntitle: never closed\n\nText.\n");
+	text_is(d, "\ntitle: never closed\nText.",
+		"front matter that is never closed is Markdown (a rule, then the text)");
+	doc_free(d);
+	d = mds("Intro.\n\n---\ntitle: x\n---\n");
+	if (d)
+		ok(strstr(doc_text(d, NULL), "title: x") != NULL,
+		   "a --- block after the start is Markdown, not metadata");
+	doc_free(d);
+	d = mds("---\nJust a sentence, no key.\n---\n");
+	if (d)
+		ok(strstr(doc_text(d, NULL), "Just a sentence") != NULL,
+		   "lines that are not key: value are Markdown (a setext heading)");
+	doc_free(d);
+	d = mds("---\ntitle: \"bad \\q escape\"\n---\n# Heading\n");
+	if (d)
+		is_str(doc_title(d), "Heading", "a title: with a bad escape is not used");
+	doc_free(d);
+}
+
+/* md4c has no footnotes: their definitions must not vanish. */
+static void
+test_footnotes(void)
+{
+	struct doc *d = mds("Term[^1].\n\n[^1]: 這是註腳。\n\nafter\n");
+	text_is(d, "Term[^1].\n[^1] 這是註腳。\nafter",
+		"a CJK footnote is kept as a block where it stands, the reference as [^1]");
+	if (d)
+		ok(span_of(d, "[^1]") == NULL, "the reference is not a link to the note");
+	doc_free(d);
+
+	d = mds("Note[^a] and[^長].\n\n[^a]: An ASCII note, with spaces.\n[^長]:沒有空格\n");
+	text_is(d, "Note[^a] and[^長].\n[^a] An ASCII note, with spaces.\n[^長] 沒有空格",
+		"two notes in a row are two blocks, ASCII and CJK labels");
+	doc_free(d);
+
+	d = mds("```\n[^x]: in code\n```\n\n> [^q]: quoted\n");
+	text_is(d, "[^x]: in code\n[^q] quoted",
+		"a definition in a code block stays as written; one in a quote is kept");
+	doc_free(d);
+
+	d = mds("[link]: https://example.org\n\nSee [link].\n");
+	if (d) {
+		text_is(d, "See link.", "an ordinary link reference definition still works");
+		const struct doc_span *sp = span_of(d, "link");
+		ok(sp && (sp->attrs & DOC_ATTR_LINK), "and makes a link");
+	}
+	doc_free(d);
+}
+
 int
 main(void)
 {
@@ -325,5 +429,7 @@ main(void)
 	test_entities();
 	test_line_breaks();
 	test_titles();
+	test_front_matter();
+	test_footnotes();
 	return tap_done();
 }

@@ -211,6 +211,30 @@ test_markdown_unpaired_spans(void)
 	}
 }
 
+/* fuzz-html found it: a bold run ended by two <br>s (a new paragraph)
+ * kept the line feed the first <br> had put in, so the span reached one
+ * byte past its block, onto the LF between the blocks. */
+static void
+test_html_span_over_breaks(void)
+{
+	static const char *const cases[][2] = {
+		{ "<B>.<BR><BR>>", "a bold run cut by two <br>s and never closed" },
+		{ "<p><b>a<br><br>b</b> c</p>", "a bold run over two <br>s" },
+		{ "<p><a href=\"x\">a<br>\n<br>b</a></p>", "a link over two <br>s" },
+		{ "<pre>x<b><br></b></pre><p>y</p>", "a bold line break at the end of <pre>" },
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(cases); i++) {
+		struct doc *d = NULL;
+		struct gl_error err;
+		const char *html = cases[i][0];
+		is_int(doc_from_text(html, strlen(html), DOC_FORMAT_HTML, "page.html", &d, &err),
+		       GL_OK, "HTML with %s renders", cases[i][1]);
+		ok(doc_block_count(d) >= 2, "as two blocks");
+		ok(spans_inside_blocks(d), "and no span crosses a block");
+		doc_free(d);
+	}
+}
+
 int
 main(void)
 {
@@ -225,6 +249,7 @@ main(void)
 	test_zero_width_cell();
 	test_anchor_nul();
 	test_markdown_unpaired_spans();
+	test_html_span_over_breaks();
 	rmdir(tmpdir);
 	return tap_done();
 }

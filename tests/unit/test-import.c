@@ -444,6 +444,130 @@ test_routing(void)
 	env_close(&e);
 }
 
+/* A big import, in the steps gloss import takes so that the write lock
+ * is held only for writing: the batch is made and checked first, then
+ * applied in a transaction, then the store is tidied after the commit. */
+enum { BIG = 1500 };
+
+static void
+big_batch(struct env *e, char (*ids)[STORE_ID_LEN + 1], char (*notes)[40],
+	  struct store_annotation *a)
+{
+	static char batch[] = "batch", alice[] = "alice", quote[] = "river market",
+		    created[] = "2026-05-01T08:00:00Z";
+	static char *tag[] = { batch };
+	for (int i = 0; i < BIG; i++) {
+		snprintf(ids[i], STORE_ID_LEN + 1, "00000000-0000-4000-8000-%012d", i);
+		snprintf(notes[i], 40, "batch note %d", i);
+		bool reply = i % 10 == 9;
+		a[i] = (struct store_annotation){
+			.id = ids[i], .document = e->document,
+			.version = (char *)doc_hash(e->doc), .renderer = DOC_RENDERER_VERSION,
+			.author = alice, .parent = reply ? ids[i - 1] : NULL,
+			.start = reply ? -1 : 22, .end = reply ? -1 : 36,
+			.exact = reply ? NULL : quote,
+			.note = notes[i], .created = created,
+			.anchor = reply ? STORE_ANCHOR_NONE : STORE_ANCHOR_EXACT,
+			.tags = i % 5 == 0 ? tag : NULL, .tag_count = i % 5 == 0,
+		};
+	}
+}
+
+static void
+test_big(void)
+{
+	struct env e;
+	struct gl_error err = { 0 };
+	if (!env_open(&e, "big.db", "importer", NULL)) {
+		ok(0, "the store is made");
+		return;
+	}
+	char (*ids)[STORE_ID_LEN + 1] = xcalloc(BIG, sizeof *ids);
+	char (*notes)[40] = xcalloc(BIG, sizeof *notes);
+	struct store_annotation *a = xcalloc(BIG, sizeof *a);
+	enum store_import_result *res = xcalloc(BIG, sizeof *res);
+	struct store_import_batch *b = NULL;
+	big_batch(&e, ids, notes, a);
+
+	/* A fault anywhere is found before the transaction. */
+	a[700].end = 3;
+	is_int(store_import_batch_new(a, BIG, &b, &err), GL_USAGE,
+	       "a bad range in the middle of a batch is refused before writing");
+	ok(strstr(err.message, ids[700]) != NULL, "naming the annotation");
+	ok(b == NULL && count(&e) == 0, "and nothing is written");
+	a[700].end = 36;
+
+	/* The document may come last (gloss import --to makes it inside). */
+	a[3].document = NULL;
+	is_int(store_import_batch_new(a, BIG, &b, &err), GL_OK,
+	       "a batch is made without a store and without a document yet");
+	is_int(store_import_batch_apply(e.s, b, res, &err), GL_USAGE,
+	       "but is not applied while a document is missing");
+	is_int((long long)count(&e), 0, "so nothing is written");
+	a[3].document = e.document;
+
+	ok(store_begin(e.s, &err) == GL_OK &&
+	   store_import_batch_apply(e.s, b, res, &err) == GL_OK &&
+	   store_commit(e.s, &err) == GL_OK, "1500 annotations are applied in one transaction");
+	store_import_batch_finish(e.s, b);
+	store_import_batch_free(b);
+	b = NULL;
+	size_t added = 0;
+	for (int i = 0; i < BIG; i++)
+		added += res[i] == STORE_IMPORT_ADDED;
+	is_int((long long)added, BIG, "each is added");
+	is_int((long long)count(&e), BIG, "and listed");
+
+	struct store_annotation_list l;
+	ok(store_search(e.s, "batch note 1234", NULL, &l, &err) == GL_OK && l.count == 1 &&
+	   strcmp(l.items[0].id, ids[1234]) == 0, "a search finds one by its note");
+	store_annotation_list_free(&l);
+	struct store_filter f = { .tag = "batch" };
+	ok(store_annotations_list(e.s, &f, &l, &err) == GL_OK && l.count == BIG / 5,
+	   "its tags are kept");
+	store_annotation_list_free(&l);
+	struct store_annotation one;
+	ok(store_annotation_get(e.s, ids[19], &one, &err) == GL_OK && one.parent &&
+	   strcmp(one.parent, ids[18]) == 0, "a reply keeps its parent");
+	store_annotation_clear(&one);
+
+	struct store_event_list ev;
+	ok(store_events_list(e.s, ids[1499], &ev, &err) == GL_OK && ev.count == 1 &&
+	   strcmp(ev.items[0].what, "import") == 0, "each is logged as an import");
+	if (ev.count == 1) {
+		json_t *j = json_loads(ev.items[0].after, 0, NULL);
+		ok(j && strcmp(json_string_value(json_object_get(j, "document")),
+			       e.document) == 0 &&
+		   strcmp(json_string_value(json_object_get(j, "note")), notes[1499]) == 0,
+		   "with its snapshot, document included");
+		json_decref(j);
+	}
+	store_event_list_free(&ev);
+	ok(store_check(e.s, &err) == GL_OK, "the store passes the integrity check");
+
+	ok(store_undo(e.s, NULL, &err) == GL_OK &&
+	   (long long)count(&e) == BIG - 1, "undo takes the last one away");
+
+	/* The same batch again changes nothing. */
+	ok(store_import_batch_new(a, BIG, &b, &err) == GL_OK &&
+	   store_import_batch_apply(e.s, b, res, &err) == GL_OK,
+	   "the same batch again is applied");
+	store_import_batch_finish(e.s, b);
+	store_import_batch_free(b);
+	size_t unchanged = 0;
+	for (int i = 0; i < BIG; i++)
+		unchanged += res[i] == STORE_IMPORT_UNCHANGED;
+	is_int((long long)unchanged, BIG, "and changes nothing");
+	is_int((long long)count(&e), BIG - 1, "the store holds what it held");
+	ok(store_check(e.s, &err) == GL_OK, "and still passes the integrity check");
+
+	free(ids);
+	free(notes);
+	free(a);
+	free(res);
+	env_close(&e);
+}
+
 int
 main(void)
 {
@@ -460,6 +584,7 @@ main(void)
 	test_private();
 	test_hypothesis();
 	test_routing();
+	test_big();
 
 	if (!tap_failed)
 		nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

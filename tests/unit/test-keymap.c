@@ -112,6 +112,12 @@ main(void)
 	ok(strstr(help.data, "j, <Down>, <Enter>") && strstr(help.data, "Scroll down one line"),
 	   "the help lists each action with all its keys");
 	ok(strstr(help.data, "selecting\n") != NULL, "the help is grouped by mode");
+	{
+		struct buf keys = BUF_INIT;
+		keymap_describe(fresh, KEYMAP_READING, ACTION_CLAUSE_PREV, &keys);
+		is_str(keys.data ? keys.data : "", "<", "the help writes the < key as <, not <lt>");
+		buf_free(&keys);
+	}
 	int unbound = 0;
 	for (int a = 1; a < ACTION_COUNT; a++) {
 		bool bound = false;

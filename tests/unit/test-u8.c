@@ -681,6 +681,57 @@ test_classes(void)
 	   "letters, regional indicators and ideographs are not pictographs");
 }
 
+/* The fast paths for CJK text (u8_next_cluster and u8_cp_width skip
+ * utf8proc and the tables for kana, ideographs and CJK punctuation) must
+ * give what the rules give: widths from East Asian Width, and a mark
+ * after any of those characters stays in its cluster. */
+static void
+test_cjk_fast_paths(void)
+{
+	static const int32_t ranges[][2] = {
+		{ 0x3001, 0x3029 }, { 0x3041, 0x3096 }, { 0x30A1, 0x30FF },
+		{ 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xFF01, 0xFF60 },
+	};
+	size_t wrong = 0;
+	for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+		for (int32_t cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+			enum u8_eaw w = u8_east_asian_width(cp);
+			if (u8_cp_width(cp) != ((w == U8_EAW_W || w == U8_EAW_F) ? 2 : 1))
+				wrong++;
+		}
+	is_int(wrong, 0, "kana, ideographs and CJK punctuation are as wide as East Asian Width says");
+
+	/* Marks and joiners that attach to what is before them. */
+	static const char *const attach[] = {
+		"\xE3\x82\x99",  /* U+3099 combining kana voiced mark */
+		"\xE3\x80\xAA",  /* U+302A ideographic level tone mark */
+		"\xEF\xBE\x9E",  /* U+FF9E halfwidth voiced mark */
+		"\xCC\x81",      /* U+0301 combining acute */
+		"\xE2\x80\x8D",  /* U+200D ZWJ */
+		"\xEF\xB8\x8F",  /* U+FE0F variation selector 16 */
+	};
+	static const char *const bases[] = {
+		"\xE3\x81\x8B",  /* U+304B か */
+		"\xE4\xB8\xAD",  /* U+4E2D 中 */
+		"\xE3\x80\x8C",  /* U+300C 「 */
+		"\xEF\xBC\x8C",  /* U+FF0C ， */
+		"a",
+	};
+	size_t split = 0;
+	for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++)
+		for (size_t m = 0; m < sizeof attach / sizeof attach[0]; m++) {
+			char s[32];
+			snprintf(s, sizeof s, "%s%s%s", bases[b], attach[m], bases[b]);
+			size_t first = strlen(bases[b]) + strlen(attach[m]);
+			if (u8_next_cluster(s, strlen(s), 0) != first)
+				split++;
+		}
+	is_int(split, 0, "a mark or joiner after kana, an ideograph or CJK punctuation stays in its cluster");
+	const char *run = "\xE4\xB8\xAD\xE3\x81\x8B" "a" "\xEF\xBC\x8C";  /* 中かa， */
+	ok(u8_next_cluster(run, strlen(run), 0) == 3 && u8_next_cluster(run, strlen(run), 3) == 6 &&
+	   u8_next_cluster(run, strlen(run), 6) == 7, "plain CJK characters and ASCII are each a cluster");
+}
+
 int
 main(void)
 {
@@ -692,6 +743,7 @@ main(void)
 	test_normalize_long();
 	test_clusters();
 	test_width();
+	test_cjk_fast_paths();
 	test_placeholders();
 	test_safe();
 	test_fold();

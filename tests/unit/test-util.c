@@ -6,6 +6,7 @@
 #include "../tap.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,11 +106,88 @@ test_atomic_write(void)
 	free(path);
 }
 
+/* What the Markdown export writes as front matter, the Markdown reader
+ * reads back. */
+static void
+test_yaml(void)
+{
+	static const char *const values[] = {
+		"plain", "with \"quotes\" and \\backslashes\\", "two\nlines\tand a tab",
+		"港口的早晨「引文」", "# not a comment", "",
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(values); i++) {
+		struct buf w = BUF_INIT, r = BUF_INIT;
+		gl_yaml_put_quoted(&w, values[i], strlen(values[i]));
+		bool read = gl_yaml_scalar(w.data, w.len, &r);
+		ok(read && strcmp(r.data ? r.data : "", values[i]) == 0,
+		   "a value written as a YAML string reads back the same (%s)", w.data);
+		buf_free(&w);
+		buf_free(&r);
+	}
+	static const struct {
+		const char *yaml, *want;
+	} good[] = {
+		{ " Plain title  # comment", "Plain title" },
+		{ "'it''s'", "it's" },
+		{ "\"\\u00e9\\x41\\/\" # after", "\xC3\xA9" "A/" },
+		{ "a#b", "a#b" },
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(good); i++) {
+		struct buf r = BUF_INIT;
+		ok(gl_yaml_scalar(good[i].yaml, strlen(good[i].yaml), &r) &&
+		   strcmp(r.data ? r.data : "", good[i].want) == 0,
+		   "YAML %s reads as %s", good[i].yaml, good[i].want);
+		buf_free(&r);
+	}
+	static const char *const bad[] = {
+		"\"unclosed", "'unclosed", "\"bad \\q\"", "\"nul \\0\"", "\"\\ud800\"",
+		"[a, b]", "{a: b}", "|", "\"x\" tail", "*alias",
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(bad); i++) {
+		struct buf r = BUF_INIT;
+		ok(!gl_yaml_scalar(bad[i], strlen(bad[i]), &r) && r.len == 0,
+		   "%s is not a scalar gloss reads", bad[i]);
+		buf_free(&r);
+	}
+}
+
+/* A library loaded on demand (how gloss loads libcurl and libpq): libc's
+ * soname is the one every glibc system has. */
+static void
+test_load_library(void)
+{
+	struct gl_error err;
+	const char *const names[] = { "strlen" };
+	void *addrs[1] = { NULL };
+	is_int(gl_load_library("libc.so.6", "a test", names, addrs, 1, &err), GL_OK,
+	       "a library that exists is loaded");
+	size_t (*len)(const char *) = (size_t (*)(const char *))addrs[0];
+	ok(len && len("gloss") == 5, "and its function is called through the address found");
+
+	const char *const missing[] = { "strlen", "gloss_no_such_function" };
+	void *kept[2] = { NULL, NULL };
+	is_int(gl_load_library("libc.so.6", "a test", missing, kept, 2, &err), GL_NO_LIBRARY,
+	       "a library without a function needed is refused");
+	ok(strstr(err.message, "gloss_no_such_function") != NULL,
+	   "the message names the missing function");
+	ok(kept[0] == NULL, "and no address is handed out");
+
+	is_int(gl_load_library("libgloss-no-such-library.so.9", "opening a test", names,
+			       addrs, 1, &err), GL_NO_LIBRARY,
+	       "a library that is not installed is reported as such");
+	ok(strstr(err.message, "opening a test needs libgloss-no-such-library.so.9") != NULL,
+	   "the message says what needs which library");
+	ok(strchr(err.message, '\n') == NULL, "on one line");
+	is_int(gl_status_exit_code(GL_NO_LIBRARY), 21, "it exits 21");
+}
+
 int
 main(void)
 {
 	test_buffers();
 	test_status();
 	test_atomic_write();
+	test_yaml();
+	test_load_library();
 	return tap_done();
 }

@@ -1,0 +1,34 @@
+/* app-thread.h: the reader's thread view (part of the app module; only
+ * app.c includes it).  An annotation shown whole: its quote, every line
+ * of its note, tags, author, state, times, and each reply with its author
+ * and time, as lines of text wrapped to the screen's width, each line
+ * knowing which annotation of the thread it shows (so that e and D act on
+ * the reply chosen).  Pure: no curses, no store. */
+#ifndef GLOSS_APP_THREAD_H
+#define GLOSS_APP_THREAD_H
+
+#include "gloss/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct thread_lines {
+	char **text;        /* each line, NUL-terminated (owned) */
+	size_t *item;       /* per line: 0 the annotation, k the k-th reply */
+	bool *head;         /* per line: the first line of an item (its header) */
+	size_t n;
+	size_t nitems;      /* 1 + the number of replies */
+};
+
+/* Lays out `root` and its replies (the annotations in all[0, n) whose
+ * parent is root->id, in the order given) in at most `width` columns;
+ * `me` is the reader's name (shown as "you").  *replies (may be NULL)
+ * gets a pointer to each reply in item order (caller frees the array;
+ * the pointers are into `all`).  Free out with thread_lines_free. */
+void thread_lines_build(const struct store_annotation *root,
+			const struct store_annotation *all, size_t n,
+			const char *me, int width, struct thread_lines *out,
+			const struct store_annotation ***replies);
+void thread_lines_free(struct thread_lines *t);
+
+#endif
