@@ -561,7 +561,7 @@ test_tutorial(void)
 		{ 3, "Changing your mind" },
 		{ 3, "Panes, help and leaving" },
 		{ 3, "From the command line" },
-		{ 2, "第二部分:中文" },
+		{ 2, "第二部分：中文" },
 		{ 3, "移動" },
 		{ 3, "搜尋" },
 		{ 3, "選取與標記" },
