@@ -856,6 +856,17 @@ enum gl_status
 import_parse(const char *json, size_t len, const char *name,
 	     struct import_set **out, struct gl_error *err)
 {
+	/* A Markdown, CSV or HTML export fed back in is a common slip: say
+	   what import takes rather than where the JSON parser gave up. */
+	size_t lead = 0;
+	while (lead < len && strchr(" \t\r\n", json[lead]))
+		lead++;
+	if (lead + 3 <= len && memcmp(json + lead, "\xEF\xBB\xBF", 3) == 0)
+		lead += 3;
+	if (lead < len && json[lead] != '{' && json[lead] != '[')
+		return one_line(gl_fail(err, GL_USAGE,
+					"%s is not JSON: gloss imports W3C Web Annotation JSON only "
+					"(gloss export --format json writes it)", name), err);
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, 0, &jerr);
 	if (!root)
