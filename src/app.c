@@ -878,6 +878,11 @@ finish_loading(struct app *a)
 		cursor = doc_byte_to_cp(a->doc, cursor);
 	}
 	bool cursor_shown = a->sh.cursor_shown;
+	/* Close the head while it is still marked partial: closing saves the
+	   reading position, and a head taken for the whole would be recorded
+	   in the store as a version of its own (an "edited" article), moving
+	   every annotation past it to the orphans. */
+	close_document(a);
 	a->partial = false;
 	a->partial_tail = false;
 	a->partial_base = 0;
