@@ -231,6 +231,7 @@ static void app_seen(void *ctx, size_t i);
 static size_t current_annot(const struct app *a);
 static void keep_draft(struct app *a);
 static size_t cp_len(const char *s, size_t n);
+static size_t clusters_in(const char *s, size_t n);
 static void text_object(struct app *a, bool around, int32_t key);
 static void accept_annot_prompt(struct app *a);
 static void complete_tag(struct app *a);
@@ -1247,7 +1248,7 @@ status_right(struct app *a, struct buf *out)
 		buf_printf(out, "%zu new  ", a->nnew);
 	size_t ss, se;
 	if (a->focus == PANE_TEXT && pane_selection(&a->sh, &ss, &se))
-		buf_printf(out, "%zu selected  ", cp_len(doc_text(a->doc, NULL) + ss, se - ss));
+		buf_printf(out, "%zu selected  ", clusters_in(doc_text(a->doc, NULL) + ss, se - ss));
 	if (a->nunsaved)
 		buf_printf(out, "%zu unsaved  ", a->nunsaved);
 	buf_printf(out, "%d%%", percent(a));
@@ -2736,6 +2737,17 @@ static size_t
 cp_len(const char *s, size_t n)
 {
 	return u8_count_cp(s, n);
+}
+
+/* Characters as a reader counts them (grapheme clusters): a family emoji
+ * or a letter with its accents is one. */
+static size_t
+clusters_in(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i = u8_next_cluster(s, n, i))
+		count++;
+	return count;
 }
 
 /* The annotation the reader is on: the one chosen in the notes pane when
