@@ -97,6 +97,7 @@ struct app {
 	bool partial_tail;
 	size_t partial_base;
 	bool seen_pending;            /* mark_seen's write is still to do */
+	bool store_later;             /* the store is made after the first screen */
 	struct store_annotation_list annots_raw;
 	struct pane_annot *annots;
 	size_t nannots, nopen;
@@ -4636,7 +4637,9 @@ mouse_command(struct app *a, const char *args)
 
 /* --------------------------------------------------------------- the loop */
 
-static void
+/* Says what went wrong at start (the terminal, the store, the
+ * configuration); true when there was something to say. */
+static bool
 startup_messages(struct app *a, const char *store_msg)
 {
 	struct buf m = BUF_INIT;
@@ -4663,7 +4666,56 @@ startup_messages(struct app *a, const char *store_msg)
 	if (m.len)
 		say(a, store_msg != NULL || (a->opt->config_errors && *a->opt->config_errors), "%s",
 		    m.data);
+	bool said = m.len > 0;
 	buf_free(&m);
+	return said;
+}
+
+/* Opens the store the options name; when it cannot be opened, or only
+ * to read, `*msg` (caller frees) says so for startup_messages. */
+static void
+open_store(struct app *a, char **msg)
+{
+	const struct app_options *opt = a->opt;
+	struct gl_error err;
+	if (store_open(opt->db_path, opt->author, opt->db_path_explicit ? 0 : STORE_OPEN_PRIVATE,
+		       &a->store, &err) != GL_OK) {
+		*msg = xasprintf("reading positions are not kept: %s", err.message);
+		a->store = NULL;
+	} else if (store_is_readonly(a->store)) {
+		*msg = xstrdup(store_notice(a->store));
+	}
+}
+
+
+/* The store left for after the first screen (store_location_is_new): made now,
+ * the open article matched with it (as refresh_from_store does when a
+ * colleague made it meanwhile), and what went wrong said as at start.
+ * True when the screen changed (else drawing again would only move the
+ * hidden cursor, bytes that a terminal would wait for). */
+static bool
+open_store_later(struct app *a)
+{
+	a->store_later = false;
+	bool changed = false;
+	char *msg = NULL;
+	open_store(a, &msg);
+	if (a->store && a->doc && !a->doc_id) {
+		identify_document(a);
+		if (a->doc_id) {
+			mark_seen(a);
+			load_annotations(a);
+			for (int k = 0; k < PANE_KIND_COUNT; k++)
+				a->panes[k].ops->reload(&a->panes[k]);
+			restore_position(a);
+			all_dirty(a);
+			changed = true;
+		}
+	}
+	if (startup_messages(a, msg))
+		changed = true;
+	free(msg);
+	return changed;
 }
 
 static void
@@ -4764,16 +4816,16 @@ app_run(const struct app_options *opt)
 		return gl_status_exit_code(s);
 	}
 	char *store_msg = NULL;
-	if (opt->db_path && opt->author) {
-		s = store_open(opt->db_path, opt->author, opt->db_path_explicit ? 0 : STORE_OPEN_PRIVATE,
-			       &a->store, &err);
-		if (s != GL_OK) {
-			store_msg = xasprintf("reading positions are not kept: %s", err.message);
-			a->store = NULL;
-		} else if (store_is_readonly(a->store)) {
-			store_msg = xstrdup(store_notice(a->store));
-		}
-	}
+	/* A store still to be made is made after the first screen (unless
+	   what is shown first comes from it): making one (its schema, some
+	   nine fsyncs) would hold that screen back by milliseconds, and a
+	   store not yet made holds no position or annotation to show.  It is
+	   made before any key is read (open_store_later).  An existing store
+	   is opened first: the first screen shows the position it keeps. */
+	a->store_later = opt->db_path && opt->author && !opt->stored && !opt->tutorial &&
+			 store_location_is_new(opt->db_path);
+	if (opt->db_path && opt->author && !a->store_later)
+		open_store(a, &store_msg);
 	/* gloss open ID|TITLE: the text the store kept, not a file. */
 	char *stored_id = NULL;
 	if (opt->stored) {
@@ -4817,7 +4869,8 @@ app_run(const struct app_options *opt)
 	else
 		open_document(a, d, stored_id);
 	free(stored_id);
-	startup_messages(a, store_msg);
+	if (!a->store_later)
+		startup_messages(a, store_msg);
 	free(store_msg);
 	if (opt->tutorial && a->store) {
 		struct store_document_list l = { 0 };
@@ -4841,6 +4894,10 @@ app_run(const struct app_options *opt)
 				do_work(a, 0);
 			draw(a);
 		}
+		/* The first screen is drawn: now the store, before any
+		   key that may need it. */
+		if (a->store_later && open_store_later(a))
+			draw(a);
 		record_seen(a);
 		struct ui_event ev;
 		if (has_work(a)) {

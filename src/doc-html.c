@@ -64,6 +64,7 @@
 #include "gloss/u8.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,6 +74,85 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
+
+/* libxml2's functions, called through `lx`.  With GLOSS_LAZY_LIBS
+ * (configure's default) libxml2 is not linked: it and what it needs (ICU,
+ * libstdc++, liblzma) cost every start a part of a millisecond in the
+ * dynamic loader, and only HTML uses it; so the first page loads it by
+ * its soname (gl_load_library), as doc-fetch.c does libcurl.  Otherwise
+ * `lx` points at the linked functions.  Each type is written out once
+ * and checked against libxml2's prototype at compile time, so a mismatch
+ * cannot build.  xmlFree is a variable of libxml2 (a function pointer,
+ * free unless a program calls xmlMemSetup): `lx.xml_free` is its address. */
+typedef void xmlInitParser_fn(void);
+typedef htmlParserCtxtPtr htmlCreateMemoryParserCtxt_fn(const char *, int);
+typedef int htmlCtxtUseOptions_fn(htmlParserCtxtPtr, int);
+typedef int xmlSwitchEncoding_fn(xmlParserCtxtPtr, xmlCharEncoding);
+typedef int htmlParseDocument_fn(htmlParserCtxtPtr);
+typedef void xmlFreeDoc_fn(xmlDocPtr);
+typedef void htmlFreeParserCtxt_fn(htmlParserCtxtPtr);
+typedef void xmlStopParser_fn(xmlParserCtxtPtr);
+typedef xmlChar *xmlBuildURI_fn(const xmlChar *, const xmlChar *);
+typedef xmlFreeFunc xmlFree_fn;
+#define LIBXML_FUNCTIONS(_) \
+	_(xmlInitParser) _(htmlCreateMemoryParserCtxt) _(htmlCtxtUseOptions) \
+	_(xmlSwitchEncoding) _(htmlParseDocument) _(xmlFreeDoc) \
+	_(htmlFreeParserCtxt) _(xmlStopParser) _(xmlBuildURI)
+
+#define LIBXML_CHECK_TYPE(name) \
+	_Static_assert(_Generic(&name, name##_fn *: 1, default: 0), \
+		       #name "'s type is not the one libxml2's headers declare");
+LIBXML_FUNCTIONS(LIBXML_CHECK_TYPE)
+LIBXML_CHECK_TYPE(xmlFree)
+
+static struct {
+#define LIBXML_POINTER(name) name##_fn *name;
+	LIBXML_FUNCTIONS(LIBXML_POINTER)
+	xmlFree_fn *xml_free;
+} lx
+#ifndef GLOSS_LAZY_LIBS
+#define LIBXML_LINKED(name) name,
+	= { LIBXML_FUNCTIONS(LIBXML_LINKED) &xmlFree }
+#endif
+	;
+
+static enum gl_status libxml_state = GL_STATUS_COUNT;  /* not tried yet */
+static struct gl_error libxml_why;
+
+static void
+load_libxml(void)
+{
+#ifdef GLOSS_LAZY_LIBS
+	static const char *const names[] = {
+#define LIBXML_NAME(name) #name,
+		LIBXML_FUNCTIONS(LIBXML_NAME) "xmlFree"
+	};
+	void *addrs[GL_ARRAY_LEN(names)];
+	libxml_state = gl_load_library(GLOSS_LIBXML2_SONAME, "reading HTML", names,
+				       addrs, GL_ARRAY_LEN(names), &libxml_why);
+	size_t i = 0;
+#define LIBXML_SET(name) lx.name = (name##_fn *)addrs[i++];
+	if (libxml_state == GL_OK) {
+		LIBXML_FUNCTIONS(LIBXML_SET)
+		lx.xml_free = (xmlFree_fn *)addrs[i++];
+	}
+#else
+	libxml_state = GL_OK;
+#endif
+	if (libxml_state == GL_OK)
+		lx.xmlInitParser();
+}
+
+/* Loads libxml2 once, whichever thread reads the first page. */
+static enum gl_status
+libxml_ready(struct gl_error *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_libxml);
+	if (libxml_state != GL_OK && err)
+		*err = libxml_why;
+	return libxml_state;
+}
 
 /* Limits on what one page may cost.  Past them the rest of the page is
  * not read (or, for depth, read without its deeper structure) and
@@ -511,7 +591,7 @@ stop(struct parse *ps)
 {
 	ps->stopped = true;
 	ps->truncated = true;
-	xmlStopParser(ps->ctxt);
+	lx.xmlStopParser(ps->ctxt);
 }
 
 /* Every so many callbacks: over the time budget? */
@@ -768,32 +848,34 @@ static const int parse_options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 				 HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
 
 /* Runs libxml2's parser over s[0, n) (UTF-8, or Latin-1 when `latin1`)
- * with the given SAX handlers.  False when it could not start (out of
- * memory inside libxml2). */
-static bool
+ * with the given SAX handlers.  GL_NO_LIBRARY when libxml2 cannot be
+ * loaded, GL_ERROR when it could not start (out of memory inside it). */
+static enum gl_status
 run_parser(const char *s, size_t n, bool latin1, xmlSAXHandler *handlers,
-	   void *user, xmlParserCtxtPtr *ctxt_out)
+	   void *user, xmlParserCtxtPtr *ctxt_out, struct gl_error *err)
 {
-	xmlInitParser();
-	htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(n ? s : " ", n ? (int)n : 1);
+	enum gl_status ready = libxml_ready(err);
+	if (ready != GL_OK)
+		return ready;
+	htmlParserCtxtPtr ctxt = lx.htmlCreateMemoryParserCtxt(n ? s : " ", n ? (int)n : 1);
 	if (!ctxt)
-		return false;
-	htmlCtxtUseOptions(ctxt, parse_options);
+		return gl_fail(err, GL_ERROR, "the HTML reader could not start (out of memory?)");
+	lx.htmlCtxtUseOptions(ctxt, parse_options);
 	/* Only our callbacks: no tree is built, and with no error handler
 	 * libxml2 reports nothing. */
 	*ctxt->sax = *handlers;
 	ctxt->userData = user;
-	xmlSwitchEncoding(ctxt, latin1 ? XML_CHAR_ENCODING_8859_1 : XML_CHAR_ENCODING_UTF8);
+	lx.xmlSwitchEncoding(ctxt, latin1 ? XML_CHAR_ENCODING_8859_1 : XML_CHAR_ENCODING_UTF8);
 	if (ctxt_out)
 		*ctxt_out = ctxt;
-	htmlParseDocument(ctxt);
+	lx.htmlParseDocument(ctxt);
 	if (ctxt->myDoc)
-		xmlFreeDoc(ctxt->myDoc);
+		lx.xmlFreeDoc(ctxt->myDoc);
 	ctxt->myDoc = NULL;
-	htmlFreeParserCtxt(ctxt);
+	lx.htmlFreeParserCtxt(ctxt);
 	if (ctxt_out)
 		*ctxt_out = NULL;
-	return true;
+	return GL_OK;
 }
 
 /* ------------------------------------------------------------- prepass */
@@ -1529,10 +1611,10 @@ link_target(const struct render *r, const char *raw, size_t n)
 	unmark(&plain, t, len);
 	free(href);
 	if (r->base) {
-		xmlChar *abs = xmlBuildURI((const xmlChar *)plain.data, (const xmlChar *)r->base);
+		xmlChar *abs = lx.xmlBuildURI((const xmlChar *)plain.data, (const xmlChar *)r->base);
 		if (abs) {
 			char *copy = xstrdup((const char *)abs);
-			xmlFree(abs);
+			(*lx.xml_free)(abs);
 			buf_free(&plain);
 			return copy;
 		}
@@ -1894,11 +1976,11 @@ resolve_base(const char *page_url, const char *base_href)
 		struct buf plain = BUF_INIT;
 		unmark(&plain, base_href, strlen(base_href));
 		if (page_url) {
-			xmlChar *abs = xmlBuildURI((const xmlChar *)plain.data,
-						   (const xmlChar *)page_url);
+			xmlChar *abs = lx.xmlBuildURI((const xmlChar *)plain.data,
+						      (const xmlChar *)page_url);
 			if (abs) {
 				char *s = xstrdup((const char *)abs);
-				xmlFree(abs);
+				(*lx.xml_free)(abs);
 				buf_free(&plain);
 				return s;
 			}
@@ -1945,11 +2027,12 @@ doc_render_html(struct doc_builder *b, const char *text, size_t n,
 	handlers.characters = on_text;
 	handlers.ignorableWhitespace = on_text;
 	handlers.cdataBlock = on_cdata;
-	bool parsed = run_parser(input.data, input.len, false, &handlers, &ps, &ps.ctxt);
+	enum gl_status parsed = run_parser(input.data, input.len, false, &handlers, &ps,
+					   &ps.ctxt, err);
 	buf_free(&input);
-	if (!parsed) {
+	if (parsed != GL_OK) {
 		free_parse(&ps);
-		return gl_fail(err, GL_ERROR, "the HTML reader could not start (out of memory?)");
+		return parsed;
 	}
 	/* Close what the page left open. */
 	for (uint32_t c = ps.cur; c != 0; c = ps.nodes[c].parent)
@@ -2127,10 +2210,10 @@ meta_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 			ms->label = charset_in_content(content);
 		}
 		if (ms->label)
-			xmlStopParser(ms->ctxt);
+			lx.xmlStopParser(ms->ctxt);
 	} else if (strcmp(name, "body") == 0) {
 		/* The head is over. */
-		xmlStopParser(ms->ctxt);
+		lx.xmlStopParser(ms->ctxt);
 	}
 }
 
@@ -2144,7 +2227,8 @@ doc_html_meta_charset(const char *s, size_t n)
 	handlers.startElement = meta_start;
 	size_t len = n < META_SCAN_BYTES ? n : META_SCAN_BYTES;
 	/* Latin-1: every byte is a character, and the markup is ASCII. */
-	if (!run_parser(s, len, true, &handlers, &ms, &ms.ctxt))
+	/* Without libxml2 there is no <meta> to find: doc_render_html says why. */
+	if (run_parser(s, len, true, &handlers, &ms, &ms.ctxt, NULL) != GL_OK)
 		return NULL;
 	return ms.label;
 }

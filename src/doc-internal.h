@@ -114,8 +114,9 @@ void doc_render_verbatim(struct doc_builder *b, const char *text, size_t n);
 enum gl_status doc_render_markdown(struct doc_builder *b, const char *text,
 				   size_t n, struct gl_error *err);
 /* HTML (doc-html.c).  `page_url`, when not NULL, is the address links are
- * resolved against.  Fails only with GL_TOO_LARGE (over 2 GiB) and
- * GL_ERROR (libxml2 could not start). */
+ * resolved against.  Fails only with GL_TOO_LARGE (over 2 GiB),
+ * GL_NO_LIBRARY (libxml2 cannot be loaded) and GL_ERROR (libxml2 could
+ * not start). */
 enum gl_status doc_render_html(struct doc_builder *b, const char *text,
 			       size_t n, const char *page_url, struct gl_error *err);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -410,6 +411,17 @@ is_pg_location(const char *loc)
 {
 	return strncmp(loc, "postgresql://", 13) == 0 ||
 	       strncmp(loc, "postgres://", 11) == 0;
+}
+
+bool
+store_location_is_new(const char *location)
+{
+	if (!location || !*location || is_pg_location(location))
+		return false;
+	if (strncmp(location, "sqlite:", 7) == 0)
+		location += 7;
+	struct stat st;
+	return *location && stat(location, &st) != 0 && errno == ENOENT;
 }
 
 enum gl_status

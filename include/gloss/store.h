@@ -113,6 +113,13 @@ enum store_open_flags {
  * PRAGMA max_page_count to N, so tests can simulate a full disk. */
 enum gl_status store_open(const char *path, const char *author, unsigned flags,
 			  struct store **out, struct gl_error *err);
+
+/* True when `location` names an SQLite store that does not exist yet (a
+ * missing file); false for an existing file, an unreadable place, or a
+ * PostgreSQL location.  Lets the reader make a new store after its first
+ * screen without knowing how locations are spelled. */
+bool store_location_is_new(const char *location);
+
 /* Closes the store (rolling back a transaction left open).  NULL is
  * harmless. */
 void store_close(struct store *s);

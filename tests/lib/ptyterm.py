@@ -169,9 +169,12 @@ def modes_left(modes):
 
 def spawn(argv, env, stdin_path=None, cwd=None):
     """gloss in a new session whose controlling terminal is a new pty of
-    COLS x ROWS.  Returns (process, master fd, slave fd)."""
+    COLS x ROWS.  Returns (process, master fd, slave fd); p.tty_before is
+    the tty's settings before gloss started (read after the start, they
+    may already be gloss's own)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    tty_before = termios.tcgetattr(slave)
     stdin = open(stdin_path, "rb") if stdin_path else slave
 
     def become_tty_owner():
@@ -179,6 +182,7 @@ def spawn(argv, env, stdin_path=None, cwd=None):
 
     p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=slave, stderr=slave, cwd=cwd,
                          start_new_session=True, preexec_fn=become_tty_owner)
+    p.tty_before = tty_before
     if stdin_path:
         stdin.close()
     return p, master, slave
@@ -327,7 +331,7 @@ def signal_run(gloss, signame, ready, article):
         os.unlink(ready)
     env = base_env(script)
     p, master, slave = spawn([gloss, article], env)
-    before = termios.tcgetattr(slave)
+    before = p.tty_before
     sent = []
 
     def send_when_ready():
@@ -456,7 +460,7 @@ def storm_run(gloss, seed, nkeys, nresizes, article):
     env = base_env("")
     env.pop("GLOSS_SCRIPT")
     p, master, slave = spawn([gloss, article], env)
-    before = termios.tcgetattr(slave)
+    before = p.tty_before
     data = bytearray()
 
     def drain(wait):
