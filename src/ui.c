@@ -216,6 +216,11 @@ set_up_styles(struct ui *ui, bool light)
 		style_attrs[s] = d->attrs;
 		style_pair[s] = (short)(s + 1);
 	}
+	/* A terminal without italics (screen-256color, tmux's usual TERM, and
+	   the Linux console) would show emphasis as plain text: underline it
+	   there, as w3m and lynx do. */
+	if (!(term_attrs() & A_ITALIC))
+		style_attrs[UI_EM] = (style_attrs[UI_EM] & ~A_ITALIC) | A_UNDERLINE;
 }
 
 static void
