@@ -368,7 +368,18 @@ article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
 static void
 document_html(struct buf *out, const struct ex_document *d, struct ex_export *x)
 {
-	buf_puts(out, "<article>\n<h1>");
+	/* The language, so that a browser picks Japanese or Chinese shapes
+	   for the same ideographs (Han unification). */
+	const char *lang = NULL;
+	if (d->latest && d->latest->doc) {
+		size_t len;
+		const char *text = doc_text(d->latest->doc, &len);
+		lang = u8_guess_language(text, len);
+	}
+	if (lang)
+		buf_printf(out, "<article lang=\"%s\">\n<h1>", lang);
+	else
+		buf_puts(out, "<article>\n<h1>");
 	put(out, *d->info.title ? d->info.title : "(untitled)");
 	buf_puts(out, "</h1>\n<p class=\"meta\">");
 	if (d->info.source) {

@@ -854,3 +854,66 @@ u8_east_asian_width(int32_t cp)
 		return U8_EAW_NA;
 	return (enum u8_eaw)u8_class_in_ranges(u8gen_eaw, u8gen_eaw_len, (uint32_t)cp, U8_EAW_N);
 }
+
+/* Characters common in running Chinese text that exist in only one of the
+ * two written forms (這/这 ...): enough to tell them apart on a page. */
+static const char *const only_traditional =
+	"這們個說會時來為國對學與從後點還經過麼見長開關問題發現義聽讀書寫電話實應當將";
+static const char *const only_simplified =
+	"这们个说会时来为国对学与从后点还经过么见长开关问题发现义听读书写电话实应当将";
+
+static bool
+in_set(const char *set, int32_t cp)
+{
+	size_t n = strlen(set);
+	for (size_t i = 0; i < n;) {
+		int32_t c;
+		i += u8_decode(set, n, i, &c);
+		if (c == cp)
+			return true;
+	}
+	return false;
+}
+
+const char *
+u8_guess_language(const char *s, size_t n)
+{
+	size_t han = 0, kana = 0, hangul = 0, trad = 0, simp = 0;
+	if (n > 65536)
+		n = 65536;
+	for (size_t i = 0; i < n;) {
+		int32_t cp;
+		i += u8_decode(s, n, i, &cp);
+		if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+		    (cp >= 0xFF66 && cp <= 0xFF9D))
+			kana++;
+		else if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
+			 (cp >= 0x3130 && cp <= 0x318F))
+			hangul++;
+		else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+			 (cp >= 0x20000 && cp <= 0x2FA1F)) {
+			han++;
+			/* Only the common ideographs are in either list: no need to
+			   look the others up. */
+			if (cp < 0x9FFF) {
+				if (in_set(only_traditional, cp))
+					trad++;
+				else if (in_set(only_simplified, cp))
+					simp++;
+			}
+		}
+	}
+	if (han + kana + hangul < 8)
+		return NULL;
+	/* Japanese writes its grammar in kana: a few percent of kana among
+	   ideographs is Japanese, not a Chinese text quoting a name. */
+	if (kana * 20 > han + kana)
+		return "ja";
+	if (hangul > han)
+		return "ko";
+	if (trad > simp)
+		return "zh-Hant";
+	if (simp > trad)
+		return "zh-Hans";
+	return "zh";
+}

@@ -133,6 +133,15 @@ int u8_cluster_width(const char *s, size_t n);
  * (placeholders included, tabs counted as 1). */
 size_t u8_str_width(const char *s, size_t n);
 
+/* The BCP 47 tag of the CJK language the text s[0, n) is written in, as
+ * far as its first 64 KiB tell: "ja" when it has kana, "ko" when Hangul
+ * outnumbers ideographs, "zh-Hant" or "zh-Hans" when ideographs alone
+ * and characters found only in one of the two forms say which, "zh"
+ * when they do not; NULL for text with fewer than 8 of these characters
+ * (English, say).  Browsers choose CJK fonts by it (the same code point
+ * has Japanese and Chinese shapes), so exports say it.  Static strings. */
+const char *u8_guess_language(const char *s, size_t n);
+
 /* East Asian Width classes, from EastAsianWidth.txt (generated table). */
 enum u8_eaw { U8_EAW_N, U8_EAW_NA, U8_EAW_A, U8_EAW_H, U8_EAW_W, U8_EAW_F };
 enum u8_eaw u8_east_asian_width(int32_t cp);

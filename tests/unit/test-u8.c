@@ -732,6 +732,33 @@ test_cjk_fast_paths(void)
 	   u8_next_cluster(run, strlen(run), 6) == 7, "plain CJK characters and ASCII are each a cluster");
 }
 
+static void
+test_guess_language(void)
+{
+	ok(u8_guess_language("A plain English sentence.", 25) == NULL,
+	   "English text gets no CJK language tag");
+	const char *ja = "\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xAE\xE6\x9C\x9D\xE5\xB8\x82\xE3\x81\xAF"
+			 "\xE6\x97\xA9\xE3\x81\x84\xE3\x80\x82";   /* 東京の朝市は早い。 */
+	is_str(u8_guess_language(ja, strlen(ja)), "ja", "kana among ideographs is Japanese");
+	const char *ko = "\xEC\x84\x9C\xEC\x9A\xB8\xEC\x9D\x98 \xEC\x95\x84\xEC\xB9\xA8 "
+			 "\xEC\x8B\x9C\xEC\x9E\xA5\xEC\x9D\x80 \xEC\x9D\xBC\xEC\xB0\x8D "
+			 "\xEC\x97\xB4\xEB\xA6\xB0\xEB\x8B\xA4.";   /* 서울의 아침 시장은 일찍 열린다. */
+	is_str(u8_guess_language(ko, strlen(ko)), "ko", "Hangul is Korean");
+	const char *hant = "\xE9\x80\x99\xE6\x98\xAF\xE6\x88\x91\xE5\x80\x91\xE7\x9A\x84"
+			   "\xE5\xB8\x82\xE5\xA0\xB4\xE6\x96\xB0\xE8\x81\x9E\xE3\x80\x82";
+	/* 這是我們的市場新聞。 */
+	is_str(u8_guess_language(hant, strlen(hant)), "zh-Hant", "這 and 們 say Traditional Chinese");
+	const char *hans = "\xE8\xBF\x99\xE6\x98\xAF\xE6\x88\x91\xE4\xBB\xAC\xE7\x9A\x84"
+			   "\xE5\xB8\x82\xE5\x9C\xBA\xE6\x96\xB0\xE9\x97\xBB\xE3\x80\x82";
+	/* 这是我们的市场新闻。 */
+	is_str(u8_guess_language(hans, strlen(hans)), "zh-Hans", "这 and 们 say Simplified Chinese");
+	const char *zh = "\xE5\xA4\xA9\xE5\x9C\xB0\xE7\x8E\x84\xE9\xBB\x83\xE5\xAE\x87"
+			 "\xE5\xAE\x99\xE6\xB4\xAA\xE8\x8D\x92";   /* 天地玄黃宇宙洪荒 */
+	const char *g = u8_guess_language(zh, strlen(zh));
+	ok(g && (strcmp(g, "zh") == 0 || strcmp(g, "zh-Hant") == 0),
+	   "ideographs alone are Chinese");
+}
+
 int
 main(void)
 {
@@ -748,5 +775,6 @@ main(void)
 	test_safe();
 	test_fold();
 	test_classes();
+	test_guess_language();
 	return tap_done();
 }
