@@ -470,6 +470,20 @@ reset_getopt(void)
 	opterr = 0;
 }
 
+/* For a command that takes no options: reads past them (a "--" ends
+ * them), refusing any with our message.  0, or the exit status of the
+ * refusal; optind is then the first operand. */
+static int
+no_options(struct cli *c, int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	int rc = 0;
+	reset_getopt();
+	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
+		;
+	return rc;
+}
+
 /* Prints one annotation (after a change) in JSON, or nothing in plain
  * mode. */
 static int
@@ -1104,11 +1118,7 @@ out:
 static int
 one_id(struct cli *c, int argc, char **argv, char **id)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc - optind != 1)
@@ -1433,11 +1443,7 @@ out:
 static int
 undo_redo(struct cli *c, int argc, char **argv, bool redo)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc - optind > 1)
@@ -1512,13 +1518,9 @@ cmd_redo(struct cli *c, int argc, char **argv)
 static int
 cmd_tags(struct cli *c, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
 	struct doc *d = NULL;
 	struct cli_document cd = { 0 };
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc - optind > 1)
@@ -1565,11 +1567,7 @@ cmd_tags(struct cli *c, int argc, char **argv)
 static int
 cmd_docs(struct cli *c, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc != optind)
@@ -1621,11 +1619,7 @@ cmd_docs(struct cli *c, int argc, char **argv)
 static int
 cmd_search(struct cli *c, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc == optind)
@@ -1859,17 +1853,13 @@ cmp_review_author(const void *x, const void *y)
 static int
 cmd_review(struct cli *c, int argc, char **argv)
 {
-	static const struct option none[] = { { NULL, 0, NULL, 0 } };
-	int rc = 0;
 	struct doc *d = NULL;
 	struct cli_document cd = { 0 };
 	struct store_annotation_list l = { 0 };
 	struct store_tag_list tags = { 0 };
 	struct review_author *authors = NULL;
 	size_t nauthors = 0;
-	reset_getopt();
-	while (!rc && next_option(c, argc, argv, ":", none, &rc) != -1)
-		;
+	int rc = no_options(c, argc, argv);
 	if (rc)
 		return rc;
 	if (argc - optind > 1)
