@@ -19,7 +19,73 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <uchardet.h>
+
+/* uchardet's functions, called through `ud_fn`.  With GLOSS_LAZY_LIBS
+ * (configure's default) libuchardet is not linked: it is C++, and it
+ * and what it brings (libstdc++, libm, libgcc_s) cost every start about
+ * half a millisecond in the dynamic loader, while only a text that is
+ * not UTF-8 and names no encoding needs it.  So the first such text
+ * loads it by its soname (gl_load_library), as doc-html.c does libxml2.
+ * Each type is checked against uchardet.h at compile time. */
+typedef uchardet_t uchardet_new_fn(void);
+typedef int uchardet_handle_data_fn(uchardet_t, const char *, size_t);
+typedef void uchardet_data_end_fn(uchardet_t);
+typedef const char *uchardet_get_charset_fn(uchardet_t);
+typedef void uchardet_delete_fn(uchardet_t);
+#define UCHARDET_FUNCTIONS(_) \
+	_(uchardet_new) _(uchardet_handle_data) _(uchardet_data_end) \
+	_(uchardet_get_charset) _(uchardet_delete)
+
+#define UCHARDET_CHECK_TYPE(name) \
+	_Static_assert(_Generic(&name, name##_fn *: 1, default: 0), \
+		       #name "'s type is not the one uchardet.h declares");
+UCHARDET_FUNCTIONS(UCHARDET_CHECK_TYPE)
+
+static struct {
+#define UCHARDET_POINTER(name) name##_fn *name;
+	UCHARDET_FUNCTIONS(UCHARDET_POINTER)
+} ud_fn
+#ifndef GLOSS_LAZY_LIBS
+#define UCHARDET_LINKED(name) name,
+	= { UCHARDET_FUNCTIONS(UCHARDET_LINKED) }
+#endif
+	;
+
+static bool uchardet_loaded;
+
+static void
+load_uchardet(void)
+{
+#ifdef GLOSS_LAZY_LIBS
+	static const char *const names[] = {
+#define UCHARDET_NAME(name) #name,
+		UCHARDET_FUNCTIONS(UCHARDET_NAME)
+	};
+	void *addrs[GL_ARRAY_LEN(names)];
+	/* A library that cannot be loaded leaves the guess to UTF-8 (with
+	   U+FFFD for what is not): uchardet is one of gloss's package
+	   dependencies, so this is a broken installation, not a user's
+	   mistake to report on each file. */
+	if (gl_load_library(GLOSS_UCHARDET_SONAME, "guessing an encoding", names, addrs,
+			    GL_ARRAY_LEN(names), NULL) != GL_OK)
+		return;
+	size_t i = 0;
+#define UCHARDET_SET(name) ud_fn.name = (name##_fn *)addrs[i++];
+	UCHARDET_FUNCTIONS(UCHARDET_SET)
+#endif
+	uchardet_loaded = true;
+}
+
+/* Loads libuchardet once, whichever thread guesses first. */
+static bool
+uchardet_ready(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_uchardet);
+	return uchardet_loaded;
+}
 
 /* How much of the start of a file the binary test looks at. */
 #define SNIFF_BYTES ((size_t)64 * 1024)
@@ -374,17 +440,19 @@ guess_encoding(const char *s, size_t n, size_t from)
 	 * of it for context. */
 	size_t start = from > 1024 ? from - 1024 : 0;
 	size_t len = n - start > GUESS_BYTES ? GUESS_BYTES : n - start;
-	uchardet_t ud = uchardet_new();
+	if (!uchardet_ready())
+		return NULL;
+	uchardet_t ud = ud_fn.uchardet_new();
 	if (!ud)
 		return NULL;
 	char *result = NULL;
-	if (uchardet_handle_data(ud, s + start, len) == 0) {
-		uchardet_data_end(ud);
-		const char *cs = uchardet_get_charset(ud);
+	if (ud_fn.uchardet_handle_data(ud, s + start, len) == 0) {
+		ud_fn.uchardet_data_end(ud);
+		const char *cs = ud_fn.uchardet_get_charset(ud);
 		if (cs && *cs)
 			result = upper_copy(cs);
 	}
-	uchardet_delete(ud);
+	ud_fn.uchardet_delete(ud);
 	return result;
 }
 

@@ -20,10 +20,51 @@
 #include "gloss/u8.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <md4c.h>
+
+/* md4c's md_parse, called through `md_parse_fn`.  With GLOSS_LAZY_LIBS
+ * (configure's default) libmd4c is not linked, as every start would pay
+ * for it in the dynamic loader while only Markdown needs it: the first
+ * Markdown article loads it by its soname (gl_load_library), as
+ * doc-html.c does libxml2.  The type is checked against md4c.h. */
+typedef int md_parse_type(const MD_CHAR *, MD_SIZE, const MD_PARSER *, void *);
+_Static_assert(_Generic(&md_parse, md_parse_type *: 1, default: 0),
+	       "md_parse's type is not the one md4c.h declares");
+static md_parse_type *md_parse_fn
+#ifndef GLOSS_LAZY_LIBS
+	= md_parse
+#endif
+	;
+static enum gl_status md4c_state = GL_OK;
+static struct gl_error md4c_why;
+
+static void
+load_md4c(void)
+{
+#ifdef GLOSS_LAZY_LIBS
+	static const char *const names[] = { "md_parse" };
+	void *addrs[1];
+	md4c_state = gl_load_library(GLOSS_MD4C_SONAME, "reading Markdown", names, addrs, 1,
+				     &md4c_why);
+	if (md4c_state == GL_OK)
+		md_parse_fn = (md_parse_type *)addrs[0];
+#endif
+}
+
+/* Loads libmd4c once, whichever thread reads the first Markdown. */
+static enum gl_status
+md4c_ready(struct gl_error *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_md4c);
+	if (md4c_state != GL_OK && err)
+		*err = md4c_why;
+	return md4c_state;
+}
 
 /* ------------------------------------------------------------ entities */
 
@@ -500,6 +541,12 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		memset(&st->pending, 0, sizeof st->pending);
 		st->pending.set = true;
 		st->pending.kind = DOC_BLOCK_CODE;
+		/* Code in a list item is part of the item: its depth, so that
+		   layout hangs it under the item's text and export keeps it in
+		   the list. */
+		if (st->ncontainers > 0 &&
+		    st->containers[st->ncontainers - 1].type == MD_BLOCK_LI)
+			st->pending.depth = (int)st->nlists;
 		break;
 	case MD_BLOCK_P:
 	case MD_BLOCK_HTML:
@@ -869,6 +916,9 @@ doc_render_markdown(struct doc_builder *b, const char *s, size_t n,
 		return gl_fail(err, GL_TOO_LARGE,
 			       "too large for the Markdown reader (%zu bytes; the limit is %u)",
 			       n, UINT_MAX);
+	enum gl_status ready = md4c_ready(err);
+	if (ready != GL_OK)
+		return ready;
 	struct md_state st;
 	memset(&st, 0, sizeof st);
 	st.b = b;
@@ -890,8 +940,8 @@ doc_render_markdown(struct doc_builder *b, const char *s, size_t n,
 			       "too large for the Markdown reader (%zu bytes; the limit is %u)",
 			       n, UINT_MAX);
 	}
-	int rc = rewritten ? md_parse(rewritten, (MD_SIZE)rewritten_len, &parser, &st)
-			   : md_parse(s + body, (MD_SIZE)(n - body), &parser, &st);
+	int rc = rewritten ? md_parse_fn(rewritten, (MD_SIZE)rewritten_len, &parser, &st)
+			   : md_parse_fn(s + body, (MD_SIZE)(n - body), &parser, &st);
 	free(rewritten);
 	close_block(&st);
 	for (size_t i = 0; i < st.nspans; i++)

@@ -18,6 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* xxHash compiled in (its header carries the whole implementation), so
+ * that no start pays the dynamic loader for libxxhash. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* One index entry per this many code points: the index costs 8 bytes per

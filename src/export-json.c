@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL   /* as doc.c: no libxxhash to load */
 #include <xxhash.h>
 
 static json_t *

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#define XXH_INLINE_ALL   /* as doc.c: no libxxhash to load */
 #include <xxhash.h>
 
 /* gloss's own terms, compact ("gloss:status") or as full IRIs. */

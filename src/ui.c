@@ -251,16 +251,31 @@ ensure_utf8_locale(void)
 	return "";
 }
 
-static bool
-terminal_known(const char *term)
+/* The screen for TERM, or for the first of a few common descriptions
+ * when TERM is unset or unknown (`*used` says which; `*fell_back` that it
+ * is not TERM's).  Each description is read once: newterm itself says
+ * whether it knows one. */
+static SCREEN *
+open_screen(const char *term, FILE *out, FILE *in, const char **used, bool *fell_back)
 {
-	int errret = 0;
-	if (!term || !*term)
-		return false;
-	if (setupterm(term, -1, &errret) != OK)
-		return false;
-	del_curterm(cur_term);
-	return true;
+	static const char *const safe[] = { "xterm-256color", "xterm", "vt100", "dumb" };
+	*fell_back = false;
+	*used = term;
+	if (term && *term) {
+		SCREEN *sc = newterm(term, out, in);
+		if (sc)
+			return sc;
+	}
+	*fell_back = true;
+	for (size_t i = 0; i < GL_ARRAY_LEN(safe); i++) {
+		SCREEN *sc = newterm(safe[i], out, in);
+		if (sc) {
+			*used = safe[i];
+			return sc;
+		}
+	}
+	*used = NULL;
+	return NULL;
 }
 
 enum gl_status
@@ -278,26 +293,6 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 		buf_puts(&msg, "no UTF-8 locale found: wide text may show wrongly");
 
 	const char *term = getenv("TERM");
-	const char *use_term = term;
-	if (!terminal_known(term)) {
-		static const char *const safe[] = { "xterm-256color", "xterm", "vt100", "dumb" };
-		use_term = NULL;
-		for (size_t i = 0; i < GL_ARRAY_LEN(safe) && !use_term; i++)
-			if (terminal_known(safe[i]))
-				use_term = safe[i];
-		if (!use_term) {
-			free(ui);
-			buf_free(&msg);
-			return gl_fail(err, GL_TERMINAL, "no usable terminal description (TERM=%s)",
-				       u8_safe_str(term ? term : ""));
-		}
-		if (!opt->headless || (term && *term)) {
-			if (msg.len)
-				buf_puts(&msg, "; ");
-			buf_printf(&msg, "TERM=%s is unknown: using %s", u8_safe_str(term ? term : ""),
-				   use_term);
-		}
-	}
 
 	if (opt->headless) {
 		ui->out = fopen("/dev/null", "w");
@@ -350,7 +345,15 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 		emergency_in_fd = fileno(ui->in);
 		emergency_fd = fileno(ui->out);
 	}
-	ui->screen = newterm(use_term, ui->out, ui->in);
+	const char *use_term = NULL;
+	bool fell_back = false;
+	ui->screen = open_screen(term, ui->out, ui->in, &use_term, &fell_back);
+	if (ui->screen && fell_back && (!opt->headless || (term && *term))) {
+		if (msg.len)
+			buf_puts(&msg, "; ");
+		buf_printf(&msg, "TERM=%s is unknown: using %s", u8_safe_str(term ? term : ""),
+			   use_term);
+	}
 	/* A terminal that cannot move the cursor (TERM=dumb, emacs's shell)
 	   would show a blank screen and a status line: refuse it, saying
 	   what works instead. */
@@ -381,7 +384,22 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 				       "set TERM to your terminal's name (such as xterm-256color), or read "
 				       "the laid-out text with gloss FILE | less",
 				       use_term ? u8_safe_str(use_term) : "");
-		return gl_fail(err, GL_TERMINAL, "cannot start the terminal %s", use_term);
+		return gl_fail(err, GL_TERMINAL, "no usable terminal description (TERM=%s)",
+			       u8_safe_str(term ? term : ""));
+	}
+	/* ncurses 6.4 flushes its output after every cursor move until the
+	   screen has once been left and resumed (until then it takes the
+	   program for a low-level terminfo user), so each row of a paint
+	   went out in a write(2) of its own: some 25 per screen, each a
+	   wake-up of the terminal and a packet over SSH.  Leaving the screen
+	   and resuming it now, before anything is drawn, makes each paint
+	   one write.  The resume is
+	   done at once, before colours are started: resuming a screen with
+	   colours on resets the terminal's palette (OSC 104), which would
+	   undo a user's own colour scheme. */
+	if (!opt->headless) {
+		endwin();
+		doupdate();
 	}
 	cbreak();
 	noecho();
