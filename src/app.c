@@ -4829,9 +4829,11 @@ app_run(const struct app_options *opt)
 	   nine fsyncs) would hold that screen back by milliseconds, and a
 	   store not yet made holds no position or annotation to show.  It is
 	   made before any key is read (open_store_later).  An existing store
-	   is opened first: the first screen shows the position it keeps. */
+	   is opened first: the first screen shows the position it keeps;
+	   but not under a large article's head, which nothing of the store
+	   is matched with (its position comes with the whole article). */
 	a->store_later = opt->db_path && opt->author && !opt->stored && !opt->tutorial &&
-			 store_location_is_new(opt->db_path);
+			 (head || store_location_is_new(opt->db_path));
 	if (opt->db_path && opt->author && !a->store_later)
 		open_store(a, &store_msg);
 	/* gloss open ID|TITLE: the text the store kept, not a file. */

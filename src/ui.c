@@ -542,6 +542,11 @@ ui_win_new(struct ui *ui, int y, int x, int h, int w)
 	if (!win->win)
 		win->win = newwin(1, 1, 0, 0);
 	keypad(win->win, TRUE);
+	/* The cursor is hidden but where a prompt shows it (ui_set_cursor):
+	   left where the last drawing put it, never moved there for
+	   nothing (a redraw that changed no cell would still send a cursor
+	   move, bytes a slow link waits for). */
+	leaveok(win->win, TRUE);
 	return win;
 }
 
@@ -585,9 +590,13 @@ void
 ui_win_clear_eol(struct ui_win *w, int y, int x, enum ui_style s)
 {
 	int width = getmaxx(w->win);
-	apply_style(w->win, s);
-	for (int c = x; c < width; c++)
-		mvwaddch(w->win, y, c, ' ');
+	if (x >= width || y < 0 || y >= getmaxy(w->win))
+		return;
+	/* One call for the row (a waddch per cell cost a first paint more
+	   than the text itself). */
+	cchar_t blank;
+	if (setcchar(&blank, L" ", style_attrs[s], style_pair[s], NULL) == OK)
+		mvwhline_set(w->win, y, x, &blank, width - x);
 }
 
 /* What ncurses will assume the cluster takes: the sum of wcwidth. */
@@ -619,6 +628,21 @@ ui_put_cluster(struct ui_win *w, int y, int x, const char *s, size_t n, int widt
 	WINDOW *win = w->win;
 	if (y < 0 || y >= getmaxy(win) || x < 0 || x + width > getmaxx(win) || width <= 0)
 		return;
+	/* Most clusters are one printable code point that ncurses places at
+	   the width the layout gave it: one cell, without the general case's
+	   copies (the bulk of drawing a screen of text). */
+	if (n <= 4) {
+		int32_t cp;
+		if (u8_decode(s, n, 0, &cp) == n && cp >= 0x20 && !(cp >= 0x7f && cp < 0xa0) &&
+		    wcwidth((wchar_t)cp) == width) {
+			wchar_t one[2] = { (wchar_t)cp, 0 };
+			cchar_t cell;
+			if (setcchar(&cell, one, style_attrs[style], style_pair[style], NULL) == OK) {
+				mvwadd_wch(win, y, x, &cell);
+				return;
+			}
+		}
+	}
 	/* Room for a long cluster; one cell holds CCHARW_MAX of it. */
 	wchar_t wcs[64];
 	size_t nw = 0;
