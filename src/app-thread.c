@@ -98,6 +98,32 @@ who(const char *author, const char *me)
 	return author && me && strcmp(author, me) == 0 ? "you" : author ? author : "?";
 }
 
+struct reply_list {
+	const struct store_annotation **r;
+	int *depth;
+	size_t n;
+};
+
+/* The replies to `parent` in the order given, each followed by the
+ * replies to it (a reply to a reply: Hypothesis allows them), depth
+ * first. */
+static void
+collect_replies(const struct store_annotation *all, size_t n, const char *parent,
+		int depth, struct reply_list *out)
+{
+	if (depth > 32)   /* the store makes no loops; a guard all the same */
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!all[i].parent || strcmp(all[i].parent, parent) != 0)
+			continue;
+		out->r = xreallocarray(out->r, out->n + 1, sizeof *out->r);
+		out->depth = xreallocarray(out->depth, out->n + 1, sizeof *out->depth);
+		out->r[out->n] = &all[i];
+		out->depth[out->n++] = depth;
+		collect_replies(all, n, all[i].id, depth + 1, out);
+	}
+}
+
 void
 thread_lines_build(const struct store_annotation *root,
 		   const struct store_annotation *all, size_t n,
@@ -143,15 +169,12 @@ thread_lines_build(const struct store_annotation *root,
 	else
 		push_line(out, "  (no note)", 11, 0, false);
 
-	/* The replies, oldest first as the store gives them. */
-	const struct store_annotation **rs = NULL;
-	size_t nr = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!all[i].parent || strcmp(all[i].parent, root->id) != 0)
-			continue;
-		rs = xreallocarray(rs, nr + 1, sizeof *rs);
-		rs[nr++] = &all[i];
-	}
+	/* The replies, oldest first as the store gives them, each reply's
+	   own replies under it, indented a step further. */
+	struct reply_list rl = { 0 };
+	collect_replies(all, n, root->id, 0, &rl);
+	const struct store_annotation **rs = rl.r;
+	size_t nr = rl.n;
 	push_line(out, "", 0, 0, false);
 	buf_clear(&b);
 	if (nr)
@@ -172,10 +195,12 @@ thread_lines_build(const struct store_annotation *root,
 		if (r->is_private)
 			buf_puts(&b, " \xC2\xB7 private");
 		size_t first = out->n;
-		push_wrapped(out, b.data, 2, width, k + 1);
+		int step = 2 * (rl.depth[k] < 6 ? rl.depth[k] : 6);
+		push_wrapped(out, b.data, 2 + step, width, k + 1);
 		out->head[first] = true;
-		push_wrapped(out, r->note ? r->note : "", 4, width, k + 1);
+		push_wrapped(out, r->note ? r->note : "", 4 + step, width, k + 1);
 	}
+	free(rl.depth);
 	out->nitems = nr + 1;
 	if (replies)
 		*replies = rs;

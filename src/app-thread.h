@@ -14,14 +14,16 @@
 
 struct thread_lines {
 	char **text;        /* each line, NUL-terminated (owned) */
-	size_t *item;       /* per line: 0 the annotation, k the k-th reply */
+	size_t *item;       /* per line: 0 the annotation, k the k-th reply
+			       (replies to replies counted, in display order) */
 	bool *head;         /* per line: the first line of an item (its header) */
 	size_t n;
 	size_t nitems;      /* 1 + the number of replies */
 };
 
 /* Lays out `root` and its replies (the annotations in all[0, n) whose
- * parent is root->id, in the order given) in at most `width` columns;
+ * parent is root->id, in the order given, each followed by the replies to
+ * it, indented two columns a level) in at most `width` columns;
  * `me` is the reader's name (shown as "you").  *replies (may be NULL)
  * gets a pointer to each reply in item order (caller frees the array;
  * the pointers are into `all`).  Free out with thread_lines_free. */

@@ -147,6 +147,7 @@ struct app {
 	struct history search_hist, cmd_hist;
 	bool prompt_backward;            /* the search prompt is ? */
 	size_t search_origin;            /* the top when the prompt opened */
+	size_t search_from;              /* where its find starts (search_start) */
 	char *last_query;                /* the last search accepted */
 	bool last_backward;
 	bool search_wrap;
@@ -158,6 +159,8 @@ struct app {
 	bool find_record;                /* record a jump when found */
 	bool find_backward;              /* the direction of this find */
 	size_t find_from_top;            /* the top the find started from */
+	bool find_wrapped;               /* this find went past an end */
+	bool match_wrapped;              /* ... and found a->match there */
 	bool counting;
 	bool has_match;
 	struct search_match match;
@@ -222,6 +225,18 @@ struct app {
 	} *note_drafts;
 	size_t nnote_drafts;
 	char *prompt_draft_key;          /* the open note prompt's */
+	/* What the annotation a note prompt edits or replies to stood on
+	   when it opened (remember_target), so that what is typed there
+	   survives its deletion meanwhile (rescue_typed). */
+	struct prompt_target {
+		char *id;            /* the annotation edited or replied to */
+		bool known;          /* it (or its thread) was found */
+		bool placed;         /* on this text: start_cp..end_cp */
+		bool page;           /* a page note */
+		long long start_cp, end_cp;
+		char *quote;         /* its text (NULL for a page note) */
+		char *author;
+	} target;
 
 	/* The last messages, oldest first from msg_first (a ring), for
 	   :messages: a long one is cut on the status line. */
@@ -237,6 +252,11 @@ static void draw(struct app *a);
 static void app_seen(void *ctx, size_t i);
 static size_t current_annot(const struct app *a);
 static void keep_draft(struct app *a);
+static bool rescue_typed(struct app *a, const struct annotate_change *c,
+			 const struct gl_error *why);
+static const struct store_annotation *raw_annotation(const struct app *a, const char *id);
+static void remember_target(struct app *a);
+static void forget_target(struct app *a);
 static size_t cp_len(const char *s, size_t n);
 static size_t clusters_in(const char *s, size_t n);
 static void text_object(struct app *a, bool around, int32_t key);
@@ -577,15 +597,26 @@ load_annotations(struct app *a)
 	qsort(a->replies_by_parent, a->nreplies_by_parent, sizeof *a->replies_by_parent,
 	      reply_order);
 	replies_sorting = NULL;
+	/* A thread's replies, replies to replies too (Hypothesis and gloss
+	   reply allow them): a worklist of ids whose replies are still to
+	   count. */
+	const char **todo = xreallocarray(NULL, a->nreplies_by_parent + 1, sizeof *todo);
 	for (size_t k = 0; k < a->nannots; k++) {
-		size_t r, end = replies_of(a, a->annots[k].a->id, &r);
-		for (; r < end; r++) {
-			const struct store_annotation *sa = &a->annots_raw.items[a->replies_by_parent[r]];
-			a->annots[k].replies++;
-			if (made_since_visit(a, sa) && !seen_in_session(a, sa->id))
-				a->annots[k].new_replies++;
+		size_t ntodo = 0;
+		todo[ntodo++] = a->annots[k].a->id;
+		while (ntodo) {
+			size_t r, end = replies_of(a, todo[--ntodo], &r);
+			for (; r < end; r++) {
+				const struct store_annotation *sa = &a->annots_raw.items[a->replies_by_parent[r]];
+				a->annots[k].replies++;
+				if (made_since_visit(a, sa) && !seen_in_session(a, sa->id))
+					a->annots[k].new_replies++;
+				if (ntodo < a->nreplies_by_parent)   /* no loops: a guard */
+					todo[ntodo++] = sa->id;
+			}
 		}
 	}
+	free(todo);
 	qsort(a->annots, a->nannots, sizeof *a->annots, annot_order);
 	a->sh.annots = a->annots;
 	a->sh.nannots = a->nannots;
@@ -1755,6 +1786,7 @@ finish_find(struct app *a, enum search_result r, const struct search_match *m, b
 		}
 		return;
 	}
+	a->find_wrapped = a->find_wrapped || wrapped;
 	if (a->find_repeat > 1) {
 		a->find_repeat--;
 		a->match = *m;
@@ -1766,7 +1798,8 @@ finish_find(struct app *a, enum search_result r, const struct search_match *m, b
 	if (a->find_record)
 		record_jump(a, a->find_from_top);
 	show_match(a, m);
-	if (wrapped && !a->find_incremental)
+	a->match_wrapped = a->find_wrapped;
+	if (a->find_wrapped && !a->find_incremental)
 		say(a, false, a->find_backward ? "search went past the top: continuing from the end"
 					       : "search went past the end: continuing from the top");
 }
@@ -1780,6 +1813,7 @@ start_find(struct app *a, size_t from, bool backward, bool incremental, bool rec
 	a->find_record = record;
 	a->find_repeat = repeat;
 	a->find_from_top = a->sh.top;
+	a->find_wrapped = false;
 	search_find_begin(a->search, from, backward, a->search_wrap);
 	a->status_dirty = true;
 }
@@ -2087,6 +2121,18 @@ complete_path(struct app *a)
 
 /* ---------------------------------------------------------------- prompts */
 
+/* Where / and ? look from, as in vim: from the reading cursor when it is
+ * on the screen (/ after it, ? before it), else from the top of the
+ * screen (less's way: / from the first row shown). */
+static size_t
+search_start(const struct app *a, bool backward)
+{
+	const struct pane_shared *sh = &a->sh;
+	if (!sh->cursor_shown || sh->cursor < sh->top || sh->cursor >= sh->bottom)
+		return sh->top;
+	return backward ? sh->cursor : sh->cursor + 1;
+}
+
 static void
 open_prompt(struct app *a, enum prompt_kind kind, bool backward)
 {
@@ -2096,6 +2142,7 @@ open_prompt(struct app *a, enum prompt_kind kind, bool backward)
 	struct history *h = kind == PROMPT_SEARCH ? &a->search_hist : &a->cmd_hist;
 	h->at = h->n;
 	a->search_origin = a->sh.top;
+	a->search_from = search_start(a, backward);
 	a->status_dirty = true;
 }
 
@@ -2121,7 +2168,7 @@ incremental(struct app *a)
 	set_query(a, q);
 	if (!search_has_query(a->search))
 		return;
-	start_find(a, a->search_origin, a->prompt_backward, true, false, 1);
+	start_find(a, a->search_from, a->prompt_backward, true, false, 1);
 }
 
 static void
@@ -2150,7 +2197,7 @@ accept_search(struct app *a)
 	}
 	/* Finish the find the typing started, then make it a jump. */
 	if (!a->finding && !a->has_match)
-		start_find(a, a->search_origin, back, true, false, 1);
+		start_find(a, a->search_from, back, true, false, 1);
 	while (a->finding) {
 		struct search_match m;
 		bool wrapped = false;
@@ -2164,10 +2211,9 @@ accept_search(struct app *a)
 	if (a->has_match) {
 		record_jump(a, a->search_origin);
 		/* The match may have wrapped: say so now the search is done. */
-		if (!back && a->match.start < a->search_origin)
-			say(a, false, "search went past the end: continuing from the top");
-		else if (back && a->match.start >= a->search_origin)
-			say(a, false, "search went past the top: continuing from the end");
+		if (a->match_wrapped)
+			say(a, false, back ? "search went past the top: continuing from the end"
+					   : "search went past the end: continuing from the top");
 	} else {
 		say(a, true, "not found: %s", q);
 	}
@@ -2387,13 +2433,13 @@ open_help(struct app *a)
 		 "  :messages          The last messages, whole\n"
 		 "  :set NAME VALUE    ambiguous-width 1|2, panes outline,notes, outline-width N,\n"
 		 "                     notes-width N, search-wrap on|off, others on|off,\n"
-		 "                     theme default|light|mono\n"
+		 "                     theme default|light|mono, mouse on|off\n"
 		 "  :filter K=V...     Notes by tag=T author=A state=open|resolved style=N\n"
 		 "  :reanchor [ID]     Put the note chosen in the notes pane (an orphan) on the\n"
 		 "                     selection\n"
 		 "  :export [OPTIONS]  Write this article's notes to a file: --format\n"
 		 "                     md|json|csv|html, -o FILE, --author A, --tag T,\n"
-		 "                     --status open|resolved, --since DATE, --full\n"
+		 "                     --status open|resolved, --since DATE, --full, --bom\n"
 		 "  :ACTION            Any action above by its name, e.g. :toggle-notes\n"
 		 "  :q                 Quit\n"
 		 "\nin a prompt\n"
@@ -2401,7 +2447,14 @@ open_help(struct app *a)
 		 "  Ctrl-U, Ctrl-K     Delete to the start, to the end\n"
 		 "  Ctrl-Y             Put back what they deleted\n"
 		 "  Ctrl-J             A line break (notes)\n"
-		 "  Ctrl-X Ctrl-E      The note in $EDITOR\n");
+		 "  Ctrl-X Ctrl-E      The note in $EDITOR\n"
+		 "\nthe mouse (:set mouse off, --no-mouse or mouse = off in the config\n"
+		 "gives it back to the terminal, for its own drag to copy)\n"
+		 "  click              Put the cursor there; a heading or note: go to it\n"
+		 "  drag               Select (then Enter, t, c... as after v)\n"
+		 "  wheel              Scroll the text, the outline, the notes or a list\n"
+		 "  Shift-drag         The terminal's own selection in most terminals (iTerm2:\n"
+		 "                     Option-drag), with the mouse on\n");
 	for (const char *p = text.data; *p;) {
 		size_t len = pane_first_line(p);
 		list_push(a, p, len);
@@ -2659,6 +2712,8 @@ save_state(struct app *a, const char *path)
 	buf_printf(&out, "position: %d%%\n", percent(a));
 	for (int k = 0; k < PANE_KIND_COUNT; k++)
 		a->panes[k].ops->state(&a->panes[k], &out);
+	/* The end of the text shown (tests check that the cursor is in view). */
+	buf_printf(&out, "bottom: %zu\n", doc_byte_to_cp(a->doc, a->sh.bottom));
 	if (search_has_query(a->search)) {
 		bool complete;
 		size_t total = search_count(a->search, &complete);
@@ -2832,7 +2887,9 @@ retry_unsaved(struct app *a, struct gl_error *err)
 		    annotate_apply(a->store, a->doc, a->doc_id, &a->unsaved[done], NULL, err) != GL_OK) {
 			if (!store_wide_failure(err->status)) {
 				/* Refused for good (deleted meanwhile, not the
-				   author): its recovery file keeps it. */
+				   author): its recovery file keeps it, and a
+				   note typed becomes a note or draft of its own. */
+				rescue_typed(a, &a->unsaved[done], err);
 				annotate_change_clear(&a->unsaved[done++]);
 				continue;
 			}
@@ -2868,7 +2925,7 @@ apply_change(struct app *a, struct annotate_change *c, char **new_id)
 	}
 	if (store_wide_failure(s) || !a->store)
 		keep_unsaved(a, c, &err);
-	else
+	else if (!rescue_typed(a, c, &err))
 		say(a, true, "%s", err.message);
 	annotate_change_clear(c);
 	return false;
@@ -3006,16 +3063,32 @@ save_draft_add(struct app *a, const char *what)
 {
 	long long n = a->draft.end_cp - a->draft.start_cp;
 	bool page = a->draft.start_cp < 0;
+	/* A note says what it is on (the quote, cut to some 30 columns):
+	   a count of the quote's characters read as the note's length. */
+	bool note = a->draft.note && *a->draft.note;
+	struct buf q = BUF_INIT;
+	if (note && !page && a->draft.quote) {
+		const char *s = a->draft.quote;
+		size_t len = pane_first_line(s), cut = 0;
+		while (cut < len && u8_str_width(s, cut) < 30)
+			cut = u8_next_cluster(s, len, cut);
+		u8_safe(&q, s, cut);
+		if (cut < strlen(s))
+			buf_puts(&q, "…");
+	}
 	if (apply_change(a, &a->draft, NULL)) {
 		end_selection(a);
 		a->next_private = false;
 		if (page)
 			say(a, false, "page note saved");
+		else if (note)
+			say(a, false, "%s on \"%s\"", what, q.data ? q.data : "");
 		else
 			say(a, false, "%s (%lld characters)", what, n);
 	} else {
 		end_selection(a);
 	}
+	buf_free(&q);
 }
 
 static void
@@ -3087,6 +3160,7 @@ free_drafts(struct app *a)
 	a->nnote_drafts = 0;
 	free(a->prompt_draft_key);
 	a->prompt_draft_key = NULL;
+	forget_target(a);
 }
 
 /* The note prompt has just opened (on a->draft): offers the draft kept
@@ -3096,6 +3170,7 @@ offer_draft(struct app *a)
 {
 	free(a->prompt_draft_key);
 	a->prompt_draft_key = draft_key(a);
+	remember_target(a);
 	struct note_draft *d = find_draft(a, a->prompt_draft_key);
 	if (!d)
 		return;
@@ -3103,6 +3178,146 @@ offer_draft(struct app *a)
 	le_insert_multiline(&a->le, d->text, strlen(d->text));
 	free(a->prompt_hint);
 	a->prompt_hint = xstrdup("your draft (Ctrl-U clears)");
+}
+
+/* A new draft for `key`, its text and what it is about still NULL. */
+static struct note_draft *
+new_draft(struct app *a, const char *key)
+{
+	a->note_drafts = xreallocarray(a->note_drafts, a->nnote_drafts + 1, sizeof *a->note_drafts);
+	struct note_draft *d = &a->note_drafts[a->nnote_drafts++];
+	d->key = xstrdup(key);
+	d->text = NULL;
+	d->about = NULL;
+	return d;
+}
+
+static void
+forget_target(struct app *a)
+{
+	free(a->target.id);
+	free(a->target.quote);
+	free(a->target.author);
+	memset(&a->target, 0, sizeof a->target);
+}
+
+/* A note prompt opens on an annotation (a->draft edits or replies to
+ * it): remembers where its thread stands on the text and who wrote it,
+ * for rescue_typed. */
+static void
+remember_target(struct app *a)
+{
+	forget_target(a);
+	const struct annotate_change *c = &a->draft;
+	if (c->kind == ANNOTATE_ADD || !c->id)
+		return;
+	const struct store_annotation *sa = raw_annotation(a, c->id);
+	/* A reply stands where its thread does. */
+	if (sa && sa->parent)
+		sa = raw_annotation(a, sa->parent);
+	if (!sa)
+		return;
+	struct prompt_target *t = &a->target;
+	t->known = true;
+	t->id = xstrdup(c->id);
+	t->author = xstrdup(sa->author);
+	t->page = store_annotation_is_page(sa);
+	for (size_t i = 0; i < a->nannots; i++) {
+		const struct pane_annot *an = &a->annots[i];
+		if (!an->placed || strcmp(an->a->id, sa->id) != 0)
+			continue;
+		t->placed = true;
+		t->start_cp = (long long)doc_byte_to_cp(a->doc, an->start);
+		t->end_cp = (long long)doc_byte_to_cp(a->doc, an->end);
+		t->quote = xstrndup(doc_text(a->doc, NULL) + an->start, an->end - an->start);
+		break;
+	}
+	if (!t->quote && sa->exact)
+		t->quote = xstrdup(sa->exact);
+}
+
+/* A note or reply typed in the prompt could not be saved for good (its
+ * annotation was deleted meanwhile, or the store refused it): nothing
+ * typed is lost.  A reply or edit whose annotation is gone becomes a
+ * note of the reader's own on the same text (a page note for a page
+ * note's thread); else, or when that fails too, the text is kept as a
+ * draft that the note prompt offers on that text.  Says which, and why.
+ * False when nothing was typed (the caller says why->message). */
+static bool
+rescue_typed(struct app *a, const struct annotate_change *c, const struct gl_error *why)
+{
+	if (!c->set_note || !c->note || !*c->note || !a->doc)
+		return false;
+	const struct prompt_target *t = &a->target;
+	bool about_target = c->kind != ANNOTATE_ADD && t->known && c->id && t->id &&
+			    strcmp(c->id, t->id) == 0;
+	bool gone = c->kind != ANNOTATE_ADD && why->status == GL_NO_MATCH;
+	const char *me = a->store ? store_author(a->store) : "";
+	const char *what = c->kind == ANNOTATE_REPLY ? "reply" : "note";
+	char *reason = !gone ? xstrdup(why->message)
+		       : about_target && strcmp(t->author, me) != 0
+			       ? xasprintf("the note was deleted by %s meanwhile", t->author)
+			       : xstrdup("the note was deleted meanwhile");
+	struct buf q = BUF_INIT;
+	const char *quote = c->kind == ANNOTATE_ADD ? c->quote : about_target ? t->quote : NULL;
+	if (quote)
+		u8_safe(&q, quote, pane_first_line(quote));
+	bool placed = c->kind == ANNOTATE_ADD ? c->start_cp >= 0 : about_target && t->placed;
+	long long start = c->kind == ANNOTATE_ADD ? c->start_cp : placed ? t->start_cp : -1;
+	long long end = c->kind == ANNOTATE_ADD ? c->end_cp : placed ? t->end_cp : -1;
+
+	if (gone && about_target && (t->placed || t->page) && a->store) {
+		struct annotate_change n = { 0 };
+		n.kind = ANNOTATE_ADD;
+		n.start_cp = start;
+		n.end_cp = end;
+		n.quote = t->quote ? xstrdup(t->quote) : NULL;
+		if (t->placed) {
+			n.set_style = true;
+			n.style = xasprintf("%d", a->cur_style);
+		}
+		n.set_note = true;
+		n.note = xstrdup(c->note);
+		n.set_private = c->set_private > 0 ? 1 : 0;
+		struct gl_error err = { 0 };
+		enum gl_status s = need_document(a, &err);
+		if (s == GL_OK)
+			s = annotate_apply(a->store, a->doc, a->doc_id, &n, NULL, &err);
+		annotate_change_clear(&n);
+		if (s == GL_OK) {
+			annots_changed(a);
+			if (placed)
+				say(a, true, "%s: your %s is saved as a new note on \"%s\"", reason,
+				    what, q.data ? q.data : "");
+			else
+				say(a, true, "%s: your %s is saved as a new page note", reason, what);
+			free(reason);
+			buf_free(&q);
+			return true;
+		}
+	}
+	/* A draft of a new note there: c on that text (C for a page note)
+	   offers it. */
+	char *key = xasprintf("add %s %lld %lld", doc_hash(a->doc), start, end);
+	struct note_draft *d = find_draft(a, key);
+	if (!d)
+		d = new_draft(a, key);
+	free(d->about);
+	d->about = placed ? xasprintf("a %s (not saved: %s) on \"%s\" (code points %lld-%lld) in %s",
+				      what, reason, quote ? quote : "", start, end, doc_title(a->doc))
+			  : xasprintf("a %s (not saved: %s) in %s", what, reason, doc_title(a->doc));
+	free(d->text);
+	d->text = xstrdup(c->note);
+	if (placed)
+		say(a, true, "%s: your %s is kept as a draft (select \"%s\" and press c: it is "
+			     "offered there)", reason, what, q.data ? q.data : "");
+	else
+		say(a, true, "%s: your %s is kept as a draft (C in the text offers it as a page note)",
+		    reason, what);
+	free(key);
+	free(reason);
+	buf_free(&q);
+	return true;
 }
 
 /* The note prompt is being cancelled: keeps what was typed (unless it is
@@ -3126,11 +3341,7 @@ keep_draft(struct app *a)
 	}
 	struct note_draft *d = find_draft(a, key);
 	if (!d) {
-		a->note_drafts = xreallocarray(a->note_drafts, a->nnote_drafts + 1,
-					       sizeof *a->note_drafts);
-		d = &a->note_drafts[a->nnote_drafts++];
-		d->key = xstrdup(key);
-		d->text = NULL;
+		d = new_draft(a, key);
 		const struct annotate_change *c = &a->draft;
 		const char *title = a->doc ? doc_title(a->doc) : "";
 		if (c->kind == ANNOTATE_EDIT)
@@ -3430,7 +3641,9 @@ undo_action(struct app *a, bool redo)
 		say(a, true, "%s", err.message);
 		return;
 	}
-	say(a, false, "%s: %s", redo ? "redone" : "undone", ev.what ? ev.what : "change");
+	/* "place" is :reanchor's: undone, the note is back where it was. */
+	say(a, false, "%s: %s", redo ? "redone" : "undone",
+	    !ev.what ? "change" : !strcmp(ev.what, "place") ? "re-anchoring" : ev.what);
 	store_event_clear(&ev);
 	annots_changed(a);
 }
@@ -3545,7 +3758,7 @@ filter_command(struct app *a, char *args)
 	}
 }
 
-/* A text object (i/a then q b s c p) becomes the selection. */
+/* A text object (i/a then w q b s c p) becomes the selection. */
 static void
 text_object(struct app *a, bool around, int32_t key)
 {
@@ -3554,7 +3767,7 @@ text_object(struct app *a, bool around, int32_t key)
 	if (!pane_text_object(a->doc, off, key, around, &s, &e)) {
 		struct buf name = BUF_INIT;
 		keymap_key_name(key, &name);
-		say(a, true, "no %s here (q quotes, b brackets, s sentence, c clause, p paragraph)",
+		say(a, true, "no %s here (w word, q quotes, b brackets, s sentence, c clause, p paragraph)",
 		    name.data);
 		buf_free(&name);
 		return;
@@ -3894,6 +4107,11 @@ annotate_command(struct app *a, const char *cmd, char *args)
 static void
 on_resize(struct app *a)
 {
+	/* As vim does: the cursor (the moving end of a selection, the text
+	   a note is being typed for) stays in view when the window
+	   shrinks; the top stays where it was when it can. */
+	if (a->sh.cursor_shown)
+		a->sh.follow = true;
 	a->arrange_needed = true;
 	ui_redraw_all(a->ui);
 }
@@ -3977,11 +4195,11 @@ set_command(struct app *a, char *args)
 		args++;
 	if (!*args) {
 		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s"
-		    "  others %s  theme %s",
+		    "  others %s  theme %s  mouse %s",
 		    u8_ambiguous_width(), a->show_outline ? "outline" : "",
 		    a->show_outline && a->show_notes ? "," : "", a->show_notes ? "notes" : (a->show_outline ? "" : "text"),
 		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off",
-		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui));
+		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui), ui_mouse(a->ui) ? "on" : "off");
 		return;
 	}
 	char *name = args, *value = args + strcspn(args, " =");
@@ -4020,6 +4238,16 @@ set_command(struct app *a, char *args)
 			say(a, true, "others is on (show other authors' annotations) or off");
 		else
 			show_others(a, show);
+	} else if (!strcmp(name, "mouse")) {
+		bool on;
+		if (!parse_onoff(value, &on)) {
+			say(a, true, "mouse is on (gloss takes clicks, drags and the wheel) or off "
+			    "(the terminal's own, such as drag to copy)");
+			return;
+		}
+		ui_set_mouse(a->ui, on);
+		say(a, false, on ? "mouse on: click, drag to select, wheel to scroll"
+		    : "mouse off: the terminal's own selection and copy");
 	} else if (!strcmp(name, "theme")) {
 		/* NO_COLOR still means no colour: a theme then only changes
 		   attributes. */
@@ -4447,9 +4675,14 @@ static void
 dispatch(struct app *a, enum action act, long count, bool counted)
 {
 	struct pane *p = &a->panes[a->focus];
+	bool heading_chosen = a->focus == PANE_OUTLINE && act == ACTION_OPEN;
 	act = p->ops->handle(p, act, count, counted);
 	if (act != ACTION_NONE)
 		common_action(a, act, count, counted);
+	/* Enter on a heading: the reader goes on reading there, in the
+	   text (Tab goes back to the outline). */
+	if (heading_chosen && a->focus == PANE_OUTLINE)
+		set_focus(a, PANE_TEXT);
 	a->status_dirty = true;
 }
 
@@ -4857,7 +5090,7 @@ app_run(const struct app_options *opt)
 		.script = opt->script,
 		.theme = opt->theme,
 		.no_color = opt->no_color,
-		.mouse = true,
+		.mouse = opt->mouse >= 0,
 	};
 	s = ui_open(&uo, &a->ui, &err);
 	if (s != GL_OK) {

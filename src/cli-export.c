@@ -345,9 +345,15 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	}
 
 	struct store *s = NULL;
-	struct doc **targets = xcalloc(nto + 1, sizeof *targets);
-	struct import_fallback *fb = xcalloc(nto + 1, sizeof *fb);
-	char **ids = xcalloc(nto + 1, sizeof *ids);
+	/* The --to files, then the files found where the export says its
+	   documents were read from. */
+	size_t nlocations = 0, nfb = nto;
+	struct import_location loc;
+	while (import_location(set, nlocations, &loc))
+		nlocations++;
+	struct doc **targets = xcalloc(nto + nlocations + 1, sizeof *targets);
+	struct import_fallback *fb = xcalloc(nto + nlocations + 1, sizeof *fb);
+	char **ids = xcalloc(nto + nlocations + 1, sizeof *ids);
 	struct import_report r = { 0 };
 	double locked = 0;
 	if (open_store(ctx, &s, &err) != GL_OK) {
@@ -372,11 +378,41 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		fb[k].text = doc_text(targets[k], &fb[k].len);
 		fb[k].hash = doc_hash(targets[k]);
 		fb[k].renderer = DOC_RENDERER_VERSION;
+		fb[k].name = to[k];
+	}
+	/* A document's location (gloss export names it) is read when the
+	   file is there, and used only by the annotations made on its very
+	   text (the hash says so): a fresh store then needs no --to. */
+	for (size_t i = 0; i < nlocations; i++) {
+		if (!import_location(set, i, &loc))
+			break;
+		bool known = false;
+		for (size_t k = 0; k < nfb && !known; k++)
+			known = strcmp(fb[k].hash, loc.hash) == 0;
+		struct stat lst;
+		if (known || stat(loc.location, &lst) != 0 || !S_ISREG(lst.st_mode))
+			continue;
+		struct doc_load_options lo = ctx->load;
+		lo.path = loc.location;
+		struct gl_error ignored;
+		if (doc_load(&lo, &targets[nfb], &ignored) != GL_OK)
+			continue;
+		if (strcmp(doc_hash(targets[nfb]), loc.hash) != 0) {
+			doc_free(targets[nfb]);
+			targets[nfb] = NULL;
+			continue;
+		}
+		fb[nfb].text = doc_text(targets[nfb], &fb[nfb].len);
+		fb[nfb].hash = doc_hash(targets[nfb]);
+		fb[nfb].renderer = DOC_RENDERER_VERSION;
+		fb[nfb].name = loc.location;
+		fb[nfb].hash_only = true;
+		nfb++;
 	}
 	struct progress pr;
 	progress_init(&pr, "importing:");
 	import_set_progress(set, progress_show, &pr);
-	st = import_prepare(set, s, fb, nto, &err);
+	st = import_prepare(set, s, fb, nfb, &err);
 	if (st != GL_OK) {
 		progress_end(&pr);
 		rc = cli_report_error(&err);
@@ -388,7 +424,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	   reports). */
 	double t0 = seconds_now();
 	st = store_begin(s, &err);
-	for (size_t k = 0; k < nto && st == GL_OK; k++) {
+	for (size_t k = 0; k < nfb && st == GL_OK; k++) {
 		if (!import_uses_fallback(set, k))
 			continue;
 		struct cli_document cd;
@@ -417,7 +453,7 @@ cli_import_command(const struct cli_context *ctx, bool json, int argc, char **ar
 	print_report(&r, import_count(set), locked, json, dry_run);
 out:
 	import_free(set);
-	for (size_t k = 0; k < nto; k++) {
+	for (size_t k = 0; k < nto + nlocations; k++) {
 		doc_free(targets[k]);
 		free(ids[k]);
 	}

@@ -9,7 +9,7 @@
 
 #define CLI_EXPORT_SYNOPSIS \
 	"export [FILE...] [--format md|json|csv|html] [-o OUT] [--author A] " \
-	"[--tag T] [--status open|resolved] [--since DATE] [--full]"
+	"[--tag T] [--status open|resolved] [--since DATE] [--full] [--bom]"
 #define CLI_IMPORT_SYNOPSIS "import FILE.json [--to FILE]... [--dry-run]"
 
 /* Each runs its command: argv[0] is the command's name, the options and

@@ -1152,6 +1152,41 @@ put_field(struct buf *out, const char *key, const char *value)
 	buf_putc(out, '\n');
 }
 
+/* The replies to `parent` and, under each, the replies to it (Hypothesis
+ * and gloss reply allow a reply to a reply), oldest first: as text lines
+ * indented two columns a level, or as JSON (each reply with its own
+ * "replies"). */
+static enum gl_status
+put_replies(struct cli *c, const char *parent, int depth, struct buf *out,
+	    json_t *arr, struct gl_error *err)
+{
+	struct store_annotation_list replies = { 0 };
+	struct store_filter f = { .parent = parent };
+	enum gl_status st = store_annotations_list(c->store, &f, &replies, err);
+	for (size_t i = 0; i < replies.count && st == GL_OK; i++) {
+		const struct store_annotation *r = &replies.items[i];
+		json_t *sub = NULL;
+		if (arr) {
+			json_t *j = annotation_json(r);
+			sub = json_array();
+			json_object_set_new(j, "replies", sub);
+			json_array_append_new(arr, j);
+		} else {
+			buf_printf(out, "%*s%.8s  ", 2 + 2 * depth, "", r->id);
+			put_safe(out, r->author);
+			buf_puts(out, "  ");
+			put_safe(out, r->created);
+			buf_puts(out, "  ");
+			put_safe_short(out, r->note, LIST_NOTE_CLUSTERS, true);
+			buf_putc(out, '\n');
+		}
+		if (depth < 32)   /* the store makes no loops; a guard all the same */
+			st = put_replies(c, r->id, depth + 1, out, sub, err);
+	}
+	store_annotation_list_free(&replies);
+	return st;
+}
+
 static int
 cmd_show(struct cli *c, int argc, char **argv)
 {
@@ -1175,10 +1210,11 @@ cmd_show(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *j = annotation_json(&a);
 		json_t *arr = json_array();
-		for (size_t i = 0; i < replies.count; i++)
-			json_array_append_new(arr, annotation_json(&replies.items[i]));
 		json_object_set_new(j, "replies", arr);
-		print_json(j);
+		if (put_replies(c, id, 0, NULL, arr, &err) != GL_OK)
+			rc = cli_report_error(&err);
+		else
+			print_json(j);
 		json_decref(j);
 		goto out;
 	}
@@ -1243,15 +1279,10 @@ cmd_show(struct cli *c, int argc, char **argv)
 	}
 	if (replies.count) {
 		buf_puts(&out, "\nreplies:\n");
-		for (size_t i = 0; i < replies.count; i++) {
-			const struct store_annotation *r = &replies.items[i];
-			buf_printf(&out, "  %.8s  ", r->id);
-			put_safe(&out, r->author);
-			buf_puts(&out, "  ");
-			put_safe(&out, r->created);
-			buf_puts(&out, "  ");
-			put_safe_short(&out, r->note, LIST_NOTE_CLUSTERS, true);
-			buf_putc(&out, '\n');
+		if (put_replies(c, id, 0, &out, NULL, &err) != GL_OK) {
+			buf_free(&out);
+			rc = cli_report_error(&err);
+			goto out;
 		}
 	}
 	fwrite(out.data, 1, out.len, stdout);
@@ -2227,6 +2258,66 @@ bool
 cli_is_command(const char *name)
 {
 	return find_command(name) != NULL;
+}
+
+/* Edits from a to b (insert, delete, replace, or swap two neighbours:
+ * "exprot" is one from "export"), in bytes: command names are ASCII. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 64 || m > 64)
+		return SIZE_MAX;
+	size_t d[65][65];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+char *
+cli_suggest_command(const char *word)
+{
+	/* "open" is main's (it reads a stored document), but a command to
+	   whoever types it. */
+	const char *names[GL_ARRAY_LEN(commands) + 1];
+	size_t count = 0;
+	for (size_t i = 0; i < GL_ARRAY_LEN(commands); i++)
+		names[count++] = commands[i].name;
+	names[count++] = "open";
+	size_t len = strlen(word), best = 3;
+	for (size_t i = 0; i < count; i++) {
+		size_t d = edit_distance(word, names[i]);
+		/* At most two edits, and fewer than the word has letters:
+		   "ls" is not two edits from "rm". */
+		if (d < best && d < len)
+			best = d;
+	}
+	if (best > 2)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < count; i++) {
+		if (edit_distance(word, names[i]) != best)
+			continue;
+		if (b.len)
+			buf_puts(&b, " or ");
+		buf_puts(&b, names[i]);
+	}
+	return buf_steal(&b, NULL);
 }
 
 void

@@ -638,6 +638,34 @@ pool_string(struct parse *ps, struct hnode *nd, const char *s)
 	return true;
 }
 
+/* The language a class names ("language-python" or "lang-c", as
+ * highlighters and Markdown renderers write on <pre> and <code>), kept
+ * for a code block (doc_block.info); one plain word only. */
+static void
+code_language(struct parse *ps, struct hnode *nd, const char *cls)
+{
+	for (const char *p = cls; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		size_t n = strcspn(p, " \t\n");
+		size_t skip = n > 9 && strncmp(p, "language-", 9) == 0 ? 9 :
+			      n > 5 && strncmp(p, "lang-", 5) == 0 ? 5 : 0;
+		if (skip) {
+			bool plain = true;
+			for (size_t i = skip; i < n && plain; i++)
+				plain = p[i] > ' ' && p[i] < 0x7f && p[i] != '`' && p[i] != '~' &&
+					p[i] != '"' && p[i] != '<' && p[i] != '>' && p[i] != '&';
+			if (plain) {
+				char *lang = xstrndup(p + skip, n - skip);
+				(void)pool_string(ps, nd, lang);
+				free(lang);
+				return;
+			}
+		}
+		p += n;
+	}
+}
+
 static const char *
 attr(const xmlChar **atts, const char *name)
 {
@@ -768,6 +796,11 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 			set_meta(ps, M_DATE, 3, dt);
 		break;
 	}
+	case T_PRE:
+	case T_CODE:
+		if (cls)
+			code_language(ps, nd, cls);
+		break;
 	case T_TITLE:
 		/* The page's, not an SVG's <title>. */
 		ps->in_title = !ps->have_title && !(nd->flags & F_DROP);
@@ -1394,7 +1427,7 @@ open_block(struct render *r)
 	int level = 0, depth = 0, lists = 0, quotes = 0;
 	bool ordered = false;
 	unsigned number = 0;
-	struct frame *container = NULL;
+	struct frame *container = NULL, *pre = NULL;
 	for (size_t i = 0; i < r->depth; i++) {
 		struct frame *f = &r->stack[i];
 		if (f->role == R_LIST)
@@ -1413,6 +1446,7 @@ open_block(struct render *r)
 		}
 		if (f->role == R_PRE) {
 			kind = DOC_BLOCK_CODE;
+			pre = f;
 			break;
 		}
 		if (f->role == R_ROW) {
@@ -1433,12 +1467,26 @@ open_block(struct render *r)
 			kind = DOC_BLOCK_QUOTE;
 			depth = quotes;
 		}
+	} else if (kind == DOC_BLOCK_CODE && container && container->role == R_ITEM) {
+		/* <pre> in an <li> is part of the item (as Markdown's code
+		   in a list item is). */
+		depth = lists > 0 ? lists : 1;
 	}
 	struct doc_block *blk = docb_block_begin(r->b, kind);
 	blk->level = level;
 	blk->depth = depth;
 	blk->ordered = ordered;
 	blk->number = ordered ? number : 0;
+	if (pre) {
+		/* Its language, on the <pre> or on a <code> right inside. */
+		const struct hnode *nodes = r->t->nodes;
+		size_t at = pre->node;
+		if (!(nodes[at].flags & F_STRING) && at + 1 < nodes[at].end &&
+		    nodes[at + 1].tag == T_CODE)
+			at++;
+		if ((nodes[at].flags & F_STRING) && nodes[at].len > 0)
+			blk->info = docb_string(r->b, r->t->pool + nodes[at].str, nodes[at].len);
+	}
 	r->pending_space = 0;
 	r->has_text = false;
 	r->breaks = 0;

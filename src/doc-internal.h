@@ -98,6 +98,8 @@ struct doc_block *docb_current(struct doc_builder *b);
 /* Records a span; `href` is copied. Empty spans are ignored. */
 void docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	       const char *href, size_t href_len);
+/* A copy of s[0, n) that the doc owns (for doc_block.info). */
+const char *docb_string(struct doc_builder *b, const char *s, size_t n);
 /* Gives the last span, when it is a DOC_ATTR_RUBY span that ends at the
  * end of the text, the reading s[0, n) (copied; a second reading is
  * joined to the first with a space).  Otherwise does nothing. */

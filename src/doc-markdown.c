@@ -289,6 +289,8 @@ struct md_state {
 	size_t nspans, spans_cap;
 	int quote_depth;
 	struct leaf_kind pending;   /* what the next text opens */
+	struct buf code_info;       /* the language of the code block
+				       being entered */
 	bool soft_break;            /* a soft break waits for the next text */
 	unsigned cells;             /* cells seen in the current table row */
 	/* The stretch of text with the current attributes. */
@@ -393,6 +395,9 @@ open_block(struct md_state *st, struct leaf_kind k)
 	st->stretch_open = false;
 	if (k.prefix)
 		docb_append(st->b, k.prefix, strlen(k.prefix));
+	if (k.kind == DOC_BLOCK_CODE && st->code_info.len > 0)
+		blk->info = docb_string(st->b, st->code_info.data, st->code_info.len);
+	buf_clear(&st->code_info);
 	if (st->first_line == 0 && k.kind != DOC_BLOCK_RULE) {
 		st->first_line = 1;
 		st->first_start = blk->start;
@@ -547,6 +552,18 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 		if (st->ncontainers > 0 &&
 		    st->containers[st->ncontainers - 1].type == MD_BLOCK_LI)
 			st->pending.depth = (int)st->nlists;
+		buf_clear(&st->code_info);
+		if (detail) {
+			attribute_text(&st->code_info, &((MD_BLOCK_CODE_DETAIL *)detail)->lang);
+			/* One word: anything odd is left out rather than kept. */
+			for (size_t i = 0; i < st->code_info.len; i++) {
+				unsigned char c = (unsigned char)st->code_info.data[i];
+				if (c <= ' ' || c == '`' || c == '~' || c >= 0x7f) {
+					buf_clear(&st->code_info);
+					break;
+				}
+			}
+		}
 		break;
 	case MD_BLOCK_P:
 	case MD_BLOCK_HTML:
@@ -949,6 +966,7 @@ doc_render_markdown(struct doc_builder *b, const char *s, size_t n,
 	free(st.spans);
 	free(st.lists);
 	free(st.containers);
+	buf_free(&st.code_info);
 	if (rc != 0)
 		return gl_fail(err, GL_ERROR, "the Markdown reader failed (out of memory?)");
 	if (st.have_h1) {

@@ -179,6 +179,16 @@ docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	}
 }
 
+const char *
+docb_string(struct doc_builder *b, const char *s, size_t n)
+{
+	if (b->nstrings == b->strings_cap) {
+		b->strings_cap = b->strings_cap ? b->strings_cap * 2 : 16;
+		b->strings = xreallocarray(b->strings, b->strings_cap, sizeof *b->strings);
+	}
+	return b->strings[b->nstrings++] = xstrndup(s, n);
+}
+
 void
 docb_span_ruby(struct doc_builder *b, const char *s, size_t n)
 {

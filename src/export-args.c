@@ -71,6 +71,7 @@ export_args_parse(int argc, char **argv, struct export_args *out, struct gl_erro
 		{ "status", required_argument, NULL, 's' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "full", no_argument, NULL, 'F' },
+		{ "bom", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(out, 0, sizeof *out);
@@ -111,6 +112,7 @@ export_args_parse(int argc, char **argv, struct export_args *out, struct gl_erro
 			out->opt.since = out->since;
 			break;
 		case 'F': out->opt.full = true; break;
+		case 'B': out->opt.bom = true; break;
 		case ':':
 			st = gl_fail(err, GL_USAGE, "option %s needs a value", argv[optind - 1]);
 			break;
@@ -130,6 +132,9 @@ export_args_parse(int argc, char **argv, struct export_args *out, struct gl_erro
 		out->opt.format = EXPORT_MARKDOWN;
 	if (out->opt.full && out->opt.format != EXPORT_MARKDOWN)
 		out->warning = xasprintf("--full is for Markdown; the %s export is the same "
+					 "without it", export_format_name(out->opt.format));
+	else if (out->opt.bom && out->opt.format != EXPORT_CSV)
+		out->warning = xasprintf("--bom is for CSV; the %s export is the same "
 					 "without it", export_format_name(out->opt.format));
 	out->opt.author = out->author;
 	out->opt.tag = out->tag;

@@ -1,6 +1,8 @@
 /* export-csv: one row per annotation (RFC 4180: CRLF after each record,
  * a cell quoted when it holds a comma, a quote, CR or LF, quotes
- * doubled; UTF-8 without a BOM).  The columns:
+ * doubled; UTF-8, without a BOM unless --bom asks for one: Excel takes a
+ * CSV without one for the ANSI code page and shows CJK as mojibake,
+ * while most other readers do not want one).  The columns:
  *
  *   id, parent, document, title, source, version, section, author,
  *   created, updated, status, anchor, start, end, quote, note, tags,
@@ -64,6 +66,8 @@ number_cell(struct buf *out, long long v, bool present)
 void
 ex_write_csv(struct ex_export *x, struct buf *out)
 {
+	if (x->opt->bom)
+		buf_puts(out, "\xEF\xBB\xBF");
 	buf_puts(out, "id,parent,document,title,source,version,section,author,created,"
 		 "updated,status,anchor,start,end,quote,note,tags,style,private\r\n");
 	struct buf tags = BUF_INIT;

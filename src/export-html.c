@@ -3,11 +3,16 @@
  *
  *   <header>  the title of the export, when it was made, the authors with
  *             their colours
- *   <article> per document: its title, source and hash; page notes; the
- *             text, block by block (headings as <h2>..<h6>), each
- *             highlight a <mark class="hlN auM"> (N its style 1-5 as the
- *             reader draws it, M its author's colour 0-7; "multi" where
- *             highlights overlap) followed by a numbered reference; after
+ *   <article> per document: its title (the article's own title block,
+ *             once), source and hash; page notes; the text with its
+ *             structure (headings at their level, <ul>/<ol> lists
+ *             nested with their items, <pre><code>, <table> with the
+ *             first row as its header, <blockquote>, <em>, <strong>,
+ *             <del>, <code>, <a href> for http, https, mailto, ftp and
+ *             relative links); each highlight a <mark class="hlN
+ *             auM"> (N its style 1-5 as the reader draws it, M its
+ *             author's colour 0-7; "multi" where highlights overlap)
+ *             followed by a numbered reference; after
  *             each block, an <aside> with the notes of the highlights
  *             that end in it (quote, note, tags, author, time, state,
  *             replies); at the end the orphans, with the text they were
@@ -53,7 +58,9 @@ static const char style_sheet[] =
 	".au2{border-color:#9467bd}.au3{border-color:#d4a017}"
 	".au4{border-color:#d62728}.au5{border-color:#17becf}"
 	".au6{border-color:#8c564b}.au7{border-color:#e377c2}\n"
-	"pre{white-space:pre-wrap}\n";
+	"pre{white-space:pre-wrap}\n"
+	"table{border-collapse:collapse;margin:.8em 0}\n"
+	"th,td{border:1px solid #ccc;padding:.2em .6em;text-align:left}\n";
 
 void
 export_html_escape(struct buf *out, const char *s, size_t n, bool in_attribute)
@@ -255,19 +262,6 @@ note_html(struct buf *out, const struct ex_thread *t, bool with_quote,
 	buf_puts(out, "</div>\n");
 }
 
-static const char *
-block_tag(const struct doc_block *b, int level)
-{
-	static const char *const h[] = { "h2", "h2", "h3", "h4", "h5", "h6", "h6" };
-	if (level)
-		return h[level < 6 ? level : 6];
-	switch (b->kind) {
-	case DOC_BLOCK_CODE: return "pre";
-	case DOC_BLOCK_QUOTE: return "blockquote";
-	default: return "p";
-	}
-}
-
 /* The notes of the threads whose highlight ended in the block just
  * written. */
 static void
@@ -283,105 +277,226 @@ flush_notes(struct buf *out, const struct ex_document *d, const size_t *pending,
 	*npending = 0;
 }
 
-static void
-article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
-{
-	const struct doc *doc = d->latest->doc;
-	const struct outline *ol = d->latest->outline;
-	const char *text = doc_text(doc, NULL);
+#define HTML_MAX_DEPTH 32
+
+/* Writing the article: the elements open around the block being
+ * written (lists with an item open in each, quotes, a table), the notes
+ * waiting to be shown. */
+struct html_article {
+	struct buf *out;
+	const struct ex_document *d;
+	struct ex_export *x;
+	const struct doc *doc;
+	const struct outline *ol;
+	const char *text;
 	struct ex_sweep sw;
-	ex_sweep_init(&sw, d);
-	size_t *pending = xcalloc(d->nthreads + 1, sizeof *pending);
-	size_t npending = 0;
-	bool *marked_once = xcalloc(d->nthreads + 1, sizeof *marked_once);
-	size_t nb = doc_block_count(doc), oi = 0, nol = outline_count(ol);
-	for (size_t b = 0; b < nb; b++) {
-		const struct doc_block *blk = doc_block(doc, b);
-		if (blk->kind == DOC_BLOCK_RULE) {
-			size_t t;
-			while ((t = ex_sweep_ending(&sw, blk->start)) != (size_t)-1)
-				pending[npending++] = t;
-			flush_notes(out, d, pending, &npending, x);
-			buf_puts(out, "<hr>\n");
-			continue;
+	struct ex_inline il;
+	size_t span, oi;
+	bool list_ordered[HTML_MAX_DEPTH + 1];
+	int lists, quotes;
+	bool table, table_body;
+	size_t *pending, npending;
+	bool *marked_once;
+};
+
+static const char *const html_tag[EX_EL_COUNT] = {
+	[EX_EL_LINK] = "a", [EX_EL_MARK] = "mark", [EX_EL_STRIKE] = "del",
+	[EX_EL_STRONG] = "strong", [EX_EL_EM] = "em", [EX_EL_CODE] = "code",
+};
+
+/* A block's tokens as HTML; `cell` is the tag of a table row's cells. */
+static void
+html_inline(struct html_article *a, bool pre, const char *cell)
+{
+	struct buf *out = a->out;
+	for (size_t i = 0; i < a->il.n; i++) {
+		const struct ex_tok *t = &a->il.toks[i];
+		switch (t->kind) {
+		case EX_TOK_TEXT:
+			put_text_lines(out, a->text + t->start, t->end - t->start, pre);
+			break;
+		case EX_TOK_CELL:
+			buf_printf(out, "</%s><%s>", cell, cell);
+			break;
+		case EX_TOK_REF: {
+			const struct ex_thread *th = &a->d->threads[t->thread];
+			buf_puts(out, "<sup class=\"ref\"><a href=\"#n-");
+			put_attr(out, th->items[0].a->id);
+			buf_printf(out, "\">%zu</a></sup>", th->number);
+			a->pending[a->npending++] = t->thread;
+			break;
 		}
-		if (blk->start == blk->end)
-			continue;   /* an empty line kept by a verbatim text */
-		int level = 0;
-		while (oi < nol && outline_entry(ol, oi)->block < b)
-			oi++;
-		if (oi < nol && outline_entry(ol, oi)->block == b)
-			level = outline_entry(ol, oi)->level;
-		const char *tag = block_tag(blk, level);
-		bool quote = strcmp(tag, "blockquote") == 0;
-		bool pre = strcmp(tag, "pre") == 0;
-		buf_printf(out, quote ? "<blockquote><p>" : "<%s>", tag);
-		size_t cur = blk->start;
-		for (;;) {
-			size_t t;
-			while ((t = ex_sweep_ending(&sw, cur)) != (size_t)-1) {
-				buf_puts(out, "<sup class=\"ref\"><a href=\"#n-");
-				put_attr(out, d->threads[t].items[0].a->id);
-				buf_printf(out, "\">%zu</a></sup>", d->threads[t].number);
-				pending[npending++] = t;
-			}
-			if (cur >= blk->end)
-				break;
-			ex_sweep_starting(&sw, cur);
-			size_t next = ex_sweep_next(&sw, cur, blk->end);
-			if (sw.nactive > 0) {
+		case EX_TOK_OPEN:
+			if (t->elem == EX_EL_LINK) {
+				buf_puts(out, "<a href=\"");
+				put_attr(out, t->href);
+				buf_puts(out, "\">");
+			} else if (t->elem == EX_EL_MARK) {
 				/* The newest highlight decides the colours. */
-				size_t top = sw.active[sw.nactive - 1];
-				const struct store_annotation *a = d->threads[top].items[0].a;
+				const struct store_annotation *an = a->d->threads[t->thread].items[0].a;
 				buf_printf(out, "<mark class=\"hl%d au%u%s\"",
-					   ex_style_number(a->style),
-					   ex_author_colour(a->author),
-					   sw.nactive > 1 ? " multi" : "");
-				if (!marked_once[top]) {
+					   ex_style_number(an->style),
+					   ex_author_colour(an->author),
+					   t->multi ? " multi" : "");
+				if (!a->marked_once[t->thread]) {
 					buf_puts(out, " id=\"m-");
-					put_attr(out, a->id);
+					put_attr(out, an->id);
 					buf_putc(out, '"');
-					marked_once[top] = true;
+					a->marked_once[t->thread] = true;
 				}
 				buf_puts(out, " title=\"");
-				put_attr(out, a->author);
+				put_attr(out, an->author);
 				buf_puts(out, "\">");
-				put_text_lines(out, text + cur, next - cur, pre);
-				buf_puts(out, "</mark>");
 			} else {
-				put_text_lines(out, text + cur, next - cur, pre);
+				buf_printf(out, "<%s>", html_tag[t->elem]);
 			}
-			cur = next;
+			break;
+		case EX_TOK_CLOSE:
+			buf_printf(out, "</%s>", html_tag[t->elem]);
+			break;
 		}
-		buf_printf(out, quote ? "</p></blockquote>\n" : "</%s>\n", tag);
-		flush_notes(out, d, pending, &npending, x);
 	}
-	size_t t;
-	while ((t = ex_sweep_ending(&sw, doc_length(doc))) != (size_t)-1)
-		pending[npending++] = t;
-	flush_notes(out, d, pending, &npending, x);
-	ex_sweep_free(&sw);
-	free(pending);
-	free(marked_once);
+}
+
+static int
+html_list_depth(const struct doc_block *blk)
+{
+	if (blk->depth <= 0 || (blk->kind != DOC_BLOCK_LIST_ITEM &&
+				blk->kind != DOC_BLOCK_PARAGRAPH && blk->kind != DOC_BLOCK_CODE))
+		return 0;
+	return blk->depth < HTML_MAX_DEPTH ? blk->depth : HTML_MAX_DEPTH;
 }
 
 static void
-document_html(struct buf *out, const struct ex_document *d, struct ex_export *x)
+close_table(struct html_article *a)
 {
-	/* The language, so that a browser picks Japanese or Chinese shapes
-	   for the same ideographs (Han unification). */
-	const char *lang = NULL;
-	if (d->latest && d->latest->doc) {
-		size_t len;
-		const char *text = doc_text(d->latest->doc, &len);
-		lang = u8_guess_language(text, len);
+	if (!a->table)
+		return;
+	buf_puts(a->out, a->table_body ? "</tbody>\n</table>\n" : "</thead>\n</table>\n");
+	a->table = a->table_body = false;
+	flush_notes(a->out, a->d, a->pending, &a->npending, a->x);
+}
+
+static void
+close_lists(struct html_article *a, int keep)
+{
+	while (a->lists > keep) {
+		buf_puts(a->out, a->list_ordered[a->lists] ? "</li></ol>\n" : "</li></ul>\n");
+		a->lists--;
 	}
-	if (lang)
-		buf_printf(out, "<article lang=\"%s\">\n<h1>", lang);
+}
+
+static void
+open_list(struct html_article *a, bool ordered, unsigned start)
+{
+	a->lists++;
+	a->list_ordered[a->lists] = ordered;
+	if (ordered && start != 1)
+		buf_printf(a->out, "<ol start=\"%u\">\n<li>", start);
 	else
-		buf_puts(out, "<article>\n<h1>");
-	put(out, *d->info.title ? d->info.title : "(untitled)");
-	buf_puts(out, "</h1>\n<p class=\"meta\">");
+		buf_puts(a->out, ordered ? "<ol>\n<li>" : "<ul>\n<li>");
+}
+
+/* The elements around block b: lists (an item open at each depth) and
+ * quotes closed or opened, a table ended. */
+static void
+html_containers(struct html_article *a, const struct doc_block *blk)
+{
+	int ld = html_list_depth(blk);
+	int qd = blk->kind == DOC_BLOCK_QUOTE ? (blk->depth < 1 ? 1 :
+		 blk->depth < HTML_MAX_DEPTH ? blk->depth : HTML_MAX_DEPTH) : 0;
+	if (blk->kind != DOC_BLOCK_TABLE_ROW)
+		close_table(a);
+	while (a->quotes > qd) {
+		buf_puts(a->out, "</blockquote>\n");
+		a->quotes--;
+	}
+	if (blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0) {
+		close_lists(a, ld);
+		if (a->lists == ld && a->list_ordered[ld] == blk->ordered) {
+			buf_puts(a->out, "</li>\n<li>");
+		} else {
+			close_lists(a, ld - 1);
+			while (a->lists < ld - 1)
+				open_list(a, false, 1);
+			open_list(a, blk->ordered, blk->number);
+		}
+	} else {
+		close_lists(a, ld);
+		while (a->lists < ld)
+			open_list(a, false, 1);
+	}
+	while (a->quotes < qd) {
+		buf_puts(a->out, "<blockquote>\n");
+		a->quotes++;
+	}
+}
+
+static int
+html_heading_level(struct html_article *a, size_t b)
+{
+	return ex_heading_level(a->doc, a->ol, &a->oi, b);
+}
+
+/* Writes block b (its tokens made here) inside its containers. */
+static void
+html_block(struct html_article *a, size_t b, int level)
+{
+	const struct doc_block *blk = doc_block(a->doc, b);
+	struct buf *out = a->out;
+	bool row = blk->kind == DOC_BLOCK_TABLE_ROW && level == 0;
+	size_t start = blk->start;
+	/* Plain text's own list marker gives way to the list's. */
+	if (!level && blk->kind == DOC_BLOCK_LIST_ITEM && html_list_depth(blk) > 0 &&
+	    blk->marker_len < blk->end - blk->start)
+		start += blk->marker_len;
+	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, row);
+	if (level) {
+		if (level > 6)
+			level = 6;
+		buf_printf(out, "<h%d>", level);
+		html_inline(a, false, "td");
+		buf_printf(out, "</h%d>\n", level);
+	} else if (row) {
+		/* The first row of a table is its header, as in GFM. */
+		const char *cell = a->table ? "td" : "th";
+		if (!a->table) {
+			buf_puts(out, "<table>\n<thead>\n");
+			a->table = true;
+		} else if (!a->table_body) {
+			buf_puts(out, "</thead>\n<tbody>\n");
+			a->table_body = true;
+		}
+		buf_printf(out, "<tr><%s>", cell);
+		html_inline(a, false, cell);
+		buf_printf(out, "</%s></tr>\n", cell);
+	} else if (blk->kind == DOC_BLOCK_CODE) {
+		buf_puts(out, "<pre><code");
+		if (blk->info) {
+			buf_puts(out, " class=\"language-");
+			put_attr(out, blk->info);
+			buf_putc(out, '"');
+		}
+		buf_putc(out, '>');
+		html_inline(a, true, "td");
+		buf_puts(out, "</code></pre>\n");
+	} else if (blk->kind == DOC_BLOCK_LIST_ITEM && html_list_depth(blk) > 0) {
+		html_inline(a, false, "td");
+		buf_putc(out, '\n');
+	} else {
+		buf_puts(out, "<p>");
+		html_inline(a, false, "td");
+		buf_puts(out, "</p>\n");
+	}
+	if (!a->table)
+		flush_notes(out, a->d, a->pending, &a->npending, a->x);
+}
+
+/* The title, source and version, and the page notes. */
+static void
+document_head(struct buf *out, const struct ex_document *d, struct ex_export *x)
+{
+	buf_puts(out, "<p class=\"meta\">");
 	if (d->info.source) {
 		put(out, d->info.source);
 		buf_puts(out, " · ");
@@ -402,11 +517,108 @@ document_html(struct buf *out, const struct ex_document *d, struct ex_export *x)
 	}
 	if (any)
 		buf_puts(out, "</section>\n");
+}
 
-	if (d->latest)
-		article_text(out, d, x);
+/* The title (the article's own title block, with its highlights, when
+ * it has one), the head, then the article block by block with its
+ * structure: headings at their level, lists (nested, numbered), quotes,
+ * code, tables, emphasis, links; the notes after each block. */
+static void
+article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
+{
+	size_t title = ex_title_block(d);
+	if (!d->latest) {
+		buf_puts(out, "<h1>");
+		put(out, *d->info.title ? d->info.title : "(untitled)");
+		buf_puts(out, "</h1>\n");
+		document_head(out, d, x);
+		return;
+	}
+	struct html_article a;
+	memset(&a, 0, sizeof a);
+	a.out = out;
+	a.d = d;
+	a.x = x;
+	a.doc = d->latest->doc;
+	a.ol = d->latest->outline;
+	a.text = doc_text(a.doc, NULL);
+	a.pending = xcalloc(d->nthreads + 1, sizeof *a.pending);
+	a.marked_once = xcalloc(d->nthreads + 1, sizeof *a.marked_once);
+	ex_sweep_init(&a.sw, d);
+	if (title != (size_t)-1) {
+		const struct doc_block *blk = doc_block(a.doc, title);
+		html_heading_level(&a, title);
+		ex_inline_block(&a.il, &a.sw, a.doc, &a.span, blk->start, blk->end, false);
+		buf_puts(out, "<h1>");
+		html_inline(&a, false, "td");
+		buf_puts(out, "</h1>\n");
+	} else {
+		buf_puts(out, "<h1>");
+		put(out, *d->info.title ? d->info.title : "(untitled)");
+		buf_puts(out, "</h1>\n");
+	}
+	document_head(out, d, x);
+	flush_notes(out, d, a.pending, &a.npending, x);
+	size_t nb = doc_block_count(a.doc);
+	for (size_t b = title == (size_t)-1 ? 0 : title + 1; b < nb; b++) {
+		const struct doc_block *blk = doc_block(a.doc, b);
+		if (blk->kind == DOC_BLOCK_RULE) {
+			size_t t;
+			html_containers(&a, blk);
+			while ((t = ex_sweep_ending(&a.sw, blk->start)) != (size_t)-1)
+				a.pending[a.npending++] = t;
+			flush_notes(out, d, a.pending, &a.npending, x);
+			buf_puts(out, "<hr>\n");
+			continue;
+		}
+		if (blk->start == blk->end)
+			continue;   /* an empty line kept by a verbatim text */
+		int level = html_heading_level(&a, b);
+		if (level) {
+			/* A heading stands outside lists and quotes. */
+			struct doc_block plain = *blk;
+			plain.kind = DOC_BLOCK_HEADING;
+			plain.depth = 0;
+			html_containers(&a, &plain);
+		} else {
+			html_containers(&a, blk);
+		}
+		html_block(&a, b, level);
+	}
+	close_table(&a);
+	close_lists(&a, 0);
+	while (a.quotes > 0) {
+		buf_puts(out, "</blockquote>\n");
+		a.quotes--;
+	}
+	size_t t;
+	while ((t = ex_sweep_ending(&a.sw, doc_length(a.doc))) != (size_t)-1)
+		a.pending[a.npending++] = t;
+	flush_notes(out, d, a.pending, &a.npending, x);
+	ex_sweep_free(&a.sw);
+	ex_inline_free(&a.il);
+	free(a.pending);
+	free(a.marked_once);
+}
 
-	any = false;
+static void
+document_html(struct buf *out, const struct ex_document *d, struct ex_export *x)
+{
+	/* The language, so that a browser picks Japanese or Chinese shapes
+	   for the same ideographs (Han unification). */
+	const char *lang = NULL;
+	if (d->latest && d->latest->doc) {
+		size_t len;
+		const char *text = doc_text(d->latest->doc, &len);
+		lang = u8_guess_language(text, len);
+	}
+	if (lang)
+		buf_printf(out, "<article lang=\"%s\">\n", lang);
+	else
+		buf_puts(out, "<article>\n");
+	article_text(out, d, x);
+
+	bool any = false;
 	for (size_t i = 0; i < d->nthreads; i++) {
 		const struct ex_thread *t = &d->threads[i];
 		if (t->items[0].a->start < 0 || t->placed)

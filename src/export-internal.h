@@ -54,6 +54,10 @@ struct ex_document {
 	struct ex_thread *threads;
 	size_t nthreads;
 	size_t count;                /* annotations in its threads */
+	/* Its Markdown or HTML source read again for the structure (when
+	   no loaded doc was given and the file still holds that text);
+	   owned, or NULL. */
+	struct doc *reloaded;
 };
 
 struct ex_export {
@@ -112,6 +116,69 @@ void ex_sweep_free(struct ex_sweep *sw);
 size_t ex_sweep_ending(struct ex_sweep *sw, size_t cur);
 void ex_sweep_starting(struct ex_sweep *sw, size_t cur);
 size_t ex_sweep_next(const struct ex_sweep *sw, size_t cur, size_t limit);
+
+/* ------------------------------------------- the article's inline text
+ * md --full and html write a block's text as a list of tokens: text,
+ * the inline elements around it opened and closed in a proper nesting
+ * (links, highlights, strike-through, strong, emphasis and code, from
+ * the doc's spans and the sweep's highlights), footnote references where
+ * highlights end, and table cell separators. */
+enum ex_elem {   /* outermost first: the order of opening at one place */
+	EX_EL_LINK,
+	EX_EL_MARK,
+	EX_EL_STRIKE,
+	EX_EL_STRONG,
+	EX_EL_EM,
+	EX_EL_CODE,
+	EX_EL_COUNT
+};
+
+enum ex_tok_kind {
+	EX_TOK_TEXT,     /* text[start, end) */
+	EX_TOK_OPEN,     /* elem opens */
+	EX_TOK_CLOSE,    /* elem closes */
+	EX_TOK_REF,      /* the reference of `thread`, whose highlight ends */
+	EX_TOK_CELL,     /* text[start, end) is " | " between two cells */
+};
+
+struct ex_tok {
+	enum ex_tok_kind kind;
+	enum ex_elem elem;    /* OPEN, CLOSE */
+	size_t start, end;    /* TEXT, CELL */
+	size_t thread;        /* REF; OPEN of a MARK: the newest highlight */
+	bool multi;           /* OPEN of a MARK: highlights overlap there */
+	const char *href;     /* OPEN of a LINK (owned by the doc) */
+	size_t pair;          /* OPEN: index of its CLOSE, and back */
+};
+
+struct ex_inline {
+	struct ex_tok *toks;
+	size_t n, cap;
+};
+
+/* Cuts text[start, end) of a block into il's tokens (replacing what was
+ * there), moving the sweep on to `end`.  *span is the first doc span not
+ * before this block: start at 0 and keep it between blocks, in text
+ * order.  `table`: " | " separates cells (a table row).  Every element
+ * opened is closed again by the end; a highlight's element is closed
+ * and opened again wherever another highlight starts or ends, and
+ * everything is closed before a reference, a cell separator and the
+ * end. */
+void ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc,
+		     size_t *span, size_t start, size_t end, bool table);
+void ex_inline_free(struct ex_inline *il);
+/* True when a link to href is safe to write (no scheme, or http, https,
+ * mailto, ftp): a javascript: or data: link is written as its text. */
+bool ex_link_ok(const char *href);
+/* The block that is the document's title in its latest text: its first
+ * non-empty block, when it is a heading of level 1 (in the outline or
+ * the markup) whose text is the document's title; else (size_t)-1.  The
+ * article then shows it as its title, once. */
+size_t ex_title_block(const struct ex_document *d);
+/* The level block b is written at: its outline entry's level (`*oi`
+ * walks the outline with the blocks, in order: start at 0), else its
+ * markup's level when it is a heading, else 0 (not a heading). */
+int ex_heading_level(const struct doc *doc, const struct outline *ol, size_t *oi, size_t b);
 
 /* The writers. */
 void ex_write_md(struct ex_export *x, struct buf *out);

@@ -32,16 +32,27 @@
  *
  *     ## Orphaned annotations           not found in the latest text
  *
- * With --full the article itself follows the title: each paragraph,
- * headings as headings, highlights as <mark>...</mark> (inline HTML,
- * which CommonMark, GFM and pandoc all pass through) each followed by a
- * footnote reference [^N]; the footnotes hold note, author, time, state,
- * tags and replies. */
+ * With --full the article itself, with the structure the reader shows:
+ * its title block is the "# title" (once), headings keep their level,
+ * list items their bullet or number and nesting (each level indented
+ * under its item's text), code blocks are fenced with their language,
+ * table rows make a GFM table (the first row its header), quotes are
+ * block quotes, and emphasis, strong, strike-through, code spans and
+ * links (with their addresses) are written back as Markdown, or as
+ * inline HTML (<em>, <strong>, <del>, <code>) where a delimiter would
+ * not read back (CommonMark's flanking rules, a highlight inside a code
+ * span).  Highlights are <mark>...</mark> (inline HTML, which
+ * CommonMark, GFM and pandoc all pass through), each followed by a
+ * footnote reference [^N]; a code block with a highlight is an HTML
+ * <pre><code> block (a fence would show <mark> as text), its references
+ * after it.  The footnotes hold note, author, time, state, tags and
+ * replies. */
 #include "config.h"
 
 #include "export-internal.h"
 #include "gloss/u8.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -453,26 +464,504 @@ summary(struct buf *out, const struct ex_document *d, struct ex_export *x)
 
 /* --------------------------------------------------------------- full */
 
-/* The text of s[start, end) of a block: escaped, LF as a hard break.
- * *line_start says whether nothing stands before it on its line (and is
- * updated). */
+/* How a block's line breaks are written. */
+enum md_mode {
+	MD_LINES,     /* a hard break, the next line after the prefix */
+	MD_HEADING,   /* a space: a heading is one line */
+	MD_TABLE,     /* <br>: a table row is one line */
+};
+
+struct md_out {
+	struct buf *out;
+	const char *text;
+	const struct ex_document *d;
+	const char *prefix;   /* before each later line of the block */
+	enum md_mode mode;
+	bool line_start;      /* nothing stands before on this line */
+};
+
+/* text[start, end), escaped. */
 static void
-put_text(struct buf *out, const char *s, size_t start, size_t end, bool *line_start)
+md_text(struct md_out *m, size_t start, size_t end)
 {
 	size_t i = start;
 	while (i < end) {
-		const char *nl = memchr(s + i, '\n', end - i);
-		size_t stop = nl ? (size_t)(nl - s) : end;
+		const char *nl = memchr(m->text + i, '\n', end - i);
+		size_t stop = nl ? (size_t)(nl - m->text) : end;
 		if (stop > i) {
-			md_escape(out, s + i, stop - i, *line_start);
-			*line_start = false;
+			md_escape(m->out, m->text + i, stop - i, m->line_start);
+			m->line_start = false;
 		}
 		if (!nl)
 			break;
-		buf_puts(out, "\\\n");
-		*line_start = true;
+		if (m->mode == MD_HEADING) {
+			buf_putc(m->out, ' ');
+		} else if (m->mode == MD_TABLE) {
+			buf_puts(m->out, "<br>");
+		} else {
+			buf_puts(m->out, "\\\n");
+			buf_puts(m->out, m->prefix);
+			m->line_start = true;
+		}
 		i = stop + 1;
 	}
+}
+
+/* What a character next to an emphasis delimiter is, for CommonMark's
+ * flanking rules; UNSURE when the dialects may disagree (symbols,
+ * placeholders). */
+enum cclass { CC_SPACE, CC_PUNCT, CC_OTHER, CC_UNSURE };
+
+static enum cclass
+char_class(int32_t cp)
+{
+	if (cp < 0x80) {
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v')
+			return CC_SPACE;
+		if (cp < 0x20 || cp == 0x7f)
+			return CC_UNSURE;
+		return is_ascii_alnum((unsigned char)cp) ? CC_OTHER : CC_PUNCT;
+	}
+	if (u8_is_space(cp))
+		return CC_SPACE;
+	if (u8_is_punct(cp))
+		return CC_PUNCT;
+	return u8_is_alnum(cp) ? CC_OTHER : CC_UNSURE;
+}
+
+/* What is written just before (or after) token i: text's own character,
+ * the blank around a cell separator or a line's edge, else markup
+ * (punctuation). */
+static enum cclass
+neighbour(const struct ex_inline *il, const char *text, size_t i, bool before)
+{
+	if (before ? i == 0 : i + 1 >= il->n)
+		return CC_SPACE;
+	const struct ex_tok *t = &il->toks[before ? i - 1 : i + 1];
+	if (t->kind == EX_TOK_CELL)
+		return CC_SPACE;
+	if (t->kind != EX_TOK_TEXT)
+		return CC_PUNCT;
+	int32_t cp;
+	u8_decode(text, t->end, before ? u8_prev(text, t->end) : t->start, &cp);
+	return char_class(cp);
+}
+
+static bool
+star_family(enum ex_elem e)
+{
+	return e == EX_EL_STRONG || e == EX_EL_EM;
+}
+
+/* Whether the element opened at token i reads back as itself when
+ * written with Markdown's delimiters (* ** ~~): its opening delimiter
+ * left-flanking and its closing one right-flanking (CommonMark, which
+ * GFM and pandoc follow here), and no delimiter of the same character
+ * just outside it to merge with.  Otherwise it is written as HTML. */
+static bool
+delimiters_hold(const struct ex_inline *il, const char *text, size_t i)
+{
+	size_t j = il->toks[i].pair;
+	enum cclass bo = neighbour(il, text, i, true), ao = neighbour(il, text, i, false);
+	enum cclass bc = neighbour(il, text, j, true), ac = neighbour(il, text, j, false);
+	bool opens = ao == CC_OTHER || (ao == CC_PUNCT && (bo == CC_SPACE || bo == CC_PUNCT));
+	bool closes = bc == CC_OTHER || (bc == CC_PUNCT && (ac == CC_SPACE || ac == CC_PUNCT));
+	if (!opens || !closes)
+		return false;
+	enum ex_elem e = il->toks[i].elem;
+	if (i > 0 && il->toks[i - 1].kind == EX_TOK_CLOSE &&
+	    (il->toks[i - 1].elem == e || (star_family(e) && star_family(il->toks[i - 1].elem))))
+		return false;
+	if (j + 1 < il->n && il->toks[j + 1].kind == EX_TOK_OPEN &&
+	    (il->toks[j + 1].elem == e || (star_family(e) && star_family(il->toks[j + 1].elem))))
+		return false;
+	return true;
+}
+
+/* Whether the code element opened at token i can be a code span: only
+ * text in it, on one line (and without a | in a table row). */
+static bool
+code_span_holds(const struct ex_inline *il, const char *text, size_t i, bool table)
+{
+	for (size_t k = i + 1; k < il->toks[i].pair; k++) {
+		const struct ex_tok *t = &il->toks[k];
+		if (t->kind != EX_TOK_TEXT || memchr(text + t->start, '\n', t->end - t->start))
+			return false;
+		if (table && memchr(text + t->start, '|', t->end - t->start))
+			return false;
+	}
+	return true;
+}
+
+/* `code` as a code span: a run of backticks longer than any in it, and
+ * a space inside each end where CommonMark strips one. */
+static void
+put_code_span(struct buf *out, const char *s, size_t n)
+{
+	struct buf v = BUF_INIT;
+	ex_put_visible(&v, s, n);
+	size_t longest = 0, run = 0;
+	bool all_spaces = true;
+	for (size_t i = 0; i < v.len; i++) {
+		run = v.data[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+		if (v.data[i] != ' ')
+			all_spaces = false;
+	}
+	bool pad = v.len > 0 && !all_spaces &&
+		   (v.data[0] == '`' || v.data[v.len - 1] == '`' ||
+		    (v.data[0] == ' ' && v.data[v.len - 1] == ' '));
+	for (size_t i = 0; i <= longest; i++)
+		buf_putc(out, '`');
+	if (pad)
+		buf_putc(out, ' ');
+	buf_append(out, v.data ? v.data : "", v.len);
+	if (pad)
+		buf_putc(out, ' ');
+	for (size_t i = 0; i <= longest; i++)
+		buf_putc(out, '`');
+	buf_free(&v);
+}
+
+/* A link's destination: blanks and controls percent-encoded, ( ) < > \ |
+ * escaped. */
+static void
+put_destination(struct buf *out, const char *href)
+{
+	buf_putc(out, '(');
+	for (const unsigned char *p = (const unsigned char *)href; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f) {
+			buf_printf(out, "%%%02X", *p);
+			continue;
+		}
+		if (strchr("()<>\\|", *p))
+			buf_putc(out, '\\');
+		buf_putc(out, (char)*p);
+	}
+	buf_putc(out, ')');
+}
+
+static const char *const md_delimiter[EX_EL_COUNT] = {
+	[EX_EL_STRIKE] = "~~", [EX_EL_STRONG] = "**", [EX_EL_EM] = "*",
+};
+static const char *const md_tag[EX_EL_COUNT] = {
+	[EX_EL_STRIKE] = "del", [EX_EL_STRONG] = "strong", [EX_EL_EM] = "em",
+	[EX_EL_CODE] = "code", [EX_EL_MARK] = "mark",
+};
+
+/* A block's tokens as Markdown. */
+static void
+md_inline(struct md_out *m, const struct ex_inline *il)
+{
+	bool *delim = xcalloc(il->n + 1, sizeof *delim);
+	for (size_t i = 0; i < il->n; i++) {
+		const struct ex_tok *t = &il->toks[i];
+		switch (t->kind) {
+		case EX_TOK_TEXT:
+			md_text(m, t->start, t->end);
+			continue;
+		case EX_TOK_CELL:
+			buf_puts(m->out, " | ");
+			break;
+		case EX_TOK_REF:
+			buf_printf(m->out, "[^%zu]", m->d->threads[t->thread].number);
+			break;
+		case EX_TOK_OPEN:
+			if (t->elem == EX_EL_LINK) {
+				buf_putc(m->out, '[');
+			} else if (t->elem == EX_EL_CODE &&
+				   code_span_holds(il, m->text, i, m->mode == MD_TABLE)) {
+				size_t j = t->pair;
+				put_code_span(m->out, m->text + il->toks[i + 1].start,
+					      il->toks[j - 1].end - il->toks[i + 1].start);
+				i = j;
+			} else if (md_delimiter[t->elem] && delimiters_hold(il, m->text, i)) {
+				delim[i] = true;
+				buf_puts(m->out, md_delimiter[t->elem]);
+			} else {
+				buf_printf(m->out, "<%s>", md_tag[t->elem]);
+			}
+			break;
+		case EX_TOK_CLOSE:
+			if (t->elem == EX_EL_LINK) {
+				buf_putc(m->out, ']');
+				put_destination(m->out, il->toks[t->pair].href);
+			}
+			else if (delim[t->pair])
+				buf_puts(m->out, md_delimiter[t->elem]);
+			else
+				buf_printf(m->out, "</%s>", md_tag[t->elem]);
+			break;
+		}
+		m->line_start = false;
+	}
+	free(delim);
+}
+
+/* A code block with a highlight in it: an HTML block (<mark> would be
+ * text in a fenced one), its references after it. */
+static void
+md_code_html(struct md_out *m, const struct ex_inline *il, const char *info)
+{
+	struct buf refs = BUF_INIT;
+	buf_puts(m->out, "<pre><code");
+	if (info) {
+		buf_puts(m->out, " class=\"language-");
+		export_html_escape(m->out, info, strlen(info), true);
+		buf_putc(m->out, '"');
+	}
+	buf_putc(m->out, '>');
+	for (size_t i = 0; i < il->n; i++) {
+		const struct ex_tok *t = &il->toks[i];
+		if (t->kind == EX_TOK_TEXT) {
+			size_t k = t->start;
+			while (k < t->end) {
+				const char *nl = memchr(m->text + k, '\n', t->end - k);
+				size_t stop = nl ? (size_t)(nl - m->text) : t->end;
+				export_html_escape(m->out, m->text + k, stop - k, false);
+				if (!nl)
+					break;
+				buf_putc(m->out, '\n');
+				buf_puts(m->out, m->prefix);
+				k = stop + 1;
+			}
+		} else if (t->kind == EX_TOK_REF) {
+			buf_printf(&refs, "[^%zu]", m->d->threads[t->thread].number);
+		} else if (t->elem == EX_EL_MARK) {
+			buf_puts(m->out, t->kind == EX_TOK_OPEN ? "<mark>" : "</mark>");
+		}
+	}
+	buf_puts(m->out, "</code></pre>\n");
+	if (refs.len)
+		buf_printf(m->out, "\n%s%s\n", m->prefix, refs.data);
+	buf_free(&refs);
+}
+
+/* A code block without highlights: fenced, with a fence longer than any
+ * run of backticks in it. */
+static void
+md_code_fenced(struct md_out *m, size_t start, size_t end, const char *blank,
+	       const char *info)
+{
+	size_t longest = 0, run = 0;
+	for (size_t i = start; i < end; i++) {
+		run = m->text[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	size_t ticks = longest >= 3 ? longest + 1 : 3;
+	for (size_t i = 0; i < ticks; i++)
+		buf_putc(m->out, '`');
+	if (info)
+		buf_puts(m->out, info);
+	buf_putc(m->out, '\n');
+	size_t i = start;
+	while (i <= end) {
+		const char *nl = memchr(m->text + i, '\n', end - i);
+		size_t stop = nl ? (size_t)(nl - m->text) : end;
+		buf_puts(m->out, stop > i ? m->prefix : blank);
+		ex_put_visible(m->out, m->text + i, stop - i);
+		buf_putc(m->out, '\n');
+		if (!nl)
+			break;
+		i = stop + 1;
+	}
+	buf_puts(m->out, m->prefix);
+	for (size_t k = 0; k < ticks; k++)
+		buf_putc(m->out, '`');
+	buf_putc(m->out, '\n');
+}
+
+#define MD_MAX_DEPTH 32
+
+/* The list depth a block stands at: list items, later paragraphs of one
+ * and code in one. */
+static int
+list_depth(const struct doc_block *blk)
+{
+	if (blk->depth <= 0 || (blk->kind != DOC_BLOCK_LIST_ITEM &&
+				blk->kind != DOC_BLOCK_PARAGRAPH && blk->kind != DOC_BLOCK_CODE))
+		return 0;
+	return blk->depth < MD_MAX_DEPTH ? blk->depth : MD_MAX_DEPTH;
+}
+
+static int
+quote_depth(const struct doc_block *blk)
+{
+	if (blk->kind != DOC_BLOCK_QUOTE)
+		return 0;
+	return blk->depth < 1 ? 1 : blk->depth < MD_MAX_DEPTH ? blk->depth : MD_MAX_DEPTH;
+}
+
+/* Whether list item b goes right under the block before it (a tight
+ * list) rather than after a blank line: the block before is a list item
+ * and b continues its list (the item before at b's depth is of its
+ * kind), or starts a list inside it that can interrupt a paragraph (a
+ * bullet, or the number 1). */
+static bool
+tight_item(const struct doc *doc, size_t b, size_t prev)
+{
+	const struct doc_block *cur = doc_block(doc, b), *p = doc_block(doc, prev);
+	if (p->kind != DOC_BLOCK_LIST_ITEM || list_depth(p) == 0)
+		return false;
+	int depth = list_depth(cur);
+	for (size_t k = b; k-- > 0;) {
+		const struct doc_block *q = doc_block(doc, k);
+		int qd = list_depth(q);
+		if (qd == 0)
+			return false;
+		if (q->kind != DOC_BLOCK_LIST_ITEM || qd > depth)
+			continue;
+		if (qd == depth)
+			return q->ordered == cur->ordered;
+		return !cur->ordered || cur->number == 1;
+	}
+	return false;
+}
+
+/* Writes block b of the latest text (its tokens made here) at its level,
+ * list depth, quote depth or in its table. */
+struct md_article {
+	struct md_out m;
+	const struct doc *doc;
+	const struct outline *ol;
+	struct ex_sweep sw;
+	struct ex_inline il;
+	size_t span, oi;
+	int indent[MD_MAX_DEPTH + 1];
+	int known;            /* list depths with an indent */
+	size_t prev;          /* the last block written, or (size_t)-1 */
+};
+
+static int
+heading_level(struct md_article *a, size_t b)
+{
+	return ex_heading_level(a->doc, a->ol, &a->oi, b);
+}
+
+static void
+md_block(struct md_article *a, size_t b, int level)
+{
+	const struct doc_block *blk = doc_block(a->doc, b);
+	struct buf *out = a->m.out;
+	const char *text = a->m.text;
+	/* A heading stands on its own, outside lists and quotes. */
+	int ld = level ? 0 : list_depth(blk), qd = level ? 0 : quote_depth(blk);
+	const struct doc_block *p = a->prev == (size_t)-1 ? NULL : doc_block(a->doc, a->prev);
+
+	/* What separates it from the block before. */
+	bool tight = p && ((blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0 &&
+			    tight_item(a->doc, b, a->prev)) ||
+			   (blk->kind == DOC_BLOCK_TABLE_ROW && p->kind == DOC_BLOCK_TABLE_ROW));
+	if (!tight) {
+		int pq = p ? quote_depth(p) : 0;
+		for (int i = 0; i < (pq < qd ? pq : qd); i++)
+			buf_putc(out, '>');
+		buf_putc(out, '\n');
+	}
+
+	/* Its prefixes: the first line's, the others', a blank line's. */
+	struct buf first = BUF_INIT, rest = BUF_INIT, blank = BUF_INIT;
+	size_t start = blk->start;
+	if (ld == 0) {
+		a->known = 0;
+	} else {
+		while (a->known < ld - 1) {
+			a->indent[a->known + 1] = a->indent[a->known] + 2;
+			a->known++;
+		}
+	}
+	if (blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0) {
+		char marker[32];
+		if (blk->ordered)
+			snprintf(marker, sizeof marker, "%u. ", blk->number);
+		else
+			snprintf(marker, sizeof marker, "- ");
+		for (int i = 0; i < a->indent[ld - 1]; i++)
+			buf_putc(&first, ' ');
+		buf_puts(&first, marker);
+		a->indent[ld] = a->indent[ld - 1] + (int)strlen(marker);
+		a->known = ld;
+		/* Plain text's own marker gives way to ours; a task's box
+		   stays a box. */
+		start += blk->marker_len < blk->end - blk->start ? blk->marker_len : 0;
+		if (blk->end - start >= 4 && (memcmp(text + start, "[ ] ", 4) == 0 ||
+					      memcmp(text + start, "[x] ", 4) == 0)) {
+			buf_append(&first, text + start, 4);
+			start += 4;
+		}
+	} else if (ld > 0 && a->known < ld) {
+		a->indent[ld] = a->indent[ld - 1] + 2;
+		a->known = ld;
+	}
+	for (int i = 0; i < (ld > 0 ? a->indent[ld] : 0); i++)
+		buf_putc(&rest, ' ');
+	for (int i = 0; i < qd; i++) {
+		buf_puts(&rest, "> ");
+		buf_putc(&blank, '>');
+	}
+	if (!first.len)
+		buf_puts(&first, rest.data ? rest.data : "");
+	a->m.prefix = rest.data ? rest.data : "";
+
+	bool table = blk->kind == DOC_BLOCK_TABLE_ROW && level == 0;
+	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, table);
+	buf_puts(out, first.data ? first.data : "");
+	if (level) {
+		for (int i = 0; i < level && i < 6; i++)
+			buf_putc(out, '#');
+		buf_putc(out, ' ');
+		a->m.mode = MD_HEADING;
+		a->m.line_start = false;
+		size_t text_at = out->len;
+		md_inline(&a->m, &a->il);
+		/* "## C #" would lose its " #" as a closing sequence. */
+		size_t run = out->len;
+		while (run > text_at && out->data[run - 1] == '#')
+			run--;
+		if (run < out->len && (run == text_at || out->data[run - 1] == ' ')) {
+			buf_putc(out, '#');
+			memmove(out->data + run + 1, out->data + run, out->len - run - 1);
+			out->data[run] = '\\';
+		}
+		buf_putc(out, '\n');
+	} else if (blk->kind == DOC_BLOCK_CODE) {
+		bool marked = false;
+		for (size_t i = 0; i < a->il.n && !marked; i++)
+			marked = a->il.toks[i].kind != EX_TOK_TEXT;
+		if (marked)
+			md_code_html(&a->m, &a->il, blk->info);
+		else
+			md_code_fenced(&a->m, start, blk->end, blank.data ? blank.data : "",
+				       blk->info);
+	} else if (table) {
+		bool head = !p || p->kind != DOC_BLOCK_TABLE_ROW;
+		size_t cells = 1;
+		for (size_t i = 0; i < a->il.n; i++)
+			cells += a->il.toks[i].kind == EX_TOK_CELL;
+		buf_puts(out, "| ");
+		a->m.mode = MD_TABLE;
+		a->m.line_start = false;
+		md_inline(&a->m, &a->il);
+		buf_puts(out, " |\n");
+		if (head) {
+			/* GFM's table: the first row is the header. */
+			buf_puts(out, a->m.prefix);
+			for (size_t i = 0; i < cells; i++)
+				buf_puts(out, "| --- ");
+			buf_puts(out, "|\n");
+		}
+	} else {
+		a->m.mode = MD_LINES;
+		a->m.line_start = true;
+		md_inline(&a->m, &a->il);
+		buf_putc(out, '\n');
+	}
+	a->prev = b;
+	buf_free(&first);
+	buf_free(&rest);
+	buf_free(&blank);
 }
 
 static void
@@ -489,79 +978,52 @@ footnote(struct buf *out, const struct ex_thread *t, struct ex_export *x)
 	replies(out, t, "    ", x);
 }
 
+/* The article with its structure: headings at their level (its title
+ * block, when it has one, as the "# title"), list items with their
+ * bullets or numbers and nesting, block quotes, code blocks fenced,
+ * table rows as a GFM table, emphasis, strong, strike-through, code and
+ * links; highlights marked, each followed by its footnote reference. */
 static void
 full_article(struct buf *out, const struct ex_document *d, struct ex_export *x)
 {
-	page_notes(out, d, x);
-	if (!d->latest)
+	size_t title = ex_title_block(d);
+	if (!d->latest) {
+		page_notes(out, d, x);
 		return;
-	const struct doc *doc = d->latest->doc;
-	const struct outline *ol = d->latest->outline;
-	const char *text = doc_text(doc, NULL);
-	struct ex_sweep sw;
-	ex_sweep_init(&sw, d);
-	size_t nb = doc_block_count(doc), oi = 0, nol = outline_count(ol);
-	for (size_t b = 0; b < nb; b++) {
-		const struct doc_block *blk = doc_block(doc, b);
+	}
+	struct md_article a;
+	memset(&a, 0, sizeof a);
+	a.doc = d->latest->doc;
+	a.ol = d->latest->outline;
+	a.m.out = out;
+	a.m.text = doc_text(a.doc, NULL);
+	a.m.d = d;
+	a.m.prefix = "";
+	a.prev = (size_t)-1;
+	ex_sweep_init(&a.sw, d);
+	if (title != (size_t)-1) {
+		heading_level(&a, title);
+		md_block(&a, title, 1);
+		a.prev = (size_t)-1;
+	}
+	page_notes(out, d, x);
+	size_t nb = doc_block_count(a.doc);
+	for (size_t b = title == (size_t)-1 ? 0 : title + 1; b < nb; b++) {
+		const struct doc_block *blk = doc_block(a.doc, b);
 		if (blk->kind == DOC_BLOCK_RULE) {
 			buf_puts(out, "\n* * *\n");
+			a.prev = b;
+			a.known = 0;
 			continue;
 		}
 		if (blk->start == blk->end)
 			continue;   /* an empty line kept by a verbatim text */
-		int level = 0;
-		while (oi < nol && outline_entry(ol, oi)->block < b)
-			oi++;
-		if (oi < nol && outline_entry(ol, oi)->block == b)
-			level = outline_entry(ol, oi)->level;
-		buf_putc(out, '\n');
-		if (level) {
-			for (int i = 0; i < level + 1 && i < 6; i++)
-				buf_putc(out, '#');
-			buf_putc(out, ' ');
-		}
-		size_t cur = blk->start;
-		bool line_start = level == 0;
-		for (;;) {
-			size_t t;
-			while ((t = ex_sweep_ending(&sw, cur)) != (size_t)-1) {
-				buf_printf(out, "[^%zu]", d->threads[t].number);
-				line_start = false;
-			}
-			if (cur >= blk->end)
-				break;
-			ex_sweep_starting(&sw, cur);
-			size_t next = ex_sweep_next(&sw, cur, blk->end);
-			bool marked = sw.nactive > 0;
-			/* A heading is one line: a hard break would end it. */
-			if (level && memchr(text + cur, '\n', next - cur)) {
-				struct buf one = BUF_INIT;
-				for (size_t k = cur; k < next; k++)
-					buf_putc(&one, text[k] == '\n' ? ' ' : text[k]);
-				if (marked)
-					buf_puts(out, "<mark>");
-				bool mid = false;
-				put_text(out, one.data, 0, one.len, &mid);
-				if (marked)
-					buf_puts(out, "</mark>");
-				buf_free(&one);
-			} else {
-				if (marked) {
-					buf_puts(out, "<mark>");
-					line_start = false;
-				}
-				put_text(out, text, cur, next, &line_start);
-				if (marked)
-					buf_puts(out, "</mark>");
-			}
-			cur = next;
-		}
-		buf_putc(out, '\n');
+		md_block(&a, b, heading_level(&a, b));
 	}
 	/* References past the last block (a range ending at the very end). */
-	size_t t, len = doc_length(doc);
+	size_t t, len = doc_length(a.doc);
 	bool extra = false;
-	while ((t = ex_sweep_ending(&sw, len)) != (size_t)-1) {
+	while ((t = ex_sweep_ending(&a.sw, len)) != (size_t)-1) {
 		buf_printf(out, extra ? "[^%zu]" : "\n[^%zu]", d->threads[t].number);
 		extra = true;
 	}
@@ -570,7 +1032,8 @@ full_article(struct buf *out, const struct ex_document *d, struct ex_export *x)
 	for (size_t i = 0; i < d->nthreads; i++)
 		if (d->threads[i].placed)
 			footnote(out, &d->threads[i], x);
-	ex_sweep_free(&sw);
+	ex_sweep_free(&a.sw);
+	ex_inline_free(&a.il);
 	orphans(out, d, x);
 }
 
@@ -580,7 +1043,9 @@ ex_write_md(struct ex_export *x, struct buf *out)
 	front_matter(x, out);
 	for (size_t i = 0; i < x->ndocs; i++) {
 		const struct ex_document *d = &x->docs[i];
-		heading(out, 1, *d->info.title ? d->info.title : "(untitled)");
+		/* With the article, its own title block is the title. */
+		if (!x->opt->full || ex_title_block(d) == (size_t)-1)
+			heading(out, 1, *d->info.title ? d->info.title : "(untitled)");
 		if (x->opt->full)
 			full_article(out, d, x);
 		else

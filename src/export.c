@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ------------------------------------------------------------- names */
@@ -242,6 +243,249 @@ ex_sweep_next(const struct ex_sweep *sw, size_t cur, size_t limit)
 	return next;
 }
 
+/* ------------------------------------------------------------- inline */
+
+static void
+tok_push(struct ex_inline *il, const struct ex_tok *t)
+{
+	if (il->n == il->cap) {
+		il->cap = il->cap ? il->cap * 2 : 32;
+		il->toks = xreallocarray(il->toks, il->cap, sizeof *il->toks);
+	}
+	il->toks[il->n++] = *t;
+}
+
+void
+ex_inline_free(struct ex_inline *il)
+{
+	free(il->toks);
+	memset(il, 0, sizeof *il);
+}
+
+bool
+ex_link_ok(const char *href)
+{
+	if (!href || !*href)
+		return false;
+	size_t k = strcspn(href, ":/?#");
+	if (href[k] != ':')
+		return true;   /* relative: no scheme */
+	static const char *const schemes[] = { "http", "https", "mailto", "ftp" };
+	for (size_t i = 0; i < GL_ARRAY_LEN(schemes); i++)
+		if (strlen(schemes[i]) == k && strncasecmp(href, schemes[i], k) == 0)
+			return true;
+	return false;
+}
+
+/* What the open elements of one block are. */
+struct open_elem {
+	enum ex_elem elem;
+	size_t tok;            /* its OPEN token */
+	const char *href;
+};
+
+static void
+close_to(struct ex_inline *il, struct open_elem *stack, size_t *depth, size_t keep)
+{
+	while (*depth > keep) {
+		struct open_elem *e = &stack[--*depth];
+		struct ex_tok t = { .kind = EX_TOK_CLOSE, .elem = e->elem, .pair = e->tok };
+		il->toks[e->tok].pair = il->n;
+		tok_push(il, &t);
+	}
+}
+
+void
+ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc,
+		size_t *span, size_t start, size_t end, bool table)
+{
+	const char *text = doc_text(doc, NULL);
+	size_t nspans = doc_span_count(doc);
+	struct open_elem stack[EX_EL_COUNT];
+	size_t depth = 0, *refs = NULL, nrefs = 0, refs_cap = 0;
+	size_t cur = start;
+	il->n = 0;
+	for (;;) {
+		/* The highlights that end here, then those that start. */
+		size_t t, si = sw->si;
+		nrefs = 0;
+		while ((t = ex_sweep_ending(sw, cur)) != (size_t)-1) {
+			if (nrefs == refs_cap) {
+				refs_cap = refs_cap ? refs_cap * 2 : 4;
+				refs = xreallocarray(refs, refs_cap, sizeof *refs);
+			}
+			refs[nrefs++] = t;
+		}
+		if (cur < end)
+			ex_sweep_starting(sw, cur);
+		bool event = nrefs > 0 || sw->si != si;
+		bool cell = table && cur < end && end - cur >= 3 &&
+			    memcmp(text + cur, " | ", 3) == 0;
+		if (cur >= end || cell) {
+			close_to(il, stack, &depth, 0);
+			for (size_t i = 0; i < nrefs; i++) {
+				struct ex_tok r = { .kind = EX_TOK_REF, .thread = refs[i] };
+				tok_push(il, &r);
+			}
+			if (cur >= end)
+				break;
+			struct ex_tok c = { .kind = EX_TOK_CELL, .start = cur, .end = cur + 3 };
+			tok_push(il, &c);
+			cur += 3;
+			continue;
+		}
+		/* The doc's attributes here, and where they change. */
+		while (*span < nspans && doc_span(doc, *span)->end <= cur)
+			(*span)++;
+		unsigned attrs = 0;
+		const char *href = NULL;
+		size_t next = ex_sweep_next(sw, cur, end);
+		if (*span < nspans) {
+			const struct doc_span *sp = doc_span(doc, *span);
+			if (sp->start <= cur) {
+				attrs = sp->attrs;
+				href = sp->href;
+				if (sp->end < next)
+					next = sp->end;
+			} else if (sp->start < next) {
+				next = sp->start;
+			}
+		}
+		if (table) {
+			const char *bar = NULL;
+			for (size_t k = cur + 1; k < next && k + 3 <= end; k++) {
+				if (memcmp(text + k, " | ", 3) == 0) {
+					bar = text + k;
+					break;
+				}
+			}
+			if (bar)
+				next = (size_t)(bar - text);
+		}
+		bool want[EX_EL_COUNT] = {
+			[EX_EL_LINK] = (attrs & DOC_ATTR_LINK) && ex_link_ok(href),
+			[EX_EL_MARK] = sw->nactive > 0,
+			[EX_EL_STRIKE] = (attrs & DOC_ATTR_STRIKE) != 0,
+			[EX_EL_STRONG] = (attrs & DOC_ATTR_STRONG) != 0,
+			[EX_EL_EM] = (attrs & DOC_ATTR_EM) != 0,
+			[EX_EL_CODE] = (attrs & DOC_ATTR_CODE) != 0,
+		};
+		/* Keep the open elements from the bottom while they still
+		   hold; close the rest.  A highlight's element ends where any
+		   highlight starts or ends, and a reference is never inside a
+		   link (nor its mark). */
+		size_t keep = 0;
+		while (keep < depth) {
+			const struct open_elem *e = &stack[keep];
+			bool stays = want[e->elem];
+			if (e->elem == EX_EL_MARK && event)
+				stays = false;
+			if (e->elem == EX_EL_LINK && (nrefs > 0 || !href ||
+						      strcmp(e->href, href) != 0))
+				stays = false;
+			if (!stays)
+				break;
+			keep++;
+		}
+		close_to(il, stack, &depth, keep);
+		for (size_t i = 0; i < nrefs; i++) {
+			struct ex_tok r = { .kind = EX_TOK_REF, .thread = refs[i] };
+			tok_push(il, &r);
+		}
+		for (int e = 0; e < EX_EL_COUNT; e++) {
+			if (!want[e])
+				continue;
+			bool open = false;
+			for (size_t k = 0; k < depth && !open; k++)
+				open = stack[k].elem == (enum ex_elem)e;
+			if (open)
+				continue;
+			struct ex_tok o = { .kind = EX_TOK_OPEN, .elem = (enum ex_elem)e };
+			if (e == EX_EL_LINK)
+				o.href = href;
+			if (e == EX_EL_MARK) {
+				o.thread = sw->active[sw->nactive - 1];
+				o.multi = sw->nactive > 1;
+			}
+			stack[depth].elem = (enum ex_elem)e;
+			stack[depth].tok = il->n;
+			stack[depth].href = o.href;
+			depth++;
+			tok_push(il, &o);
+		}
+		struct ex_tok x = { .kind = EX_TOK_TEXT, .start = cur, .end = next };
+		tok_push(il, &x);
+		cur = next;
+	}
+	free(refs);
+}
+
+/* The text of a block with its line breaks as spaces, trimmed. */
+static void
+block_line(struct buf *out, const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\n' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; i < n; i++)
+		buf_putc(out, s[i] == '\n' || s[i] == '\t' ? ' ' : s[i]);
+}
+
+int
+ex_heading_level(const struct doc *doc, const struct outline *ol, size_t *oi, size_t b)
+{
+	size_t nol = outline_count(ol);
+	while (*oi < nol && outline_entry(ol, *oi)->block < b)
+		(*oi)++;
+	if (*oi < nol && outline_entry(ol, *oi)->block == b)
+		return outline_entry(ol, *oi)->level;
+	const struct doc_block *blk = doc_block(doc, b);
+	return blk->kind == DOC_BLOCK_HEADING ? blk->level : 0;
+}
+
+size_t
+ex_title_block(const struct ex_document *d)
+{
+	if (!d->latest || !d->latest->doc || !*d->info.title)
+		return (size_t)-1;
+	const struct doc *doc = d->latest->doc;
+	const struct outline *ol = d->latest->outline;
+	size_t nb = doc_block_count(doc), b = 0;
+	while (b < nb && doc_block(doc, b)->start == doc_block(doc, b)->end)
+		b++;
+	if (b == nb)
+		return (size_t)-1;
+	const struct doc_block *blk = doc_block(doc, b);
+	int level = blk->kind == DOC_BLOCK_HEADING ? blk->level : 0;
+	for (size_t i = 0; i < outline_count(ol); i++) {
+		const struct outline_entry *e = outline_entry(ol, i);
+		if (e->block == b) {
+			level = e->level;
+			break;
+		}
+		if (e->block > b)
+			break;
+	}
+	if (level != 1)
+		return (size_t)-1;
+	struct buf line = BUF_INIT, title = BUF_INIT;
+	block_line(&line, doc_text(doc, NULL) + blk->start, blk->end - blk->start);
+	block_line(&title, d->info.title, strlen(d->info.title));
+	bool same = line.len == title.len && memcmp(line.data, title.data, line.len) == 0;
+	/* A long title is cut and ends with "…". */
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	size_t el = sizeof ellipsis - 1;
+	if (!same && title.len > el && memcmp(title.data + title.len - el, ellipsis, el) == 0 &&
+	    line.len >= title.len - el)
+		same = memcmp(line.data, title.data, title.len - el) == 0;
+	buf_free(&line);
+	buf_free(&title);
+	return same ? b : (size_t)-1;
+}
+
 /* ----------------------------------------------------------- versions */
 
 /* The version (hash, renderer) as a doc with its outline, read once per
@@ -470,6 +714,38 @@ build_threads(struct ex_export *x, struct ex_document *d, const struct doc *load
 	return st;
 }
 
+/* A Markdown or HTML article exported without its loaded doc: the stored
+ * text has lost its markup (headings, lists, code, tables, emphasis,
+ * links), so its source file is read again, and used only when it still
+ * renders to that very text (`hash`).  NULL when it cannot be: a URL
+ * (never fetched here), standard input, plain text (its stored text has
+ * its blocks), a file edited, gone or read in another way. */
+static struct doc *
+reload_source(const char *source, const char *hash)
+{
+	if (!source || !*source || strcmp(source, "-") == 0 || doc_is_url(source))
+		return NULL;
+	static const char *const structured[] = {
+		".md", ".markdown", ".mdown", ".mkd", ".html", ".htm", ".xhtml",
+	};
+	const char *dot = strrchr(source, '.');
+	bool known = false;
+	for (size_t i = 0; dot && i < GL_ARRAY_LEN(structured) && !known; i++)
+		known = strcasecmp(dot, structured[i]) == 0;
+	if (!known)
+		return NULL;
+	struct doc_load_options o = { .path = source, .format = DOC_FORMAT_AUTO };
+	struct doc *doc = NULL;
+	struct gl_error err;
+	if (doc_load(&o, &doc, &err) != GL_OK)
+		return NULL;
+	if (strcmp(doc_hash(doc), hash) != 0) {
+		doc_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
 static enum gl_status
 gather_document(struct ex_export *x, const char *id, const struct doc *loaded,
 		const char *since, struct gl_error *err)
@@ -483,6 +759,8 @@ gather_document(struct ex_export *x, const char *id, const struct doc *loaded,
 	struct store_version v;
 	st = store_version_latest(x->store, id, false, &v, err);
 	if (st == GL_OK) {
+		if (!loaded && v.hash && v.renderer == DOC_RENDERER_VERSION)
+			loaded = d->reloaded = reload_source(d->info.source, v.hash);
 		st = get_version(x, v.hash, v.renderer, loaded, &d->latest, err);
 		store_version_clear(&v);
 	} else if (st == GL_NO_MATCH) {
@@ -545,7 +823,6 @@ free_export(struct ex_export *x)
 		store_annotation_list_free(&d->list);
 		store_document_clear(&d->info);
 	}
-	free(x->docs);
 	for (size_t i = 0; i < x->nversions; i++) {
 		struct ex_version *v = x->versions[i];
 		outline_free(v->outline);
@@ -554,6 +831,10 @@ free_export(struct ex_export *x)
 		free(v);
 	}
 	free(x->versions);
+	/* After the versions, which may have borrowed them. */
+	for (size_t i = 0; i < x->ndocs; i++)
+		doc_free(x->docs[i].reloaded);
+	free(x->docs);
 	free(x->authors);   /* the strings belong to the lists */
 }
 

@@ -61,6 +61,8 @@ struct import_item {
 	size_t parent_index;    /* in the set, or (size_t)-1 */
 	bool skip;              /* a reply with no parent anywhere */
 	size_t doc;             /* index in set->docs, or (size_t)-1 */
+	size_t group;           /* a root's index in the groups of
+				   import_prepare (one per text) */
 	char *document;         /* for replies to stored parents, and
 				   annotations already stored */
 	char *version;
@@ -70,8 +72,15 @@ struct import_item {
 	int depth;              /* replies above it in the set */
 };
 
+/* Where the file says a text was read from (import_location). */
+struct location {
+	char *hash, *location, *title;
+};
+
 struct import_set {
 	char *name;
+	struct location *locations;
+	size_t nlocations;
 	struct import_item *items;
 	size_t count;
 	size_t *by_id;          /* indices sorted by id */
@@ -827,6 +836,94 @@ read_collection(struct parser *p, const json_t *c)
 	return st;
 }
 
+/* ------------------------------------------------------- locations */
+
+static void
+add_location(struct import_set *set, const char *hash, const char *location,
+	     const char *title)
+{
+	/* A file names a few articles; a hostile one many (each is a file
+	   to read): the first 64 are plenty. */
+	if (set->nlocations >= 64)
+		return;
+	for (size_t i = 0; i < set->nlocations; i++)
+		if (strcmp(set->locations[i].hash, hash) == 0 &&
+		    strcmp(set->locations[i].location, location) == 0)
+			return;
+	set->locations = xreallocarray(set->locations, set->nlocations + 1,
+				       sizeof *set->locations);
+	struct location *l = &set->locations[set->nlocations++];
+	l->hash = xstrdup(hash);
+	l->location = xstrdup(location);
+	l->title = title ? xstrdup(title) : NULL;
+}
+
+/* gloss export's "gloss:documents": [{source, title, location}].  Only a
+ * hint, so anything odd in it is passed over, never a fault. */
+static void
+read_locations(struct import_set *set, const json_t *docs)
+{
+	size_t i, n = strlen(EXPORT_HASH_URN);
+	json_t *d;
+	json_array_foreach(docs, i, d) {
+		const char *source = json_string_value(json_object_get(d, "source"));
+		const char *location = json_string_value(json_object_get(d, "location"));
+		const char *title = json_string_value(json_object_get(d, "title"));
+		if (!source || strncmp(source, EXPORT_HASH_URN, n) != 0 || !source[n])
+			continue;
+		if (location && *location && !strstr(location, "://"))
+			add_location(set, source + n, location, title);
+		else if (title)
+			add_location(set, source + n, "", title);   /* a title only */
+	}
+}
+
+/* A target whose source is a path (or file:// URL) and that names its
+ * text's hash ("gloss:version") says where that text may be found. */
+static void
+target_locations(struct import_set *set)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		const struct import_item *it = &set->items[i];
+		if (!it->hash_hint || !it->source)
+			continue;
+		const char *src = it->source;
+		if (strncmp(src, "file://", 7) == 0)
+			src += 7;
+		else if (strstr(src, ":"))
+			continue;   /* a URN or URL */
+		if (*src)
+			add_location(set, it->hash_hint, src, NULL);
+	}
+}
+
+bool
+import_location(const struct import_set *set, size_t i, struct import_location *out)
+{
+	for (size_t k = 0; set && k < set->nlocations; k++) {
+		const struct location *l = &set->locations[k];
+		if (!*l->location)
+			continue;
+		if (i-- == 0) {
+			out->hash = l->hash;
+			out->location = l->location;
+			out->title = l->title;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The title the file gives the text with this hash, or NULL. */
+static const char *
+title_of(const struct import_set *set, const char *hash)
+{
+	for (size_t k = 0; hash && k < set->nlocations; k++)
+		if (set->locations[k].title && strcmp(set->locations[k].hash, hash) == 0)
+			return set->locations[k].title;
+	return NULL;
+}
+
 static struct import_set *sorting;
 
 static int
@@ -911,7 +1008,11 @@ import_parse(const char *json, size_t len, const char *name,
 			   "AnnotationCollection, AnnotationPage, Annotation or a "
 			   "list of them, or a Hypothesis export");
 	}
+	if (st == GL_OK && json_is_object(root))
+		read_locations(set, gloss_member(root, "documents"));
 	json_decref(root);
+	if (st == GL_OK)
+		target_locations(set);
 
 	if (st == GL_OK) {
 		set->by_id = xcalloc(set->count + 1, sizeof *set->by_id);
@@ -954,6 +1055,12 @@ import_free(struct import_set *set)
 		anchor_text_free(d->at);
 	}
 	free(set->docs);
+	for (size_t i = 0; i < set->nlocations; i++) {
+		free(set->locations[i].hash);
+		free(set->locations[i].location);
+		free(set->locations[i].title);
+	}
+	free(set->locations);
 	free(set->fallback_used);
 	free(set->name);
 	store_import_batch_free(set->store_batch);
@@ -1029,27 +1136,36 @@ doc_index(struct import_set *set, struct store *s, const char *id, size_t fb,
 	return GL_OK;
 }
 
-/* The document a target source names, or NULL (caller frees). */
+/* The stored document with a version of the text the annotation names by
+ * its hash, or NULL (caller frees). */
 static enum gl_status
-document_of_source(struct store *s, const struct import_item *it, char **doc,
-		   struct gl_error *err)
+document_of_hash(struct store *s, const struct import_item *it, char **doc,
+		 struct gl_error *err)
 {
 	*doc = NULL;
-	if (it->hash_hint) {
-		for (int r = DOC_RENDERER_VERSION; r >= 1; r--) {
-			struct store_version v;
-			enum gl_status st = store_version_find(s, it->hash_hint, r, false,
-							       &v, err);
-			if (st == GL_OK) {
-				*doc = v.document;
-				v.document = NULL;
-				store_version_clear(&v);
-				return GL_OK;
-			}
-			if (st != GL_NO_MATCH)
-				return st;
+	for (int r = DOC_RENDERER_VERSION; it->hash_hint && r >= 1; r--) {
+		struct store_version v;
+		enum gl_status st = store_version_find(s, it->hash_hint, r, false,
+						       &v, err);
+		if (st == GL_OK) {
+			*doc = v.document;
+			v.document = NULL;
+			store_version_clear(&v);
+			return GL_OK;
 		}
+		if (st != GL_NO_MATCH)
+			return st;
 	}
+	return GL_OK;
+}
+
+/* The stored document last read from the source's path or URL, or NULL
+ * (caller frees). */
+static enum gl_status
+document_of_path(struct store *s, const struct import_item *it, char **doc,
+		 struct gl_error *err)
+{
+	*doc = NULL;
 	if (it->source && strncmp(it->source, "urn:", 4) != 0) {
 		const char *src = it->source;
 		if (strncmp(src, "file://", 7) == 0)
@@ -1074,75 +1190,201 @@ same_text(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* True when two annotations name the same text. */
-static bool
-same_source(const struct import_item *a, const struct import_item *b)
-{
-	return same_text(a->source, b->source) && same_text(a->hash_hint, b->hash_hint);
-}
-
-/* A cache of source -> document index, since a file usually has one. */
-struct route {
-	char *key;
-	size_t doc;       /* (size_t)-1: none */
+/* The annotations made on one text (one target source): they go to one
+ * document together (import_prepare's rules 1 to 5). */
+struct group {
+	size_t first;           /* its first root in the set */
+	char *doc;              /* a stored document, or NULL */
+	size_t fb;              /* else a fallback, or (size_t)-1 */
+	bool by_hash;           /* found by the text's own hash (1 or 2) */
+	enum gl_status st;      /* GL_OK, else why it has no place */
+	size_t other;           /* GL_USAGE: the fallback that fit as well */
 };
 
-static enum gl_status
-route_root(struct import_set *set, struct store *s, struct import_item *it,
-	   struct route **routes, size_t *nroutes, struct gl_error *err)
+/* How many of the group's quotes (a sample) fallback k holds. */
+static size_t
+quotes_found(const struct import_set *set, size_t g, size_t k)
 {
-	char *key = xasprintf("%s\x1f%s", it->source ? it->source : "",
-			      it->hash_hint ? it->hash_hint : "");
-	for (size_t i = 0; i < *nroutes; i++) {
-		if (strcmp((*routes)[i].key, key) == 0) {
-			it->doc = (*routes)[i].doc;
-			free(key);
-			return GL_OK;
-		}
+	const struct import_fallback *f = &set->fallbacks[k];
+	size_t found = 0, tried = 0;
+	for (size_t i = 0; i < set->count && tried < 64; i++) {
+		const struct import_item *it = &set->items[i];
+		if (it->reply || it->group != g || !it->has_quote || !*it->exact)
+			continue;
+		tried++;
+		if (memmem(f->text, f->len, it->exact, strlen(it->exact)))
+			found++;
 	}
-	char *doc;
-	enum gl_status st = document_of_source(s, it, &doc, err);
-	if (st == GL_OK) {
-		/* A --to FILE with this very text, else the only one. */
-		size_t fb = (size_t)-1;
-		for (size_t k = 0; !doc && it->hash_hint && k < set->nfallbacks; k++)
-			if (strcmp(set->fallbacks[k].hash, it->hash_hint) == 0)
-				fb = k;
-		if (fb == (size_t)-1 && set->nfallbacks == 1)
-			fb = 0;
-		/* Several, none with that very text (it was edited): the one
-		   where a quote from that source still stands. */
-		for (size_t j = 0; !doc && fb == (size_t)-1 && j < set->count; j++) {
-			const struct import_item *o = &set->items[j];
-			if (!o->has_quote || !*o->exact || !same_source(o, it))
+	return found;
+}
+
+static const char *
+fallback_name(const struct import_set *set, size_t k)
+{
+	const char *n = set->fallbacks[k].name;
+	return n ? n : "a --to FILE";
+}
+
+/* Groups the roots by their text and finds each group's document. */
+static enum gl_status
+route_groups(struct import_set *set, struct store *s, struct group **out,
+	     size_t *nout, struct gl_error *err)
+{
+	struct group *groups = NULL;
+	size_t n = 0;
+	enum gl_status st = GL_OK;
+	for (size_t i = 0; i < set->count; i++) {
+		struct import_item *it = &set->items[i];
+		if (it->reply)
+			continue;
+		size_t g = 0;
+		while (g < n && !(same_text(set->items[groups[g].first].source, it->source) &&
+				  same_text(set->items[groups[g].first].hash_hint,
+					    it->hash_hint)))
+			g++;
+		if (g == n) {
+			groups = xreallocarray(groups, n + 1, sizeof *groups);
+			groups[n] = (struct group){ .first = i, .fb = (size_t)-1,
+						    .other = (size_t)-1 };
+			n++;
+		}
+		it->group = g;
+	}
+	*out = groups;
+	*nout = n;
+	for (size_t g = 0; g < n && st == GL_OK; g++) {
+		struct group *gr = &groups[g];
+		const struct import_item *it = &set->items[gr->first];
+		/* 1. A stored version of its very text. */
+		if ((st = document_of_hash(s, it, &gr->doc, err)) != GL_OK)
+			break;
+		if (gr->doc) {
+			gr->by_hash = true;
+			continue;
+		}
+		/* 2. A --to FILE with that text. */
+		for (size_t k = 0; it->hash_hint && k < set->nfallbacks; k++) {
+			if (!set->fallbacks[k].hash_only &&
+			    strcmp(set->fallbacks[k].hash, it->hash_hint) == 0) {
+				gr->fb = k;
+				gr->by_hash = true;
+				break;
+			}
+		}
+		if (gr->by_hash)
+			continue;
+		/* 3. The document read from its path or URL. */
+		if ((st = document_of_path(s, it, &gr->doc, err)) != GL_OK)
+			break;
+		if (gr->doc)
+			continue;
+		/* 4. The --to FILE that holds the most of its quotes. */
+		size_t best = 0;
+		for (size_t k = 0; k < set->nfallbacks; k++) {
+			if (set->fallbacks[k].hash_only)
 				continue;
-			for (size_t k = 0; fb == (size_t)-1 && k < set->nfallbacks; k++)
-				if (memmem(set->fallbacks[k].text, set->fallbacks[k].len,
-					   o->exact, strlen(o->exact)))
-					fb = k;
+			size_t found = quotes_found(set, g, k);
+			if (found > best) {
+				best = found;
+				gr->fb = k;
+				gr->other = (size_t)-1;
+			} else if (found == best && found > 0 && gr->other == (size_t)-1) {
+				gr->other = k;
+			}
 		}
-		if (doc) {
-			st = doc_index(set, s, doc, 0, &it->doc, err);
-		} else if (fb != (size_t)-1) {
-			st = doc_index(set, s, NULL, fb, &it->doc, err);
-		} else {
-			const char *what = it->source ? it->source : "(no source)";
-			st = gl_fail(err, GL_NO_MATCH, "%s: at %s: no document in the "
-				     "store%s has the text these annotations were made on "
-				     "(%s); name the file they belong to with --to FILE",
-				     set->name, it->path,
-				     set->nfallbacks ? " nor any --to FILE" : "", what);
+		if (gr->other != (size_t)-1)
+			gr->st = GL_USAGE;
+		/* 5. The file at the location the export names, with that
+		   text. */
+		for (size_t k = 0; !best && it->hash_hint && k < set->nfallbacks; k++) {
+			if (set->fallbacks[k].hash_only &&
+			    strcmp(set->fallbacks[k].hash, it->hash_hint) == 0) {
+				gr->fb = k;
+				gr->by_hash = true;
+				break;
+			}
 		}
 	}
-	free(doc);
-	if (st != GL_OK) {
-		free(key);
+	if (st != GL_OK)
 		return st;
+	/* 6. Texts none of whose quotes stand anywhere (an edited article,
+	   page notes): the one --to FILE no other text took, when only one
+	   text is left. */
+	size_t left = 0, free_fb = (size_t)-1, nfree = 0, second = (size_t)-1;
+	for (size_t g = 0; g < n; g++)
+		if (!groups[g].doc && groups[g].fb == (size_t)-1)
+			left++;
+	for (size_t k = 0; left && k < set->nfallbacks; k++) {
+		if (set->fallbacks[k].hash_only)
+			continue;
+		bool taken = false;
+		for (size_t g = 0; g < n && !taken; g++)
+			taken = groups[g].fb == k && groups[g].st == GL_OK;
+		if (taken)
+			continue;
+		if (nfree++ == 0)
+			free_fb = k;
+		else if (second == (size_t)-1)
+			second = k;
 	}
-	*routes = xreallocarray(*routes, *nroutes + 1, sizeof **routes);
-	(*routes)[*nroutes].key = key;
-	(*routes)[(*nroutes)++].doc = it->doc;
+	for (size_t g = 0; g < n; g++) {
+		struct group *gr = &groups[g];
+		if (gr->doc || gr->fb != (size_t)-1)
+			continue;
+		if (nfree == 1 && left == 1) {
+			gr->fb = free_fb;
+		} else if (nfree >= 2) {
+			gr->st = GL_USAGE;
+			gr->fb = free_fb;
+			gr->other = second;
+		} else {
+			gr->st = GL_NO_MATCH;
+		}
+	}
 	return GL_OK;
+}
+
+/* Why a new annotation of group g has no document (g's status). */
+static enum gl_status
+group_fault(const struct import_set *set, const struct group *gr,
+	    struct gl_error *err)
+{
+	const struct import_item *it = &set->items[gr->first];
+	const char *title = title_of(set, it->hash_hint);
+	struct buf what = BUF_INIT;
+	if (title)
+		buf_printf(&what, "\"%s\", ", title);
+	buf_puts(&what, it->source ? it->source : "(no source)");
+	/* Had its file held that text, it would have been used. */
+	for (size_t k = 0; it->hash_hint && k < set->nlocations; k++) {
+		const struct location *l = &set->locations[k];
+		if (*l->location && strcmp(l->hash, it->hash_hint) == 0) {
+			buf_printf(&what, "; read from %s, which is gone or changed since",
+				   l->location);
+			break;
+		}
+	}
+	struct buf where = BUF_INIT;
+	buf_puts(&where, set->name);
+	if (*it->path)
+		buf_printf(&where, ": at %s", it->path);
+	bool named = false;   /* a --to FILE, not only a location found */
+	for (size_t k = 0; k < set->nfallbacks; k++)
+		named = named || !set->fallbacks[k].hash_only;
+	enum gl_status st;
+	if (gr->st == GL_USAGE)
+		st = gl_fail(err, GL_USAGE, "%s: the annotations made on %s fit %s and "
+			     "%s as well as each other; import with only the file they "
+			     "belong to as --to FILE", where.data, what.data,
+			     fallback_name(set, gr->fb), fallback_name(set, gr->other));
+	else
+		st = gl_fail(err, GL_NO_MATCH, "%s: no document in the store%s has "
+			     "the text these annotations were made on (%s); name the "
+			     "file they belong to with --to FILE", where.data,
+			     named ? " nor any --to FILE" : "", what.data);
+	buf_free(&what);
+	buf_free(&where);
+	return st;
 }
 
 static enum store_anchor_state
@@ -1272,8 +1514,8 @@ import_prepare(struct import_set *set, struct store *s,
 	       struct gl_error *err)
 {
 	enum gl_status st = GL_OK;
-	struct route *routes = NULL;
-	size_t nroutes = 0;
+	struct group *groups = NULL;
+	size_t ngroups = 0;
 	if (set->prepared)
 		return gl_fail(err, GL_USAGE, "an import set is prepared once");
 	set->prepared = true;
@@ -1325,18 +1567,30 @@ import_prepare(struct import_set *set, struct store *s,
 	}
 
 	/* 2. Roots: their document and their place on its text. */
+	if (st == GL_OK)
+		st = route_groups(set, s, &groups, &ngroups, err);
 	for (size_t i = 0; i < set->count && st == GL_OK; i++) {
 		struct import_item *it = &set->items[i];
 		if (it->reply)
 			continue;
+		const struct group *gr = &groups[it->group];
 		struct store_annotation old;
 		enum gl_status got = store_annotation_get(s, it->id, &old, err);
 		if (got == GL_OK) {
-			/* Already stored: it stays in its document. */
-			st = doc_index(set, s, old.document, 0, &it->doc, err);
+			/* Already stored: it stays in its document, unless its
+			   own text (by hash) is another document's: an earlier
+			   import with a wrong --to put it there, and this one
+			   moves it where it belongs. */
+			bool move = gr->st == GL_OK && gr->by_hash &&
+				    (!gr->doc || strcmp(gr->doc, old.document) != 0);
+			if (move)
+				st = doc_index(set, s, gr->doc, gr->fb, &it->doc, err);
+			else
+				st = doc_index(set, s, old.document, 0, &it->doc, err);
 			store_annotation_clear(&old);
 		} else if (got == GL_NO_MATCH) {
-			st = route_root(set, s, it, &routes, &nroutes, err);
+			st = gr->st != GL_OK ? group_fault(set, gr, err)
+			     : doc_index(set, s, gr->doc, gr->fb, &it->doc, err);
 		} else {
 			st = got;
 		}
@@ -1355,9 +1609,9 @@ import_prepare(struct import_set *set, struct store *s,
 			it->anchor = STORE_ANCHOR_NONE;
 		}
 	}
-	for (size_t i = 0; i < nroutes; i++)
-		free(routes[i].key);
-	free(routes);
+	for (size_t g = 0; g < ngroups; g++)
+		free(groups[g].doc);
+	free(groups);
 
 	/* 3. Replies, each after its parent: depth 0 answers a stored
 	   annotation, depth d one of depth d - 1 in the set. */

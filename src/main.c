@@ -14,6 +14,7 @@
 #include "gloss/u8.h"
 #include "gloss/util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <locale.h>
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum mode { MODE_READ, MODE_INFO, MODE_OUTLINE, MODE_DUMP, MODE_KEYS };
@@ -43,6 +45,7 @@ struct settings {
 	char *theme;           /* --theme, else the config's theme */
 	char *panes;           /* the config's panes */
 	int osc52;             /* the config's osc52: 1 on, -1 off, 0 unset */
+	int mouse;             /* --no-mouse or the config's mouse: 1 on, -1 off, 0 unset */
 	struct keymap *keymap; /* defaults plus the config's bind lines */
 	struct buf config_errors; /* "FILE:LINE: message" lines */
 };
@@ -80,6 +83,8 @@ usage(FILE *f)
 	      "      --json              commands print JSON\n"
 	      "      --config FILE       read this config file instead of the default\n"
 	      "      --theme NAME        colours of the reader: default, light or mono\n"
+	      "      --no-mouse          leave the mouse to the terminal (its own drag to\n"
+	      "                          copy); also mouse = off in the config\n"
 	      "      --headless          run the reader with no terminal (tests; also GLOSS_HEADLESS=1)\n"
 	      "      --script FILE       read the reader's keys from FILE (tests; also GLOSS_SCRIPT)\n"
 	      "      --keys              print the reader's key bindings (with the config's) as\n"
@@ -89,15 +94,17 @@ usage(FILE *f)
 	      "\n"
 	      "An http or https URL is fetched and its article extracted.\n"
 	      "With no FILE, gloss reads standard input when it is not a terminal,\n"
-	      "else opens the tutorial.  When standard output is not a terminal,\n"
+	      "else opens the tutorial, and over it the list of stored documents\n"
+	      "once there are any.  When standard output is not a terminal,\n"
 	      "gloss FILE prints the laid-out rows, like --dump.\n"
 	      "\n"
 	      "Commands:\n", f);
 	cli_print_usage(f);
-	fputs("\nExit status: 0 success, 2 usage, 3 no such file, 4 unreadable,\n"
-	      "5 not a regular file, 6 binary, 7 too large, 8 encoding, 9 I/O error,\n"
-	      "10-14 store errors, 15 not allowed, 16 nothing matches, 19 network error,\n"
-	      "20 not a page gloss reads, 21 a library needed cannot be loaded,\n"
+	fputs("\nExit status: 0 success, 1 another error, 2 usage, 3 no such file,\n"
+	      "4 unreadable, 5 not a regular file, 6 binary, 7 too large, 8 encoding,\n"
+	      "9 I/O error, 10-14 store errors, 15 not allowed, 16 nothing matches,\n"
+	      "17 config error, 18 terminal error, 19 network error, 20 not a page\n"
+	      "gloss reads, 21 a library needed cannot be loaded, 70 out of memory,\n"
 	      "128+N ended by signal N (the place saved);\n"
 	      "see gloss(1).\n", f);
 }
@@ -162,6 +169,13 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 			st->osc52 = -1;
 		else
 			return "osc52 must be on or off";
+	} else if (strcmp(line->key, "mouse") == 0) {
+		/* --no-mouse, read before the config, wins. */
+		int v = strcmp(line->value, "on") == 0 ? 1 : strcmp(line->value, "off") == 0 ? -1 : 0;
+		if (!v)
+			return "mouse must be on or off";
+		if (!st->mouse)
+			st->mouse = v;
 	} else {
 		snprintf(msgbuf, 256, "unknown setting '%s'", line->key);
 		return msgbuf;
@@ -413,7 +427,7 @@ dump_doc(struct settings *st, struct doc *d)
 enum {
 	OPT_DB = 256, OPT_AUTHOR, OPT_JSON, OPT_BINARY, OPT_AMBIGUOUS, OPT_CONFIG,
 	OPT_FROM, OPT_FORCED, OPT_HEADLESS, OPT_SCRIPT, OPT_THEME, OPT_MAX_SIZE, OPT_TIMEOUT,
-	OPT_KEYS,
+	OPT_KEYS, OPT_NO_MOUSE,
 };
 
 static const struct option long_options[] = {
@@ -439,6 +453,7 @@ static const struct option long_options[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "keys", no_argument, NULL, OPT_KEYS },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -531,6 +546,7 @@ parse_options(int argc, char **argv, struct settings *st)
 		case OPT_JSON: st->json = true; break;
 		case OPT_CONFIG: st->config_path = optarg; break;
 		case OPT_HEADLESS: st->headless = true; break;
+		case OPT_NO_MOUSE: st->mouse = -1; break;
 		case OPT_SCRIPT: st->script = optarg; break;
 		case OPT_THEME:
 			if (!theme_known(optarg))
@@ -590,6 +606,19 @@ main(int argc, char **argv)
 	bool command = !stored && first < argc && !after_dashes && cli_is_command(argv[first]);
 	if (!command && first < argc) {
 		file = argv[first];
+		/* A mistyped command (gloss exprot en.txt) is not a file to
+		   open: say which command was meant, as git does. */
+		struct stat fst;
+		if (!stored && !after_dashes && strcmp(file, "-") != 0 &&
+		    stat(file, &fst) != 0 && errno == ENOENT) {
+			char *near = cli_suggest_command(file), meant[256];
+			if (near) {
+				snprintf(meant, sizeof meant, "%s", near);
+				free(near);
+				die_usage("'%s' is not a gloss command or a file; did you mean %s?",
+					  file, meant);
+			}
+		}
 		int more = first + 1;
 		if (!after_dashes) {
 			/* A fresh scan (optind 0) of the words after the file,
@@ -678,6 +707,7 @@ main(int argc, char **argv)
 				.keymap = st.keymap,
 				.theme = st.theme,
 				.osc52 = st.osc52,
+				.mouse = st.mouse,
 				.panes = st.panes,
 				.headless = st.headless,
 				.script = st.script,

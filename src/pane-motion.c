@@ -123,6 +123,150 @@ word_prev(const struct text *t, size_t off)
 	return i;
 }
 
+/* The end of the word after `off` (vim's e): the last cluster of the next
+ * word that ends after `off`, a punctuation mark being a word of its own;
+ * only words that end before `hi` count.  `off` when there is none. */
+static size_t
+word_end(const struct text *t, size_t off, size_t hi)
+{
+	size_t i = next_cl(t, off);
+	while (i < hi && word_class(cp_at(t, i)) == 0)
+		i = next_cl(t, i);
+	if (i >= hi)
+		return off;
+	int c = word_class(cp_at(t, i));
+	if (c == 1)
+		return i;
+	for (;;) {
+		size_t n = next_cl(t, i);
+		if (n >= hi || !same_word(word_class(cp_at(t, n)), c))
+			return i;
+		i = n;
+	}
+}
+
+/* The last cluster of the word before the one under `off` (vim's ge),
+ * not before `lo`; `off` when there is none. */
+static size_t
+word_end_prev(const struct text *t, size_t off, size_t lo)
+{
+	size_t i = off;
+	int c = word_class(cp_at(t, i));
+	if (c >= 2)
+		while (i > lo && same_word(word_class(cp_at(t, prev_cl(t, i))), c))
+			i = prev_cl(t, i);
+	while (i > lo) {
+		i = prev_cl(t, i);
+		if (word_class(cp_at(t, i)) != 0)
+			return i;
+	}
+	return off;
+}
+
+/* The paragraph (line) that holds `off`: where it starts, and where it
+ * ends (its line feed, or the end of the text). */
+static size_t
+para_start(const struct text *t, size_t off)
+{
+	size_t i = off < t->n ? off : t->n;
+	while (i > 0 && t->s[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+static size_t
+para_end(const struct text *t, size_t off)
+{
+	if (off >= t->n)
+		return t->n;
+	const char *nl = memchr(t->s + off, '\n', t->n - off);
+	return nl ? (size_t)(nl - t->s) : t->n;
+}
+
+/* word_prev, not back past the start of the paragraph that holds `off`. */
+static size_t
+word_prev_in_para(const struct text *t, size_t off)
+{
+	size_t s = word_prev(t, off);
+	size_t lo = para_start(t, off);
+	return s >= lo ? s : (lo < off ? lo : off);
+}
+
+/* Where the word that holds `off` starts and where its last cluster is,
+ * when `off` is in a word of letters or digits; false on spaces and
+ * punctuation. */
+static bool
+word_around(const struct text *t, size_t off, size_t *first, size_t *last)
+{
+	int c = word_class(cp_at(t, off));
+	if (c < 2)
+		return false;
+	size_t s = off, e = off;
+	while (s > 0 && same_word(word_class(cp_at(t, prev_cl(t, s))), c))
+		s = prev_cl(t, s);
+	for (size_t n = next_cl(t, e); n < t->n && same_word(word_class(cp_at(t, n)), c);
+	     n = next_cl(t, n))
+		e = n;
+	*first = s;
+	*last = e;
+	return true;
+}
+
+size_t
+pane_select_motion(const struct doc *d, size_t *anchor_io, size_t cursor, enum action a)
+{
+	if (a != ACTION_WORD_NEXT && a != ACTION_WORD_END && a != ACTION_WORD_PREV)
+		return pane_motion(d, cursor, a);
+	struct text t;
+	t.s = doc_text(d, &t.n);
+	if (t.n == 0)
+		return 0;
+	if (cursor > last_cl(&t))
+		cursor = last_cl(&t);
+	bool forward = a != ACTION_WORD_PREV;
+	size_t anchor = *anchor_io;
+	/* One letter selected, on the edge of a word, and the selection
+	   grows away from that word: the word comes in whole (v on the
+	   first letter of "other" then b is "some other", not "some o"). */
+	size_t first, last;
+	if (cursor == anchor && word_around(&t, anchor, &first, &last) && first < last &&
+	    anchor == (forward ? last : first)) {
+		size_t r = forward ? word_end(&t, cursor, para_end(&t, cursor))
+				   : word_prev_in_para(&t, cursor);
+		if (r != cursor)
+			*anchor_io = forward ? first : last;
+		return r;
+	}
+	if (cursor >= anchor) {
+		/* The cursor is the selection's end: it rests on the last
+		   cluster of a word, within its paragraph. */
+		if (forward)
+			return word_end(&t, cursor, para_end(&t, cursor));
+		size_t r = word_end_prev(&t, cursor, para_start(&t, cursor));
+		if (r != cursor && r >= anchor)
+			return r;
+		/* Back past the anchor: the cursor becomes the start.  Onto
+		   the anchor itself: one step more, as from a fresh v there
+		   (so "other" then b is "some other", not "o"). */
+		size_t s = word_prev_in_para(&t, cursor);
+		if (s == anchor && cursor != anchor)
+			return pane_select_motion(d, anchor_io, anchor, a);
+		return s;
+	}
+	/* The cursor is the selection's start: it rests on the first
+	   cluster of a word. */
+	if (!forward)
+		return word_prev_in_para(&t, cursor);
+	size_t n = word_next(&t, cursor);
+	if (n > cursor && n <= anchor)
+		return n;
+	/* Forward past the anchor: the cursor becomes the end. */
+	size_t e = word_end(&t, cursor, para_end(&t, cursor));
+	if (e <= anchor)
+		return pane_select_motion(d, anchor_io, anchor, a);
+	return e;
+}
+
 size_t
 pane_word_rubout_start(const char *s, size_t n, size_t off)
 {
@@ -241,6 +385,7 @@ pane_motion(const struct doc *d, size_t off, enum action a)
 	}
 	case ACTION_WORD_NEXT: return word_next(&t, off);
 	case ACTION_WORD_PREV: return word_prev(&t, off);
+	case ACTION_WORD_END: return word_end(&t, off, t.n);
 	case ACTION_CLAUSE_NEXT: return mark_next(&t, off, true);
 	case ACTION_CLAUSE_PREV: return mark_prev(&t, off, true);
 	case ACTION_SENTENCE_NEXT: return mark_next(&t, off, false);
@@ -415,6 +560,42 @@ pane_text_object(const struct doc *d, size_t off, int32_t key, bool around, size
 		if (around)
 			while (e < hi && u8_is_space(cp_at(&t, e)))
 				e = next_cl(&t, e);
+		*start = s;
+		*end = e;
+		return e > s;
+	}
+	case 'w': {
+		/* A word as w sees it (a run of one script, or one punctuation
+		   mark), or the run of spaces the cursor is on. */
+		int c = word_class(cp_at(&t, off));
+		size_t s = off, e = next_cl(&t, off);
+		if (c != 1) {
+			while (s > lo && same_word(word_class(cp_at(&t, prev_cl(&t, s))), c))
+				s = prev_cl(&t, s);
+			while (e < hi && same_word(word_class(cp_at(&t, e)), c))
+				e = next_cl(&t, e);
+		}
+		if (around && c == 0) {
+			/* Spaces: with the word after them. */
+			if (e < hi) {
+				int wc = word_class(cp_at(&t, e));
+				e = next_cl(&t, e);
+				if (wc != 1)
+					while (e < hi && same_word(word_class(cp_at(&t, e)), wc))
+						e = next_cl(&t, e);
+			}
+		} else if (around) {
+			/* The spaces after the word, else those before it (as
+			   vim's aw). */
+			size_t e2 = e;
+			while (e2 < hi && word_class(cp_at(&t, e2)) == 0)
+				e2 = next_cl(&t, e2);
+			if (e2 > e)
+				e = e2;
+			else
+				while (s > lo && word_class(cp_at(&t, prev_cl(&t, s))) == 0)
+					s = prev_cl(&t, s);
+		}
 		*start = s;
 		*end = e;
 		return e > s;

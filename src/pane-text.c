@@ -791,6 +791,7 @@ text_handle(struct pane *p, enum action a, long count, bool counted)
 	case ACTION_CURSOR_RIGHT:
 	case ACTION_WORD_NEXT:
 	case ACTION_WORD_PREV:
+	case ACTION_WORD_END:
 	case ACTION_CLAUSE_NEXT:
 	case ACTION_CLAUSE_PREV:
 	case ACTION_SENTENCE_NEXT:
@@ -798,8 +799,21 @@ text_handle(struct pane *p, enum action a, long count, bool counted)
 	case ACTION_PARAGRAPH_NEXT:
 	case ACTION_PARAGRAPH_PREV:
 		show_cursor(p);
-		for (long i = 0; i < count; i++)
-			p->sh->cursor = pane_motion(p->sh->doc, p->sh->cursor, a);
+		for (long i = 0; i < count; i++) {
+			size_t was = p->sh->cursor;
+			p->sh->cursor = p->sh->selecting
+				? pane_select_motion(p->sh->doc, &p->sh->sel_anchor, p->sh->cursor, a)
+				: pane_motion(p->sh->doc, p->sh->cursor, a);
+			/* Word motions keep a selection in its paragraph: say
+			   how to go on rather than do nothing silently. */
+			if (p->sh->cursor == was && p->sh->selecting &&
+			    (a == ACTION_WORD_NEXT || a == ACTION_WORD_END) &&
+			    p->sh->cursor >= p->sh->sel_anchor) {
+				p->sh->message(p->sh->app, false,
+					       "the selection is at the paragraph's last word: } or j goes on");
+				break;
+			}
+		}
 		moved_cursor(p);
 		break;
 	case ACTION_SELECT:

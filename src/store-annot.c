@@ -1004,8 +1004,10 @@ store_annotation_place(struct store *s, const char *id, const char *version,
 	if (annotations_differ(&before, &after)) {
 		set_string(&after.updated, store_now(s));
 		st = store_write_annotation(s, &after, err);
+		/* A change of the reader's own ("place"), which undo puts
+		   back, unlike the automatic "reanchor" that undo skips. */
 		if (st == GL_OK)
-			st = store_log_event(s, "reanchor", after.id, &before, &after,
+			st = store_log_event(s, "place", after.id, &before, &after,
 					     0, err);
 	}
 	store_annotation_clear(&before);
@@ -1115,6 +1117,99 @@ add_filter(struct query *q, const struct store_filter *f)
 	}
 }
 
+static const struct store_annotation_list *sorting_list;
+
+static int
+compare_list_ids(const void *a, const void *b)
+{
+	return strcmp(sorting_list->items[*(const size_t *)a].id,
+		      sorting_list->items[*(const size_t *)b].id);
+}
+
+/* The query keeps a reply right after its parent, one level deep: a
+ * reply to a reply (Hypothesis allows them, gloss reply too) would sort
+ * first.  Here every reply goes right after its parent's thread, depth
+ * first, the query's order kept among siblings and among threads. */
+static void
+nest_threads(struct store_annotation_list *l)
+{
+	size_t n = l->count, none = (size_t)-1;
+	bool replies = false;
+	for (size_t i = 0; i < n && !replies; i++)
+		replies = l->items[i].parent != NULL;
+	if (!replies)
+		return;
+	size_t *by_id = xcalloc(n, sizeof *by_id);
+	size_t *parent = xcalloc(n, sizeof *parent);
+	size_t *first = xcalloc(n, sizeof *first), *last = xcalloc(n, sizeof *last);
+	size_t *next = xcalloc(n, sizeof *next), *order = xcalloc(n, sizeof *order);
+	bool *done = xcalloc(n, sizeof *done);
+	for (size_t i = 0; i < n; i++) {
+		by_id[i] = i;
+		first[i] = last[i] = next[i] = parent[i] = none;
+	}
+	sorting_list = l;
+	qsort(by_id, n, sizeof *by_id, compare_list_ids);
+	sorting_list = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *pid = l->items[i].parent;
+		size_t lo = 0, hi = n;
+		while (pid && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(l->items[by_id[mid]].id, pid);
+			if (c == 0) {
+				parent[i] = by_id[mid];
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t p = parent[i];
+		if (p == none || p == i)
+			continue;
+		if (last[p] == none)
+			first[p] = i;
+		else
+			next[last[p]] = i;
+		last[p] = i;
+	}
+	size_t k = 0;
+	for (size_t r = 0; r < n; r++) {
+		if (parent[r] != none && parent[r] != r)
+			continue;
+		/* Pre-order walk of r's thread by the parent links. */
+		size_t x = r;
+		while (x != none && !done[x]) {
+			done[x] = true;
+			order[k++] = x;
+			if (first[x] != none && !done[first[x]]) {
+				x = first[x];
+				continue;
+			}
+			while (x != r && next[x] == none)
+				x = parent[x];
+			x = x == r ? none : next[x];
+		}
+	}
+	for (size_t i = 0; i < n; i++)   /* a loop of replies: as it came */
+		if (!done[i])
+			order[k++] = i;
+	struct store_annotation *items = xcalloc(n, sizeof *items);
+	for (size_t i = 0; i < n; i++)
+		items[i] = l->items[order[i]];
+	memcpy(l->items, items, n * sizeof *items);
+	free(items);
+	free(by_id);
+	free(parent);
+	free(first);
+	free(last);
+	free(next);
+	free(order);
+	free(done);
+}
+
 /* Runs a list query and reads every annotation it gives. */
 static enum gl_status
 run_annotation_query(struct store *s, struct query *qu,
@@ -1146,6 +1241,7 @@ run_annotation_query(struct store *s, struct query *qu,
 		store_annotation_list_free(out);
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
 	}
+	nest_threads(out);
 	return GL_OK;
 }
 

@@ -311,6 +311,7 @@ replay(struct store *s, struct stack *undo, struct stack *redo,
 
 /* The fields a change may have altered and undo may put back. */
 static const char *const mergeable[] = {
+	"document",   /* only an import that moves an annotation changes it */
 	"version", "renderer", "start", "end", "exact", "prefix", "suffix",
 	"style", "note", "status", "anchor", "private", "deleted",
 };
@@ -453,7 +454,11 @@ undo_redo(struct store *s, bool forward, const char *document,
 	}
 	free(next.updated);
 	next.updated = xstrdup(store_now(s));
-	st = store_write_annotation(s, &next, err);
+	/* An import that moved it to another document is undone there too. */
+	if (next.document && cur.document && strcmp(next.document, cur.document) != 0)
+		st = store_move_annotation(s, next.id, next.document, err);
+	if (st == GL_OK)
+		st = store_write_annotation(s, &next, err);
 	if (st == GL_OK)
 		st = store_log_event(s, forward ? "redo" : "undo", ev.annotation,
 				     &cur, &next, ev.seq, err);

@@ -643,6 +643,24 @@ store_import_batch_free(struct store_import_batch *b)
 	free(b);
 }
 
+enum gl_status
+store_move_annotation(struct store *s, const char *id, const char *document,
+		 struct gl_error *err)
+{
+	struct db_stmt *q = NULL;
+	int rc = db_prepare(s->db, "UPDATE annotations SET document = ?1 WHERE id = ?2",
+			    &q);
+	if (rc != DB_OK)
+		return store_sql_fail(s, rc, "cannot move the annotation", err);
+	store_bind_text(q, 1, document);
+	store_bind_text(q, 2, id);
+	rc = db_step(q);
+	db_finalize(q);
+	if (rc != DB_DONE)
+		return store_sql_fail(s, rc, "cannot move the annotation", err);
+	return GL_OK;
+}
+
 /* An annotation whose id the store has: updated when `a` is newer and
  * differs (see store_annotation_import), else left alone. */
 static enum gl_status
@@ -655,10 +673,39 @@ merge_existing(struct store *s, const struct store_annotation *a,
 	if (st != GL_OK)
 		return st;
 	bool visible = !old.is_private || strcmp(old.author, s->author) == 0;
+	bool newer = strcmp(a->updated, old.updated) > 0;
+	/* Another document: the caller (import_prepare) found that its text
+	   is that document's, so an earlier import put it in the wrong one.
+	   It moves with its place on the new text; what it says (note, tags,
+	   style, status, privacy) is the newer copy's. */
+	if (visible && strcmp(a->document, old.document) != 0) {
+		struct store_annotation next = *a;
+		next.author = old.author;
+		next.parent = old.parent;
+		next.created = old.created;
+		next.deleted = old.deleted;
+		if (!newer) {
+			next.style = old.style;
+			next.note = old.note;
+			next.status = old.status;
+			next.is_private = old.is_private;
+			next.tags = old.tags;
+			next.tag_count = old.tag_count;
+			next.updated = old.updated;
+		}
+		st = store_move_annotation(s, a->id, a->document, err);
+		if (st == GL_OK)
+			st = store_write_annotation(s, &next, err);
+		if (st == GL_OK)
+			st = store_log_event(s, "import", a->id, &old, &next, 0, err);
+		*result = STORE_IMPORT_UPDATED;
+		store_annotation_clear(&old);
+		return st;
+	}
 	/* Newer wins; an equal or older copy changes nothing, so importing
 	   the same file twice is harmless.  Someone else's private
 	   annotation is never touched. */
-	if (visible && content_differs(&old, a) && strcmp(a->updated, old.updated) > 0) {
+	if (visible && content_differs(&old, a) && newer) {
 		struct store_annotation next = *a;
 		/* What an import never changes stays as stored. */
 		next.document = old.document;

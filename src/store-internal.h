@@ -166,6 +166,11 @@ enum gl_status store_fetch_annotation(struct store *s, const char *id,
 enum gl_status store_write_annotation(struct store *s,
 				      const struct store_annotation *a,
 				      struct gl_error *err);
+/* Puts annotation `id` in another document (store-import.c): an import
+ * that finds its text is that document's, and undo or redo of that move.
+ * store_write_annotation writes its version and place. */
+enum gl_status store_move_annotation(struct store *s, const char *id,
+				     const char *document, struct gl_error *err);
 /* GL_DENIED, with a message naming who replied, when `a` has replies
  * (deleting it would strand them); GL_OK when it has none. */
 enum gl_status store_refuse_if_replied(struct store *s,

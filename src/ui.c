@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <term.h>
 #include <termios.h>
 #include <unistd.h>
@@ -251,23 +252,75 @@ ensure_utf8_locale(void)
 	return "";
 }
 
+/* True when ncurses knows `term`.  Where its compiled description is in
+ * one of the usual places (a file stat is all it costs) that is taken to
+ * mean yes, so that the common case reads the description once, in
+ * newterm.  Otherwise setupterm says: newterm is never tried on a name it
+ * does not know, as a failed newterm leaks what it had allocated. */
+static bool
+terminal_known(const char *term)
+{
+	if (!term || !*term || strchr(term, '/') || term[0] == '.')
+		return false;
+	const char *own = getenv("TERMINFO");
+	char home_dir[4096] = "";
+	const char *home = getenv("HOME");
+	if (home && *home)
+		snprintf(home_dir, sizeof home_dir, "%s/.terminfo", home);
+	const char *more = getenv("TERMINFO_DIRS");
+	static const char *const system_dirs[] = {
+		"/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+	};
+	struct buf dirs = BUF_INIT;   /* NUL-separated */
+	if (own && *own)
+		buf_append(&dirs, own, strlen(own) + 1);
+	if (*home_dir)
+		buf_append(&dirs, home_dir, strlen(home_dir) + 1);
+	for (const char *p = more; p && *p;) {
+		size_t n = strcspn(p, ":");
+		if (n) {
+			buf_append(&dirs, p, n);
+			buf_putc(&dirs, '\0');
+		}
+		p += n + (p[n] == ':');
+	}
+	for (size_t i = 0; i < GL_ARRAY_LEN(system_dirs); i++)
+		buf_append(&dirs, system_dirs[i], strlen(system_dirs[i]) + 1);
+	bool found = false;
+	for (size_t at = 0; at < dirs.len && !found; at += strlen(dirs.data + at) + 1) {
+		char path[8192];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%c/%s", dirs.data + at, term[0], term);
+		found = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	}
+	buf_free(&dirs);
+	if (found)
+		return true;
+	int errret = 0;
+	if (setupterm(term, -1, &errret) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
 /* The screen for TERM, or for the first of a few common descriptions
  * when TERM is unset or unknown (`*used` says which; `*fell_back` that it
- * is not TERM's).  Each description is read once: newterm itself says
- * whether it knows one. */
+ * is not TERM's). */
 static SCREEN *
 open_screen(const char *term, FILE *out, FILE *in, const char **used, bool *fell_back)
 {
 	static const char *const safe[] = { "xterm-256color", "xterm", "vt100", "dumb" };
 	*fell_back = false;
 	*used = term;
-	if (term && *term) {
+	if (terminal_known(term)) {
 		SCREEN *sc = newterm(term, out, in);
 		if (sc)
 			return sc;
 	}
 	*fell_back = true;
 	for (size_t i = 0; i < GL_ARRAY_LEN(safe); i++) {
+		if (!terminal_known(safe[i]))
+			continue;
 		SCREEN *sc = newterm(safe[i], out, in);
 		if (sc) {
 			*used = safe[i];
@@ -437,8 +490,8 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 	if (opt->mouse && !opt->headless) {
 		mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
 		mouseinterval(0);
-		ui->mouse = true;
 	}
+	ui->mouse = opt->mouse;
 	if (msg.len)
 		ui->startup_message = buf_steal(&msg, NULL);
 	buf_free(&msg);
@@ -455,7 +508,7 @@ ui_close(struct ui *ui)
 		fputs("\033[?2004l", ui->out);
 		fflush(ui->out);
 	}
-	if (ui->mouse)
+	if (ui->mouse && !ui->headless)
 		mousemask(0, NULL);
 	curs_set(1);
 	endwin();
@@ -529,6 +582,27 @@ const char *
 ui_theme(const struct ui *ui)
 {
 	return ui->theme;
+}
+
+void
+ui_set_mouse(struct ui *ui, bool on)
+{
+	if (on == ui->mouse)
+		return;
+	/* Headless there is no terminal to put in mouse mode: the state is
+	   kept so that :set shows it. */
+	if (!ui->headless) {
+		mousemask(on ? ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION : 0, NULL);
+		if (on)
+			mouseinterval(0);
+	}
+	ui->mouse = on;
+}
+
+bool
+ui_mouse(const struct ui *ui)
+{
+	return ui->mouse;
 }
 
 /* ---------------------------------------------------------------- drawing */

@@ -44,6 +44,10 @@ struct app_options {
 	   headless): whether y copies through the terminal (OSC 52). */
 	int osc52;
 	const char *panes;         /* config "panes": "outline,notes", "text"... or NULL */
+	/* Config "mouse" or --no-mouse: 1 on, -1 off, 0 not set (on).  Off,
+	   the terminal keeps the mouse (its own drag to copy); :set mouse
+	   changes it at run time. */
+	int mouse;
 	bool headless;             /* no terminal (tests) */
 	const char *script;        /* key script (tests), or NULL */
 	bool no_color;             /* NO_COLOR is set */

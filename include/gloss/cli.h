@@ -24,6 +24,12 @@ struct cli_context {
 
 /* True when `name` is a subcommand cli_main knows. */
 bool cli_is_command(const char *name);
+/* The command names a mistyped word is closest to, at most two edits
+ * away (an insertion, deletion, replacement, or two neighbours swapped)
+ * and fewer edits than the word has letters: "export" for "exprot";
+ * several as close are joined by " or " ("show or rm").  NULL when none
+ * is that close.  "open" counts as a command.  Caller frees. */
+char *cli_suggest_command(const char *word);
 /* Runs the subcommand argv[0] with its arguments (getopt_long style,
  * options may follow operands).  Prints results on stdout and one-line
  * errors ("gloss: ...") on stderr; returns the exit status. */

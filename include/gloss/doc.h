@@ -284,14 +284,20 @@ enum doc_block_kind {
 				  task item's text starts "[ ] " or "[x] " */
 	DOC_BLOCK_QUOTE,       /* a paragraph inside a block quote */
 	DOC_BLOCK_CODE,        /* code block: no reflow */
-	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text */
+	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text (a
+				  cell's own " | " cannot be told apart);
+				  a run of rows is one table, its first
+				  row the header */
 	DOC_BLOCK_RULE,        /* thematic break; its text is empty */
 };
 
 struct doc_block {
 	enum doc_block_kind kind;
 	int level;         /* heading level 1..6; else 0 */
-	int depth;         /* list nesting (1 = top) or quote depth; else 0 */
+	int depth;         /* list nesting (1 = top) of a list item, of a
+			      later paragraph of one and of code in one
+			      (Markdown, HTML); a quote's quote depth;
+			      else 0 */
 	bool ordered;      /* list item of an ordered list */
 	unsigned number;   /* its number, for an ordered list item */
 	size_t start, end; /* byte range in doc_text(), end exclusive, no LF */
@@ -307,6 +313,11 @@ struct doc_block {
 	   text; Markdown's are markup, not text (0 here), so draw one from
 	   `ordered` and `number`. */
 	size_t marker_len;
+	/* A code block's language: the first word of a Markdown fence's
+	   info string ("python" for ```python), or what an HTML class
+	   language-x / lang-x on <pre> or the <code> in it names; else
+	   NULL.  Owned by the doc.  Export writes it back. */
+	const char *info;
 };
 
 size_t doc_block_count(const struct doc *d);

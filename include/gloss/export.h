@@ -25,7 +25,9 @@
  * and its place in the article.  When the caller passes the loaded doc of
  * a document (a FILE argument) and it is that very version (same hash),
  * its own blocks and headings are used instead, which keeps a Markdown
- * article's structure.  Orphans (not found in the latest text) are listed
+ * article's structure.  Without one, a Markdown or HTML document's source
+ * file (a path, never a URL) is read again and used in the same way when
+ * it still renders to the latest version's text.  Orphans (not found in the latest text) are listed
  * apart, with the text they were made on.
  *
  * Formats (see each function for the exact shape):
@@ -33,13 +35,18 @@
  *         under the heading they fall in, the quote as a block quote,
  *         note, tags, author, time, state and replies; Markdown specials
  *         escaped so that text shows as typed.  With `full`: the whole
- *         article with highlights inline (<mark>) and notes as footnotes.
+ *         article with its structure (headings at their level, the title
+ *         once; lists with bullets, numbers and nesting; fenced code;
+ *         GFM tables; quotes; emphasis, strong, strike-through, code and
+ *         links), highlights inline (<mark>) and notes as footnotes.
  *   json  a W3C AnnotationCollection with one embedded AnnotationPage.
- *   csv   RFC 4180, UTF-8 without BOM, CRLF, a header row, one row per
- *         annotation; formula-like cells made inert.
+ *   csv   RFC 4180, UTF-8 (with a BOM only when `bom` asks for one),
+ *         CRLF, a header row, one row per annotation; formula-like cells
+ *         made inert.
  *   html  one page, no script, no outside resource: each article with
- *         its highlights (style and author colour) and the notes below
- *         each paragraph; everything escaped.
+ *         its structure (as md --full; links only to http, https, mailto,
+ *         ftp or relative addresses), its highlights (style and author
+ *         colour) and the notes below each paragraph; everything escaped.
  *
  * Control characters.  The formats people read (md, html, csv) show a
  * control character, an escape or a bidirectional control in a quote,
@@ -89,6 +96,8 @@ struct export_options {
 	enum store_status status;
 	const char *since;
 	bool full;               /* md: the whole article, notes as footnotes */
+	bool bom;                /* csv: a UTF-8 byte order mark first, so that
+				    Excel reads the file as UTF-8 (CJK) */
 	/* The export time written in the output; NULL: $GLOSS_NOW when it
 	   holds a time (the store's test hook), else now. */
 	const char *now;
@@ -118,7 +127,7 @@ enum gl_status export_write(struct store *s, const struct export_document *docs,
  * `gloss export` and the reader's :export take the same options and parse
  * them here (src/export-args.c):
  *   --format md|json|csv|html  -o/--output OUT  --author A  --tag T
- *   --status open|resolved  --since DATE  --full
+ *   --status open|resolved  --since DATE  --full  --bom
  * argv[0] is the command's name; options and operands may come in any
  * order (getopt_long, which this resets and which prints nothing).  The
  * format is --format, else the one OUT's extension names, else md. */
@@ -131,8 +140,8 @@ struct export_args {
 	bool format_given;       /* --format was given */
 	int first_operand;       /* argv index of the first FILE operand
 				    (argc when there is none) */
-	char *warning;           /* a note for the user (--full with another
-				    format), or NULL */
+	char *warning;           /* a note for the user (--full or --bom with
+				    another format), or NULL */
 	char *author, *tag;      /* NFC, trimmed */
 	char since[21];
 };

@@ -52,13 +52,14 @@
  * Text is made NFC; a tag with a control character is a fault; empty
  * tags are dropped.
  *
- * Which document.  An annotation with an id the store has goes where
- * that annotation is.  Else its target source chooses: "urn:xxh3-128:H"
- * is the document with a version of hash H ("gloss:version" on the target
- * gives H too), a URL or path the document last read from there.  Else
- * a fallback document (gloss import --to FILE, see import_prepare); with
- * none, the import is refused with the source named.  A reply goes with
- * its parent.
+ * Which document.  An annotation with an id the store has stays where
+ * that annotation is, unless its text is known to be another document's.
+ * Else its target source chooses: "urn:xxh3-128:H" is the document with
+ * a version of hash H ("gloss:version" on the target gives H too), a URL
+ * or path the document last read from there.  Else a fallback document
+ * (gloss import --to FILE, or a file at the location the export names,
+ * see import_prepare); with none, the import is refused with the source
+ * named.  A reply goes with its parent.
  *
  * Nothing here is thread-safe; an import set is used by one thread. */
 #ifndef GLOSS_IMPORT_H
@@ -96,19 +97,50 @@ struct import_fallback {
 	size_t len;
 	const char *hash;       /* doc_hash of the text */
 	int renderer;           /* DOC_RENDERER_VERSION */
+	const char *name;       /* its path, for messages (NULL: none) */
+	bool hash_only;         /* not named by --to but found at a
+				   document's location (import_location):
+				   taken only by annotations made on this
+				   very text */
 };
+
+/* A document the file says where it was read from: gloss export's
+ * "gloss:documents" (source "urn:xxh3-128:HASH", "location"), or a
+ * target whose source is a path and that names its text's hash.  With
+ * the file there and holding that very text (its hash), the caller may
+ * pass it to import_prepare as a hash_only fallback, so that a fresh
+ * store needs no --to.  Returns false past the last one (i counts from
+ * 0); the strings live as long as the set. */
+struct import_location {
+	const char *hash;
+	const char *location;   /* a path, as the file gives it */
+	const char *title;      /* NULL when the file gives none */
+};
+bool import_location(const struct import_set *set, size_t i,
+		     struct import_location *out);
 
 /* Finds each annotation's document and places it on the current text
  * (the latest version; a fallback's own text), without taking the write
- * lock.  An annotation no stored document claims goes to the fallback
- * with the text its source names (its hash), else to the fallback when
- * there is exactly one, else to the first fallback whose text holds its
- * quote (an edited article); all annotations with the same source go
- * where the first one went.  fallbacks may be NULL when n is 0; the array is
- * kept until import_free.  Errors: GL_NO_MATCH when an annotation's
- * document cannot be found (the message names the source and says to
- * use --to FILE); GL_USAGE for replies in a loop; the store's.  Call it
- * once per set. */
+ * lock.  The annotations made on one text (one target source) go
+ * together, to the first of:
+ *   1. the stored document with a version of that text (its hash);
+ *   2. the fallback (not hash_only) with that very text (its hash);
+ *   3. the stored document last read from the source's path or URL;
+ *   4. the fallback (not hash_only) that holds the most of their quotes
+ *      (an edited article);
+ *   5. the hash_only fallback with that very text (its location);
+ *   6. when no quote of theirs is found anywhere: the one fallback (not
+ *      hash_only) that no other text took in 2 or 4, if there is exactly
+ *      one such and no other text is left without a place.
+ * An annotation the store has already stays in its document, unless 1, 2
+ * or 5 says its text belongs to another document than the one it is in
+ * (a wrong --to earlier): it moves there (import_apply reports it
+ * updated).  A reply goes with its parent.  fallbacks may be NULL when n
+ * is 0; the array is kept until import_free.  Errors: GL_NO_MATCH when a
+ * new annotation's document cannot be found (the message names the text
+ * and says to use --to FILE); GL_USAGE when two fallbacks fit one text
+ * equally well in 4 or 6 (the message names both), and for replies in a
+ * loop; the store's.  Call it once per set. */
 enum gl_status import_prepare(struct import_set *set, struct store *s,
 			      const struct import_fallback *fallbacks, size_t n,
 			      struct gl_error *err);

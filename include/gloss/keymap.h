@@ -73,6 +73,7 @@ enum keymap_key {
 	_(CURSOR_RIGHT,     "cursor-right",     "Cursor one character right") \
 	_(WORD_NEXT,        "word-next",        "Cursor to the next word (CJK: script runs)") \
 	_(WORD_PREV,        "word-prev",        "Cursor to the previous word") \
+	_(WORD_END,         "word-end",         "Cursor to the end of the word (CJK: of the script run)") \
 	_(CLAUSE_NEXT,      "clause-next",      "Cursor past the next clause mark (，、,；;)") \
 	_(CLAUSE_PREV,      "clause-prev",      "Cursor to the previous clause") \
 	_(SENTENCE_NEXT,    "sentence-next",    "Cursor to the next sentence (。！？.!?)") \
@@ -84,8 +85,8 @@ enum keymap_key {
 	_(SEARCH_NEXT,      "search-next",      "Next match") \
 	_(SEARCH_PREV,      "search-prev",      "Previous match") \
 	_(SELECT,           "select",           "Start or end a selection") \
-	_(SELECT_INSIDE,    "select-inside",    "Select inside a text object (q b s c p)") \
-	_(SELECT_AROUND,    "select-around",    "Select around a text object (q b s c p)") \
+	_(SELECT_INSIDE,    "select-inside",    "Select inside a text object (w q b s c p)") \
+	_(SELECT_AROUND,    "select-around",    "Select around a text object (w q b s c p)") \
 	_(HIGHLIGHT,        "highlight",        "Highlight the selection") \
 	_(STYLE_1,          "style-1",          "Highlight / restyle in style 1") \
 	_(STYLE_2,          "style-2",          "Highlight / restyle in style 2") \

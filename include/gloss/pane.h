@@ -205,13 +205,29 @@ enum ui_style pane_author_style(const char *author);
  * word, where a word is a run of letters and digits of one script (so in
  * CJK text, where words have no spaces, a run of Han, of hiragana, of
  * katakana, of Latin letters... each count as a word; digits join the
- * run they touch) or one punctuation mark or symbol; CLAUSE_NEXT/PREV:
+ * run they touch) or one punctuation mark or symbol; WORD_END: to the last
+ * cluster of the word (vim's e: of the next one when already there);
+ * CLAUSE_NEXT/PREV:
  * just past the next clause mark ，、,；;：: or sentence mark (from the one
  * under the cursor on) / to the start of the clause, or of the one before
  * when already there; SENTENCE_NEXT/PREV: the same with 。！？.!?… (and the
  * closing quotes after them); PARAGRAPH_NEXT/PREV: the start of the next /
  * previous block).  Other actions return `off`. */
 size_t pane_motion(const struct doc *d, size_t off, enum action a);
+/* The cursor after one step of `a` in a selection whose other end is
+ * *anchor.  Word motions (WORD_NEXT, WORD_END, WORD_PREV) keep the
+ * selection on word edges: while the cursor is the selection's end
+ * (cursor >= anchor) it rests on the last cluster of a word, so the
+ * selection never takes the first character of the next word; while it
+ * is the start it rests on the first cluster of a word.  Forward, w and e
+ * are the same step.  They never take the selection's end into another
+ * paragraph (a word motion at the paragraph's last word stays: } and j
+ * do cross), nor its start back into the one before.  When one cluster is
+ * selected (cursor == *anchor), on the first cluster of a word of letters
+ * and the selection grows back, or on its last and it grows forward, the
+ * word comes in whole: *anchor moves to its other edge.  Other actions
+ * are pane_motion's (and leave *anchor). */
+size_t pane_select_motion(const struct doc *d, size_t *anchor, size_t cursor, enum action a);
 /* Where Ctrl-W in a prompt starts deleting, going back from `off` in the
  * UTF-8 text s (n bytes): over spaces, then one word as WORD_PREV finds
  * it (a run of one script, or one punctuation mark), never across a line
@@ -222,7 +238,10 @@ size_t pane_word_rubout_start(const char *s, size_t n, size_t off);
  * the paragraph that encloses `off`, inside (without the marks) or around
  * (with them); s, the sentence and c, the clause: with its closing mark
  * (and closing quotes after it), around adds the spaces that follow; p,
- * the paragraph.  Returns false when there is none. */
+ * the paragraph; w, the word under `off` as WORD_NEXT sees words (a run
+ * of one script, or one punctuation mark; on spaces, the spaces), around
+ * adds the spaces after it (else those before it; on spaces, the word
+ * after them).  Returns false when there is none. */
 bool pane_text_object(const struct doc *d, size_t off, int32_t key, bool around,
 		      size_t *start, size_t *end);
 

@@ -379,8 +379,10 @@ enum gl_status store_annotation_reanchor(struct store *s, const char *id,
  * anchor_make).  Unlike store_annotation_reanchor it replaces the
  * quote, since the text chosen is the new quote; like it, anyone who can
  * see the annotation may (a placement, not an edit of what was said), it
- * records a "reanchor" event by the store's author when anything changed
- * (and the time in `updated`), and store_undo does not undo it.  Errors:
+ * records a "place" event by the store's author when anything changed
+ * (and the time in `updated`), which store_undo undoes like any change of
+ * theirs (the annotation goes back where it was, an orphan again; the
+ * automatic "reanchor" events are never undone).  Errors:
  * GL_USAGE for a bad range (start < 0, start > end, end past the
  * version's length), a NULL exact or version, or an annotation without a
  * place (a page note or a reply); GL_NO_MATCH when the annotation is
@@ -486,6 +488,11 @@ enum gl_status store_search(struct store *s, const char *query,
  *    newer (a->updated later than its updated): those fields and
  *    `updated` are replaced (STORE_IMPORT_UPDATED).  Its document,
  *    author, parent, creation and deletion stay as stored.
+ *  - One has, in another document than a->document (gloss import found
+ *    its text is that document's: an earlier import put it in the wrong
+ *    one): it moves there with a's version, range, selectors and anchor
+ *    state, and a's other fields when `a` is newer (STORE_IMPORT_UPDATED;
+ *    undo moves it back).
  *  - Otherwise nothing changes (STORE_IMPORT_UNCHANGED): the same
  *    annotation, an older copy, or someone else's private annotation
  *    (never touched).
@@ -618,7 +625,7 @@ struct store_event {
 	char *time;
 	char *who;
 	char *what;           /* add, reply, edit, delete, resolve, reopen,
-				 reanchor, undo, redo */
+				 reanchor, place, undo, redo */
 	char *annotation;
 	char *before;         /* JSON of the annotation before; NULL for add */
 	char *after;          /* JSON after */

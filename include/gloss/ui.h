@@ -74,6 +74,12 @@ int ui_colours(const struct ui *ui);  /* 0 (monochrome), 8 or 256 */
 bool ui_set_theme(struct ui *ui, const char *theme, bool no_color);
 /* The theme in use: "default", "light" or "mono". */
 const char *ui_theme(const struct ui *ui);
+/* Turns mouse reporting on or off now (mousemask): off, the terminal
+ * keeps its own use of the mouse (drag to copy, its own wheel); on, gloss
+ * gets clicks, drags and the wheel (UI_EVENT_MOUSE).  The terminal hears
+ * of it with the next refresh.  ui_mouse says which it is. */
+void ui_set_mouse(struct ui *ui, bool on);
+bool ui_mouse(const struct ui *ui);
 
 /* ---------------------------------------------------------------- drawing
  * Rectangles of the screen.  Coordinates are relative to the window.

@@ -95,6 +95,91 @@ test_motion(void)
 	doc_free(d);
 }
 
+/* A selection from the first occurrence of `from` (the anchor, where v
+ * was pressed) after the word motions in `keys` (w e b), as a string. */
+static char *
+select_words(struct doc *d, const char *from, const char *keys)
+{
+	size_t len;
+	const char *t = doc_text(d, &len);
+	size_t anchor = (size_t)(strstr(t, from) - t), cur = anchor;
+	for (const char *k = keys; *k; k++)
+		cur = pane_select_motion(d, &anchor, cur,
+					 *k == 'w' ? ACTION_WORD_NEXT
+					 : *k == 'e' ? ACTION_WORD_END : ACTION_WORD_PREV);
+	size_t lo = anchor < cur ? anchor : cur, hi = anchor < cur ? cur : anchor;
+	return xstrndup(t + lo, u8_next_cluster(t, len, hi) - lo);
+}
+
+static void
+check_select(struct doc *d, const char *from, const char *keys, const char *want,
+	     const char *what)
+{
+	char *got = select_words(d, from, keys);
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+static void
+test_word_selection(void)
+{
+	struct doc *d = make_doc("Some other words, here.\n"
+				 "図書館の司書の仕事。우리는 바다로 가는 길\n"
+				 "他用Python寫程式。\n");
+	check_select(d, "other", "w", "other", "v w ends at the word's last letter");
+	check_select(d, "other", "e", "other", "v e: the same");
+	check_select(d, "other", "ww", "other words", "v w w: two whole words");
+	check_select(d, "other", "www", "other words,", "v w w w: the comma is a word of its own");
+	check_select(d, "other", "wwwwwww", "other words, here.",
+		     "w at the paragraph's last word stays: nothing of the next paragraph");
+	check_select(d, "her", "w", "her", "v w in the middle of a word: to its end");
+	check_select(d, "words", "wwb", "words", "w w b: back to the end of the word before (the comma goes)");
+	check_select(d, "s, here", "b", "words", "v on a word's last letter, b: the whole word");
+	check_select(d, "s, here", "bb", "other words", "b b: two whole words back");
+	check_select(d, "s, here", "bbw", "words", "b b w: the start moves on a word");
+	check_select(d, "Some", "b", "S", "b at the paragraph's start stays there");
+	check_select(d, "other", "b", "Some other",
+		     "v on a word's first letter, b: that word comes in whole (not \"Some o\")");
+	check_select(d, "r words", "w", "other words",
+		     "v on a word's last letter, w: that word comes in whole (not \"r words\")");
+	check_select(d, "other", "wb", "Some other",
+		     "v w then b: back past where v was, never down to a lone letter");
+	check_select(d, "r words", "bw", "other words",
+		     "v b then w: on past where v was, never down to a lone letter");
+	check_select(d, "her", "b", "oth", "v in the middle of a word, b: to its start; the letter v was on stays the end");
+	check_select(d, "図書", "w", "図書館", "Japanese: the Han run, not the の after it");
+	check_select(d, "司書", "ww", "司書の", "Japanese: w w takes the hiragana run");
+	check_select(d, "바다로", "w", "바다로", "Korean: the word, not the first letter of the next");
+	check_select(d, "仕事", "ww", "仕事。", "a Japanese paragraph's end: w stops at 。");
+	check_select(d, "他用", "w", "他用", "Chinese before Latin: the Han run only");
+	check_select(d, "他用", "ww", "他用Python", "then the Latin run");
+	doc_free(d);
+
+	d = make_doc("Some other words, here.\n図書館の司書の仕事。우리는 바다로 가는 길\n");
+	check_object(d, "the", 'w', false, "other", "iw in the middle of a word");
+	check_object(d, "the", 'w', true, "other ", "aw: with the space after it");
+	check_object(d, "here", 'w', true, " here", "aw before a full stop: with the space before it");
+	check_object(d, ",", 'w', false, ",", "iw on a comma: the comma");
+	check_object(d, " other", 'w', false, " ", "iw on a space: the spaces");
+	check_object(d, " other", 'w', true, " other", "aw on a space: the spaces and the word after");
+	check_object(d, "書館", 'w', false, "図書館", "iw in Japanese: the Han run");
+	check_object(d, "の司", 'w', false, "の", "iw on hiragana: its run");
+	check_object(d, "다로", 'w', false, "바다로", "iw in Korean: the word");
+	check_object(d, "다로", 'w', true, "바다로 ", "aw in Korean: the word and its space");
+	check_object(d, "길", 'w', true, " 길", "aw at the paragraph's end: the space before, never the line feed");
+	doc_free(d);
+
+	d = make_doc("Some other words.\nNext line\n");
+	const char *t = doc_text(d, NULL);
+	size_t off = pane_motion(d, 0, ACTION_WORD_END);
+	is_str(t + off, "e other words.\nNext line", "E: to the last letter of the word");
+	off = pane_motion(d, off, ACTION_WORD_END);
+	is_str(t + off, "r words.\nNext line", "E again: to the end of the next word");
+	off = pane_motion(d, strstr(t, ".") - t, ACTION_WORD_END);
+	is_str(t + off, "t line", "E from a paragraph's end: the next paragraph's first word");
+	doc_free(d);
+}
+
 static void
 test_tags(void)
 {
@@ -201,6 +286,7 @@ main(void)
 {
 	test_objects();
 	test_motion();
+	test_word_selection();
 	test_tags();
 	test_recovery();
 	test_drafts_file();

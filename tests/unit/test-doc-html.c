@@ -284,6 +284,24 @@ test_blocks(void)
 	view("<blockquote><ul><li>item</li></ul></blockquote><ul><li><blockquote>q</blockquote></li></ul>",
 	     "li1 item\nquote1 q\n",
 	     "the innermost of a list item and a quote decides, as in Markdown");
+	struct doc *code = html("<article><ul><li>Run it:<pre>make check</pre></li></ul>"
+			       "<p>Then this:</p><pre>alone here</pre></article>");
+	ok(code && doc_block_count(code) == 4 && doc_block(code, 1)->kind == DOC_BLOCK_CODE &&
+	   doc_block(code, 1)->depth == 1 && doc_block(code, 3)->kind == DOC_BLOCK_CODE &&
+	   doc_block(code, 3)->depth == 0,
+	   "a <pre> in a list item has the item's depth (export keeps it in the list); "
+	   "one outside, none");
+	doc_free(code);
+	code = html("<article><p>Two ways to write it:</p>"
+		    "<pre><code class=\"hljs language-python\">print(1)</code></pre>"
+		    "<pre class=\"lang-c\">int x;</pre><pre><code class=\"x\">plain</code></pre>"
+		    "</article>");
+	ok(code && doc_block_count(code) == 4 && doc_block(code, 1)->info &&
+	   strcmp(doc_block(code, 1)->info, "python") == 0 && doc_block(code, 2)->info &&
+	   strcmp(doc_block(code, 2)->info, "c") == 0 && doc_block(code, 3)->info == NULL,
+	   "a code block keeps the language its class names (language-x on <code>, lang-x "
+	   "on <pre>), for export; none when no class names one");
+	doc_free(code);
 	view("<table><caption>Tides</caption><tr><th>Day</th><th>High</th></tr>"
 	     "<tr><td>Mon</td><td><b>6.2</b> m</td></tr><tr><td></td><td>x</td></tr></table>",
 	     "p Tides\nrow Day | High\nrow Mon | 6.2 m\nrow  | x\n",

@@ -172,6 +172,9 @@ test_blocks(void)
 	block_is(d, 17, DOC_BLOCK_PARAGRAPH, 0, 1, "its second paragraph",
 		 "an item's second paragraph is a paragraph at the item's depth");
 	block_is(d, 18, DOC_BLOCK_LIST_ITEM, 0, 1, "loose two", "the next loose item");
+	is_str(doc_block(d, 9)->info ? doc_block(d, 9)->info : "(none)", "c",
+	       "a fenced code block keeps its language (```c), for export");
+	ok(doc_block(d, 10)->info == NULL, "an indented code block has none");
 	is_int(doc_block(d, 0)->line, 0, "Markdown blocks have no source line");
 	is_str(doc_title(d), "The Library", "the title is the level-1 heading");
 	is_str(doc_format_name(doc_format(d)), "markdown", "the format is markdown");
@@ -421,10 +424,29 @@ test_footnotes(void)
 	doc_free(d);
 }
 
+/* Code in a list item belongs to the item: export writes it inside the
+ * list, and layout hangs it under the item's text. */
+static void
+test_code_in_list(void)
+{
+	struct doc *d = mds("1. Run it:\n\n   ```sh\n   make check\n   ```\n"
+			    "2. Read the log.\n\n```\nnot in a list\n```\n");
+	if (!d)
+		return;
+	block_is(d, 1, DOC_BLOCK_CODE, 0, 1, "make check",
+		 "a code block in a list item has the item's depth");
+	is_str(doc_block(d, 1)->info ? doc_block(d, 1)->info : "(none)", "sh",
+	       "and its language");
+	block_is(d, 2, DOC_BLOCK_LIST_ITEM, 0, 1, "Read the log.", "the next item");
+	block_is(d, 3, DOC_BLOCK_CODE, 0, 0, "not in a list", "code after the list has depth 0");
+	doc_free(d);
+}
+
 int
 main(void)
 {
 	test_blocks();
+	test_code_in_list();
 	test_spans();
 	test_entities();
 	test_line_breaks();

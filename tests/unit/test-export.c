@@ -350,11 +350,13 @@ test_markdown(struct fixture *fx)
 	ok(strstr(md, "<mark>Prices rise with </mark><mark>the sun</mark>[^2]"
 		  "<mark>; by nine the best crates are gone.</mark>") != NULL,
 	   "overlapping highlights are cut where they overlap, each marked");
-	ok(strstr(md, "### <mark>The Afternoon</mark>[^3]") != NULL,
+	ok(strstr(md, "## <mark>The Afternoon</mark>[^3]") != NULL,
 	   "a highlight into a heading ends there, with its footnote");
 	ok(strstr(md, "[^1]: Which boats?") != NULL, "the footnote holds the note");
 	ok(before(md, "[^1]: Which boats?", "    - **bob** · "), "and the replies, indented");
-	ok(before(md, "### Stalls and Sellers", "[^2]"), "headings stay headings");
+	ok(before(md, "\n## Stalls and Sellers\n", "[^2]"), "headings stay headings, at their level");
+	ok(strstr(md, "# The River Market") == strstr(md, "#") && strstr(md, "\n## The River Market") == NULL,
+	   "the title is the article's heading, once");
 	free(md);
 }
 
@@ -465,7 +467,7 @@ test_html(struct fixture *fx)
 	/* Every element opened is closed (a crude count; the shell test parses
 	   the page strictly). */
 	static const char *const tags[] = { "p", "mark", "aside", "div", "ul", "li",
-					    "article", "section", "h1", "h2", "h3", "sup" };
+					    "article", "section", "h1", "h2", "sup" };
 	for (size_t i = 0; i < GL_ARRAY_LEN(tags); i++) {
 		char *open = xasprintf("<%s", tags[i]), *close = xasprintf("</%s>", tags[i]);
 		size_t no = 0, nc = 0;
@@ -513,8 +515,10 @@ test_loaded_markdown(void)
 	buf_free(&b);
 	o.format = EXPORT_HTML;
 	export_write(s, &ed, 1, &o, &b, NULL, &err);
-	ok(strstr(after(b.data, "<article>"), "<h3>Details</h3>") != NULL,
-	   "and the HTML shows it as a heading");
+	ok(strstr(after(b.data, "<article>"), "<h2>Details</h2>") != NULL,
+	   "and the HTML shows it as a heading of its own level");
+	ok(strstr(b.data, "<h1>Notes</h1>") && !strstr(b.data, "<h2>Notes</h2>"),
+	   "the title is one <h1>, not repeated as a heading");
 	buf_free(&b);
 
 	/* No document at all: every format is still well formed. */

@@ -96,10 +96,28 @@ main(void)
 	is_str(a.author, "alice", "and so is the author");
 	is_str(a.updated, "2024-05-01T10:00:00Z", "the time of the change is kept");
 	store_annotation_clear(&a);
-	is_int((int)events_of(bob, id, "reanchor"), 2, "the placing is recorded as a reanchor event");
+	is_int((int)events_of(bob, id, "place"), 1,
+	       "the placing is recorded as a change of bob's (a place event)");
+	is_int((int)events_of(bob, id, "reanchor"), 1, "apart from the automatic re-anchoring");
+	/* Undo puts it back where it was: an orphan, with its old quote. */
+	struct store_event ev = { 0 };
+	is_int(store_undo_in(bob, doc, &ev, &err), GL_OK, "bob can undo the placing");
+	is_str(ev.what, "place", "what is undone is the placing, not an earlier change");
+	store_event_clear(&ev);
+	store_annotation_get(bob, id, &a, &err);
+	ok(a.anchor == STORE_ANCHOR_ORPHAN && a.start == 21 && strcmp(a.version, "v1") == 0 &&
+	   strcmp(a.exact, "Boats") == 0 && !a.deleted,
+	   "after undo the annotation is an orphan again where it was, not deleted");
+	store_annotation_clear(&a);
+	is_int(store_redo_in(bob, doc, &ev, &err), GL_OK, "and redo places it again");
+	store_event_clear(&ev);
+	store_annotation_get(bob, id, &a, &err);
+	ok(a.anchor == STORE_ANCHOR_EXACT && a.start == 0 && strcmp(a.version, "v2") == 0,
+	   "on the new range");
+	store_annotation_clear(&a);
 	is_int(store_annotation_place(bob, id, "v2", 1, 0, 5, "Boats", "", " come in at six.", &err),
 	       GL_OK, "placing it again where it is succeeds");
-	is_int((int)events_of(bob, id, "reanchor"), 2, "and records nothing");
+	is_int((int)events_of(bob, id, "place"), 1, "and records nothing");
 
 	/* What is refused. */
 	is_int(store_annotation_place(bob, id, "v2", 1, 3, 2, "x", NULL, NULL, &err), GL_USAGE,
