@@ -600,25 +600,25 @@ load_annotations(struct app *a)
 	      reply_order);
 	replies_sorting = NULL;
 	/* A thread's replies, replies to replies too (Hypothesis and gloss
-	   reply allow them): a worklist of ids whose replies are still to
-	   count. */
-	const char **todo = xreallocarray(NULL, a->nreplies_by_parent + 1, sizeof *todo);
+	   reply allow them): a stack of the ids whose replies are still
+	   to count. */
+	const char **pending = xreallocarray(NULL, a->nreplies_by_parent + 1, sizeof *pending);
 	for (size_t k = 0; k < a->nannots; k++) {
-		size_t ntodo = 0;
-		todo[ntodo++] = a->annots[k].a->id;
-		while (ntodo) {
-			size_t r, end = replies_of(a, todo[--ntodo], &r);
+		size_t npending = 0;
+		pending[npending++] = a->annots[k].a->id;
+		while (npending) {
+			size_t r, end = replies_of(a, pending[--npending], &r);
 			for (; r < end; r++) {
 				const struct store_annotation *sa = &a->annots_raw.items[a->replies_by_parent[r]];
 				a->annots[k].replies++;
 				if (made_since_visit(a, sa) && !seen_in_session(a, sa->id))
 					a->annots[k].new_replies++;
-				if (ntodo < a->nreplies_by_parent)   /* no loops: a guard */
-					todo[ntodo++] = sa->id;
+				if (npending < a->nreplies_by_parent)   /* no loops: a guard */
+					pending[npending++] = sa->id;
 			}
 		}
 	}
-	free(todo);
+	free(pending);
 	qsort(a->annots, a->nannots, sizeof *a->annots, annot_order);
 	a->sh.annots = a->annots;
 	a->sh.nannots = a->nannots;
