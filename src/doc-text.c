@@ -399,7 +399,8 @@ emit_lines(struct text_state *ts, size_t pos, size_t end_pos, size_t line,
 					docb_block_end(ts->b);
 			}
 		}
-		prev_width = width_of(s, a, z);
+		/* Only whether it is short is asked of it (forced, above). */
+		prev_width = u8_str_width_upto(s + a, z - a, SHORT_COLUMNS);
 		pos = next;
 		line++;
 	}

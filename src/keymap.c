@@ -4,6 +4,7 @@
 #include "gloss/keymap.h"
 #include "gloss/u8.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,43 @@ action_help(enum action a)
 	return a >= 0 && a < ACTION_COUNT ? action_table[a].help : "";
 }
 
+/* The actions in the order of their names, for action_by_name: the
+ * built-in bindings name some 170 actions, and a walk through the table
+ * for each cost some 5,000 string comparisons before the first screen. */
+static unsigned short actions_by_name[ACTION_COUNT - 1];
+static pthread_once_t actions_sorted = PTHREAD_ONCE_INIT;
+
+static int
+compare_action_names(const void *a, const void *b)
+{
+	return strcmp(action_table[*(const unsigned short *)a].name,
+		      action_table[*(const unsigned short *)b].name);
+}
+
+static void
+sort_actions(void)
+{
+	for (int a = 1; a < ACTION_COUNT; a++)
+		actions_by_name[a - 1] = (unsigned short)a;
+	qsort(actions_by_name, ACTION_COUNT - 1, sizeof actions_by_name[0],
+	      compare_action_names);
+}
+
 enum action
 action_by_name(const char *name)
 {
-	for (int a = 1; a < ACTION_COUNT; a++)
-		if (strcmp(action_table[a].name, name) == 0)
-			return (enum action)a;
+	pthread_once(&actions_sorted, sort_actions);
+	size_t lo = 0, hi = ACTION_COUNT - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(action_table[actions_by_name[mid]].name, name);
+		if (c == 0)
+			return (enum action)actions_by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return ACTION_NONE;
 }
 

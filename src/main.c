@@ -221,14 +221,23 @@ print_config_errors(const struct settings *st)
 	}
 }
 
+/* The login name: LOGNAME, else USER (as login(1), su(1) and sudo set
+ * them), else the password database.  The environment comes first, as in
+ * Python's getpass.getuser: asking the password database costs every start
+ * a tenth of a millisecond (nscd's socket is tried twice, then nsswitch.conf
+ * and /etc/passwd are read), and it tells no more than the environment
+ * does: --author and GLOSS_AUTHOR may name anyone anyway. */
 static char *
 login_name(void)
 {
-	const char *env = getenv("USER");
+	static const char *const vars[] = { "LOGNAME", "USER" };
+	for (size_t i = 0; i < GL_ARRAY_LEN(vars); i++) {
+		const char *env = getenv(vars[i]);
+		if (env && *env)
+			return xstrdup(env);
+	}
 	struct passwd *pw = getpwuid(getuid());
-	if (pw && pw->pw_name)
-		return xstrdup(pw->pw_name);
-	return xstrdup(env && *env ? env : "unknown");
+	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
 }
 
 /* ------------------------------------------------------------------ modes */

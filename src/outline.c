@@ -250,26 +250,6 @@ trim(const char *text, size_t *start, size_t *end)
 	*end = b;
 }
 
-/* The width of s[0, n) as u8_str_width counts it, but stopping once it
- * passes `cap`: only short blocks are ever measured in full, so building
- * an outline stays linear however long the paragraphs are. */
-static size_t
-width_upto(const char *s, size_t n, size_t cap)
-{
-	size_t w = 0, i = 0;
-	while (i < n && w <= cap) {
-		size_t j = u8_next_cluster(s, n, i);
-		if (j <= i)
-			j = i + 1;
-		if (j == i + 1 && s[i] == '\t')
-			w += 1;   /* u8_str_width counts a tab as 1 */
-		else
-			w += (size_t)u8_cluster_width(s + i, j - i);
-		i = j;
-	}
-	return w;
-}
-
 static bool
 has_alnum(const char *s, size_t n)
 {
@@ -672,7 +652,7 @@ numbered_shape(const char *text, const struct block_view *v)
 	   3." and "第一章：" are headings. */
 	if (v->title < n && ends_like_sentence(s + v->title, n - v->title))
 		return false;
-	return width_upto(s, n, NUMBERED_MAX_WIDTH) <= NUMBERED_MAX_WIDTH;
+	return u8_str_width_upto(s, n, NUMBERED_MAX_WIDTH) <= NUMBERED_MAX_WIDTH;
 }
 
 /* A neighbour that makes v an item of a list: the same marker kind and
@@ -704,13 +684,13 @@ short_heading(const char *text, const struct block_view *v,
 	if (next->b->kind != DOC_BLOCK_PARAGRAPH && next->b->kind != DOC_BLOCK_QUOTE &&
 	    next->b->kind != DOC_BLOCK_LIST_ITEM)
 		return false;
-	size_t w = width_upto(s, n, SHORT_MAX_WIDTH);
+	size_t w = u8_str_width_upto(s, n, SHORT_MAX_WIDTH);
 	if (w == 0 || w > SHORT_MAX_WIDTH)
 		return false;
 	if (ends_like_sentence(s, n) || !starts_like_heading(s, n) || !has_alnum(s, n) ||
 	    is_address(s, n))
 		return false;
-	size_t nw = width_upto(text + next->start, next->end - next->start, 2 * w);
+	size_t nw = u8_str_width_upto(text + next->start, next->end - next->start, 2 * w);
 	return nw >= 2 * w;
 }
 
@@ -721,7 +701,7 @@ title_candidate(const char *s, size_t n)
 	    is_address(s, n) ||
 	    !has_alnum(s, n))
 		return false;
-	return width_upto(s, n, TITLE_MAX_WIDTH) <= TITLE_MAX_WIDTH;
+	return u8_str_width_upto(s, n, TITLE_MAX_WIDTH) <= TITLE_MAX_WIDTH;
 }
 
 static void
@@ -756,7 +736,7 @@ find_plain(const struct doc *d, struct found_list *out)
 			found_add(out, f);
 		} else if (cur.b->underline && cur.b->kind == DOC_BLOCK_PARAGRAPH &&
 			   cur.one_line &&
-			   width_upto(s, n, UNDERLINED_MAX_WIDTH) <= UNDERLINED_MAX_WIDTH) {
+			   u8_str_width_upto(s, n, UNDERLINED_MAX_WIDTH) <= UNDERLINED_MAX_WIDTH) {
 			f.cls = first ? CLASS_TITLE : cur.b->underline == 1 ?
 				CLASS_UNDERLINE_EQ : CLASS_UNDERLINE_DASH;
 			found_add(out, f);

@@ -1267,6 +1267,36 @@ store_annotations_list(struct store *s, const struct store_filter *f,
 	return run_annotation_query(s, &q, out, err);
 }
 
+enum gl_status
+store_annotations_exist(struct store *s, const struct store_filter *f, bool *any,
+			struct gl_error *err)
+{
+	struct query q;
+	struct store_filter none = { 0 };
+	*any = false;
+	memset(&q, 0, sizeof q);
+	buf_puts(&q.sql, "SELECT 1 FROM annotations a LEFT JOIN annotations p "
+		 "ON p.id = a.parent WHERE " STORE_VISIBLE);
+	add_filter(&q, f ? f : &none);
+	buf_puts(&q.sql, " LIMIT 1");
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(s->db, q.sql.data, &st);
+	buf_free(&q.sql);
+	if (rc != DB_OK) {
+		db_finalize(st);
+		return store_sql_fail(s, rc, "cannot read the annotations", err);
+	}
+	store_bind_text(st, 1, s->author);
+	for (int i = 0; i < q.nparam; i++)
+		store_bind_text(st, i + 2, q.param[i]);
+	rc = db_step(st);
+	*any = rc == DB_ROW;
+	db_finalize(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return store_sql_fail(s, rc, "cannot read the annotations", err);
+	return GL_OK;
+}
+
 /* Code points in a UTF-8 string: the bytes that do not continue one. */
 static size_t
 count_code_points(const char *str)

@@ -271,8 +271,14 @@ cluster_width_rest(const char *s, size_t n, size_t i, int32_t first, int first_w
 size_t
 u8_str_width(const char *s, size_t n)
 {
+	return u8_str_width_upto(s, n, SIZE_MAX);
+}
+
+size_t
+u8_str_width_upto(const char *s, size_t n, size_t cap)
+{
 	size_t width = 0, i = 0;
-	while (i < n) {
+	while (i < n && width <= cap) {
 		size_t end = u8_next_cluster(s, n, i);
 		if (end == i + 1 && s[i] == '\t')
 			width += 1;

@@ -428,6 +428,12 @@ enum gl_status store_annotations_list(struct store *s,
 				      const struct store_filter *f,
 				      struct store_annotation_list *out,
 				      struct gl_error *err);
+/* Whether store_annotations_list would return any annotation (`*any`),
+ * without reading them: a query far cheaper to prepare, for asking
+ * "is there anything to do?" on the way to the first screen. */
+enum gl_status store_annotations_exist(struct store *s,
+				       const struct store_filter *f, bool *any,
+				       struct gl_error *err);
 
 /* The folding of search, given to the store by the program (the store
  * speaks no Unicode): gloss sets { u8_fold, u8_fold_query,

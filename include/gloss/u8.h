@@ -132,6 +132,10 @@ int u8_cluster_width(const char *s, size_t n);
 /* Width of a whole valid string, cluster by cluster, as it would be shown
  * (placeholders included, tabs counted as 1). */
 size_t u8_str_width(const char *s, size_t n);
+/* u8_str_width, but stopping once the width passes `cap` (the result is
+ * then some width above cap): for asking "is this line short?" of text
+ * whose lines may be long, in time that does not grow with them. */
+size_t u8_str_width_upto(const char *s, size_t n, size_t cap);
 
 /* The BCP 47 tag of the CJK language the text s[0, n) is written in, as
  * far as its first 64 KiB tell: "ja" when it has kana, "ko" when Hangul
