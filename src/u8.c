@@ -347,6 +347,20 @@ nfc_tail(struct buf *out, size_t seg, struct cp_scratch *sc)
 	return true;
 }
 
+/* Han ideographs, kana and CJK or full-width punctuation that are none
+ * of Prepend, Extend, SpacingMark, ZWJ, Hangul jamo or syllables,
+ * regional indicators or Extended_Pictographic (U+302A-302F, U+3030,
+ * U+303D, U+3099-309A and U+FF9E-FF9F are left out): between two of
+ * them, or one of them and ASCII, there is always a cluster boundary
+ * (GB999), whatever came before.  Most of a CJK text is these. */
+static inline bool
+is_plain_cjk(int32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x3001 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
+	       (c >= 0x30A1 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF5E);
+}
+
 /* The one pass behind u8_normalize_text and u8_nfc.  The output is built
  * in place: out[seg, len) is the part NFC may still change (it starts at
  * the last boundary before a starter that nothing can compose onto), and
@@ -398,6 +412,30 @@ normalize(struct buf *out, const char *in_s, size_t n, bool unify_newlines,
 				i++;
 			}
 			continue;
+		}
+		/* A run of Han ideographs and kana, most of a CJK text: each is
+		   valid, NFC-stable and a boundary (nothing before it composes
+		   with it), so the run is copied at once, not a character at a
+		   time.  Only the last may still take a mark that follows. */
+		if (c >= 0xE3 && c <= 0xE9) {
+			size_t j = i;
+			while (j + 2 < n && in[j] >= 0xE3 && in[j] <= 0xE9 &&
+			       (in[j + 1] & 0xC0) == 0x80 && (in[j + 2] & 0xC0) == 0x80 &&
+			       is_plain_cjk((int32_t)(((in[j] & 0x0Fu) << 12) |
+						      ((in[j + 1] & 0x3Fu) << 6) |
+						      (in[j + 2] & 0x3Fu))))
+				j += 3;
+			if (j > i) {
+				if (dirty) {
+					st.changed_by_nfc |= nfc_tail(out, seg, &sc);
+					dirty = false;
+				}
+				put_bytes(out, in + i, j - i);
+				seg = out->len - 3;
+				nonstarters = 0;
+				i = j;
+				continue;
+			}
 		}
 		int32_t cp;
 		size_t bad;
@@ -460,19 +498,6 @@ decode_fast(const char *s, size_t n, size_t i, int32_t *cp)
 	return u8_decode_inline(s, n, i, cp);
 }
 
-/* Han ideographs, kana and CJK or full-width punctuation that are none
- * of Prepend, Extend, SpacingMark, ZWJ, Hangul jamo or syllables,
- * regional indicators or Extended_Pictographic (U+302A-302F, U+3030,
- * U+303D, U+3099-309A and U+FF9E-FF9F are left out): between two of
- * them, or one of them and ASCII, there is always a cluster boundary
- * (GB999), whatever came before.  Most of a CJK text is these. */
-static inline bool
-is_plain_cjk(int32_t c)
-{
-	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-	       (c >= 0x3001 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
-	       (c >= 0x30A1 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF5E);
-}
 
 /* The end of the cluster whose first code point, `prev`, ends at j < n:
  * utf8proc's rules.  Kept out of line, so that the common cases above

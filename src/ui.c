@@ -711,8 +711,11 @@ ui_put_cluster(struct ui_win *w, int y, int x, const char *s, size_t n, int widt
 		    wcwidth((wchar_t)cp) == width) {
 			wchar_t one[2] = { (wchar_t)cp, 0 };
 			cchar_t cell;
+			/* Stored as it is (wadd_wchnstr): wadd_wch would ask the
+			   locale whether each one is a byte-sized character, a
+			   tenth of the cost of drawing a screen. */
 			if (setcchar(&cell, one, style_attrs[style], style_pair[style], NULL) == OK) {
-				mvwadd_wch(win, y, x, &cell);
+				mvwadd_wchnstr(win, y, x, &cell, 1);
 				return;
 			}
 		}
