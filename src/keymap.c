@@ -238,7 +238,39 @@ struct binding {
 struct keymap {
 	struct binding *bindings[KEYMAP_MODE_COUNT];
 	size_t count[KEYMAP_MODE_COUNT];
+	bool defaults_read;   /* keys.conf is bound (see with_defaults) */
 };
+
+/* The built-in bindings are bound when a keymap is first used, not when
+ * it is made: parsing keys.conf was a tenth of the work before the first
+ * screen, which needs no key.  A user's bind line binds them first, so
+ * that it replaces them. */
+static void
+bind_defaults(struct keymap *km)
+{
+	if (km->defaults_read)
+		return;
+	km->defaults_read = true;
+	struct buf errors = BUF_INIT;
+	config_parse(keymap_default_config, strlen(keymap_default_config),
+		     "keys.conf", keymap_config_handler, km, &errors);
+	/* The defaults are tested; an error here is a bug in share/keys.conf. */
+	if (errors.len) {
+		fprintf(stderr, "gloss: built-in key bindings: %s", errors.data);
+		abort();
+	}
+	buf_free(&errors);
+}
+
+/* A keymap being read, its defaults bound: the binding is a cache that
+ * reading fills, so a const keymap is filled too (it never was defined
+ * const: keymap_new allocates it). */
+static const struct keymap *
+with_defaults(const struct keymap *km)
+{
+	bind_defaults((struct keymap *)km);
+	return km;
+}
 
 static bool
 is_prefix(const struct binding *a, const int32_t *keys, size_t n)
@@ -275,6 +307,7 @@ bind_in_mode(struct keymap *km, enum keymap_mode m, const int32_t *keys, size_t 
 const char *
 keymap_bind(struct keymap *km, const char *mode, const char *keys, const char *action)
 {
+	bind_defaults(km);
 	int32_t seq[KEYMAP_MAX_SEQ];
 	size_t n = keymap_parse_keys(keys, seq);
 	if (!n)
@@ -307,17 +340,7 @@ keymap_config_handler(const struct config_line *line, void *ctx, char *msgbuf)
 struct keymap *
 keymap_new(void)
 {
-	struct keymap *km = xcalloc(1, sizeof *km);
-	struct buf errors = BUF_INIT;
-	config_parse(keymap_default_config, strlen(keymap_default_config),
-		     "keys.conf", keymap_config_handler, km, &errors);
-	/* The defaults are tested; an error here is a bug in share/keys.conf. */
-	if (errors.len) {
-		fprintf(stderr, "gloss: built-in key bindings: %s", errors.data);
-		abort();
-	}
-	buf_free(&errors);
-	return km;
+	return xcalloc(1, sizeof(struct keymap));
 }
 
 void
@@ -334,6 +357,7 @@ enum action
 keymap_feed(const struct keymap *km, enum keymap_mode mode,
 	    struct keymap_state *st, int32_t key)
 {
+	km = with_defaults(km);
 	if (st->n >= KEYMAP_MAX_SEQ)
 		st->n = 0;
 	st->keys[st->n++] = key;
@@ -358,6 +382,7 @@ void
 keymap_describe(const struct keymap *km, enum keymap_mode mode,
 		 enum action action, struct buf *out)
 {
+	km = with_defaults(km);
 	bool first = true;
 	for (size_t i = 0; i < km->count[mode]; i++) {
 		const struct binding *b = &km->bindings[mode][i];
@@ -395,6 +420,7 @@ keymap_help_text(const struct keymap *km, struct buf *out)
 void
 keymap_bindings_text(const struct keymap *km, struct buf *out)
 {
+	km = with_defaults(km);
 	for (int m = 0; m < KEYMAP_MODE_COUNT; m++) {
 		for (int a = 1; a < ACTION_COUNT; a++) {
 			for (size_t i = 0; i < km->count[m]; i++) {
