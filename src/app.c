@@ -4197,11 +4197,12 @@ set_command(struct app *a, char *args)
 		args++;
 	if (!*args) {
 		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s"
-		    "  others %s  theme %s  mouse %s",
+		    "  others %s  theme %s  mouse %s  korean-keep-all %s",
 		    u8_ambiguous_width(), a->show_outline ? "outline" : "",
 		    a->show_outline && a->show_notes ? "," : "", a->show_notes ? "notes" : (a->show_outline ? "" : "text"),
 		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off",
-		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui), ui_mouse(a->ui) ? "on" : "off");
+		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui), ui_mouse(a->ui) ? "on" : "off",
+		    u8_korean_keep_all() ? "on" : "off");
 		return;
 	}
 	char *name = args, *value = args + strcspn(args, " =");
@@ -4220,6 +4221,17 @@ set_command(struct app *a, char *args)
 		layout_invalidate(a->layout);
 		text_pane(a)->ops->select(text_pane(a), a->sh.top);
 		a->arrange_needed = true;
+		ui_redraw_all(a->ui);
+	} else if (!strcmp(name, "korean-keep-all")) {
+		bool on;
+		if (!parse_onoff(value, &on)) {
+			say(a, true, "korean-keep-all is on (Korean breaks at spaces) or off "
+			    "(between any two syllables)");
+			return;
+		}
+		u8_set_korean_keep_all(on);
+		layout_invalidate(a->layout);
+		text_pane(a)->ops->select(text_pane(a), a->sh.top);
 		ui_redraw_all(a->ui);
 	} else if (!strcmp(name, "panes")) {
 		if (!parse_panes(a, value))

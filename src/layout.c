@@ -19,6 +19,7 @@
 
 #include "gloss/u8.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,29 @@ static const char rule_glyph[] = "─";
 static const char ruby_open_glyph[] = "(";
 static const char ruby_close_glyph[] = ")";
 static const char spaces[] = "                                ";  /* 32 */
+/* Table cells: the "|" between two cells is drawn as a bar, the header
+ * rule has a cross where a bar stands; both fall back to ASCII when the
+ * box-drawing characters (East Asian Ambiguous) are wide. */
+static const char cell_bar_glyph[] = "│";
+static const char cell_cross_glyph[] = "┼";
+
+/* Tables.  A run of table rows is aligned in columns when it fits the
+ * width; measuring one costs a pass over its text, so the columns of a
+ * few tables are kept, and a table too large to measure at once is
+ * wrapped row by row instead (so is one with a line break, a tab or a
+ * ruby reading in a cell, or too many columns). */
+#define TABLE_CACHE 4
+#define TABLE_MAX_COLS 64
+#define TABLE_MAX_ROWS ((size_t)4096)
+#define TABLE_MAX_BYTES ((size_t)1024 * 1024)
+
+struct table_cols {
+	size_t first, last;   /* its blocks [first, last); last == 0: empty slot */
+	bool aligned;         /* cells padded to their column's width */
+	size_t ncols;
+	int colw[TABLE_MAX_COLS];
+	unsigned long used;
+};
 
 struct row_info {
 	size_t start;     /* first byte of the row */
@@ -82,6 +106,10 @@ struct layout {
 	int width;
 	/* Measured decoration widths. */
 	int bar_w, bullet_w, cut_w, rule_w;
+	bool box_narrow;   /* │ ┼ ─ are one column: tables use them */
+
+	struct table_cols tables[TABLE_CACHE];
+	unsigned long table_clock;
 	/* u8_cluster_width of each ASCII character alone, remembered (the
 	 * width settings only change through layout_invalidate). */
 	signed char ascii_w[128];
@@ -262,7 +290,8 @@ block_separator(const struct layout *l, size_t b, int *bars)
 	if (prev->kind == DOC_BLOCK_LIST_ITEM && cur->kind == DOC_BLOCK_LIST_ITEM)
 		return !same_list(l, b);
 	if (prev->kind == DOC_BLOCK_TABLE_ROW && cur->kind == DOC_BLOCK_TABLE_ROW)
-		return false;
+		/* The rule under a table's header row (its first row). */
+		return b == 1 || doc_block(l->doc, b - 2)->kind != DOC_BLOCK_TABLE_ROW;
 	if (prev->kind == DOC_BLOCK_QUOTE && cur->kind == DOC_BLOCK_QUOTE) {
 		struct style ps, cs;
 		block_style(l, b - 1, &ps);
@@ -412,6 +441,136 @@ ruby_after(const struct layout *l, size_t *k, size_t j, int w, int content, int 
 	return reading;
 }
 
+/* -------------------------------------------------------------- tables
+ * A table row's text is its cells joined by " | " (doc.h); a cell's own
+ * " | " cannot be told apart, as for export. */
+
+static bool
+is_table_row(const struct layout *l, size_t b)
+{
+	return b < l->nblocks && doc_block(l->doc, b)->kind == DOC_BLOCK_TABLE_ROW;
+}
+
+/* The end of the cell that starts at i (the next " | "), or e. */
+static size_t
+cell_end(const struct layout *l, size_t i, size_t e)
+{
+	while (i + 3 <= e) {
+		const char *bar = memchr(l->text + i, '|', e - i);
+		if (!bar)
+			break;
+		size_t k = (size_t)(bar - l->text);
+		if (k > i && k + 1 < e && l->text[k - 1] == ' ' && l->text[k + 1] == ' ')
+			return k - 1;
+		i = k + 1;
+	}
+	return e;
+}
+
+/* The width of a cell's text [i, e) as text_cells lays it out. */
+static int
+cell_width(const struct layout *l, size_t bs, size_t be, size_t i, size_t e)
+{
+	int w = 0;
+	while (i < e) {
+		size_t j = cluster_end(l, bs, be, i);
+		w += cluster_cols(l, i, j, w, INT_MAX);
+		i = j;
+	}
+	return w;
+}
+
+/* Measures the table [first, last) into t. */
+static void
+table_measure(const struct layout *l, struct table_cols *t)
+{
+	t->aligned = false;
+	t->ncols = 0;
+	size_t ts = doc_block(l->doc, t->first)->start;
+	size_t te = doc_block(l->doc, t->last - 1)->end;
+	if (t->last - t->first > TABLE_MAX_ROWS || te - ts > TABLE_MAX_BYTES)
+		return;
+	if (l->nruby) {
+		size_t k = ruby_from(l, ts);
+		if (k < l->nruby && doc_span(l->doc, l->ruby[k])->start < te)
+			return;
+	}
+	for (size_t b = t->first; b < t->last; b++) {
+		const struct doc_block *blk = doc_block(l->doc, b);
+		size_t bn = blk->end - blk->start;
+		if (memchr(l->text + blk->start, '\n', bn) || memchr(l->text + blk->start, '\t', bn))
+			return;
+		size_t i = blk->start;
+		for (size_t col = 0;; col++) {
+			if (col == TABLE_MAX_COLS)
+				return;
+			size_t e = cell_end(l, i, blk->end);
+			int w = cell_width(l, blk->start, blk->end, i, e);
+			if (col >= t->ncols)
+				t->colw[t->ncols++] = w;
+			else if (w > t->colw[col])
+				t->colw[col] = w;
+			if (e >= blk->end)
+				break;
+			i = e + 3;
+		}
+	}
+	/* Cells, and " | " between them. */
+	long total = 0;
+	for (size_t k = 0; k < t->ncols; k++)
+		total += t->colw[k] + (k > 0 ? 3 : 0);
+	t->aligned = total <= l->width;
+}
+
+/* The columns of the table that row b belongs to. */
+static const struct table_cols *
+table_get(struct layout *l, size_t b)
+{
+	struct table_cols *t = NULL;
+	for (int k = 0; k < TABLE_CACHE; k++) {
+		struct table_cols *c = &l->tables[k];
+		if (c->last > 0 && c->first <= b && b < c->last) {
+			c->used = ++l->table_clock;
+			return c;
+		}
+		if (!t || c->used < t->used)
+			t = c;
+	}
+	size_t first = b, last = b + 1;
+	while (first > 0 && is_table_row(l, first - 1))
+		first--;
+	while (is_table_row(l, last))
+		last++;
+	t->first = first;
+	t->last = last;
+	t->used = ++l->table_clock;
+	table_measure(l, t);
+	return t;
+}
+
+static void
+table_clear(struct layout *l)
+{
+	memset(l->tables, 0, sizeof l->tables);
+	l->table_clock = 0;
+}
+
+/* The width of an aligned table row [bs, be): every cell but the last
+ * padded to its column. */
+static int
+table_row_width(const struct layout *l, const struct table_cols *t, size_t bs, size_t be)
+{
+	int col = 0;
+	size_t i = bs;
+	for (size_t k = 0;; k++) {
+		size_t e = cell_end(l, i, be);
+		if (e >= be)
+			return col + cell_width(l, bs, be, i, be);
+		col += (k < t->ncols ? t->colw[k] : 0) + 3;
+		i = e + 3;
+	}
+}
+
 /* ------------------------------------------------------- row breaking */
 
 /* One row of flowing text (paragraph, heading, list item, quote, table
@@ -447,6 +606,11 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 			if (k == U8_BREAK_ALLOWED && rk < l->nruby &&
 			    doc_span(l->doc, l->ruby[rk])->start < i &&
 			    i < doc_span(l->doc, l->ruby[rk])->end)
+				k = U8_BREAK_NONE;
+			/* A wrapped table row: the bar between two cells does
+			 * not start a row (it ends one, "cell |"). */
+			if (k == U8_BREAK_ALLOWED && l->text[i] == '|' && l->text[i - 1] == ' ' &&
+			    doc_block(l->doc, b)->kind == DOC_BLOCK_TABLE_ROW)
 				k = U8_BREAK_NONE;
 			if (k == U8_BREAK_ALLOWED) {
 				have_brk = true;
@@ -657,6 +821,15 @@ entry_extend(struct layout *l, struct block_rows *e, size_t want, size_t upto)
 			entry_push(l, e, &ri);
 			e->resume = be;
 			e->complete = true;
+		} else if (st.kind == DOC_BLOCK_TABLE_ROW && table_get(l, e->block)->aligned) {
+			/* An aligned table row is one row: the table fits. */
+			ri.start = bs;
+			ri.text_end = be;
+			ri.width = table_row_width(l, table_get(l, e->block), bs, be);
+			ri.flags = 0;
+			entry_push(l, e, &ri);
+			e->resume = be;
+			e->complete = true;
 		} else if (st.code) {
 			bool last;
 			code_row(l, bs, be, e->nrows == 0 ? st.content_first : st.content_rest,
@@ -724,6 +897,7 @@ layout_set_width(struct layout *l, int width)
 {
 	l->width = width < 1 ? 1 : width;
 	cache_clear(l);
+	table_clear(l);
 }
 
 void
@@ -731,10 +905,14 @@ layout_invalidate(struct layout *l)
 {
 	cache_clear(l);
 	brk_clear(l);
+	table_clear(l);
 	l->bar_w = (int)u8_str_width(bar_glyph, sizeof bar_glyph - 1);
 	l->bullet_w = (int)u8_str_width(bullet_glyph, sizeof bullet_glyph - 1);
 	l->cut_w = (int)u8_str_width(cut_glyph, sizeof cut_glyph - 1);
 	l->rule_w = (int)u8_str_width(rule_glyph, sizeof rule_glyph - 1);
+	l->box_narrow = l->rule_w == 1 &&
+		u8_str_width(cell_bar_glyph, sizeof cell_bar_glyph - 1) == 1 &&
+		u8_str_width(cell_cross_glyph, sizeof cell_cross_glyph - 1) == 1;
 	for (int c = 0; c < 128; c++) {
 		char ch = (char)c;
 		l->ascii_w[c] = (signed char)u8_cluster_width(&ch, 1);
@@ -937,6 +1115,14 @@ span_from(const struct doc *d, size_t off)
 	return lo;
 }
 
+/* Whether the "|" at i is the bar of a " | " between two table cells. */
+static bool
+is_cell_bar(const struct layout *l, const struct doc_block *blk, size_t i)
+{
+	return i > blk->start && i + 1 < blk->end && l->text[i - 1] == ' ' &&
+		l->text[i + 1] == ' ';
+}
+
 /* The text cells of [start, end) from column `col`; tabs count from
  * `col0`, the first column of the text. */
 static void
@@ -970,6 +1156,10 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 			c->glyph = spaces;
 			c->glyph_len = (size_t)w;
 			c->attrs |= LAYOUT_ATTR_TAB;
+		} else if (cp == '|' && st->kind == DOC_BLOCK_TABLE_ROW && is_cell_bar(l, blk, i)) {
+			c->glyph = l->box_narrow ? cell_bar_glyph : "|";
+			c->glyph_len = strlen(c->glyph);
+			c->attrs |= LAYOUT_ATTR_CELL_SEP;
 		} else if (cplen == j - i && cp >= 0x20 && cp < 0x7f) {
 			c->glyph = l->text + i;
 			c->glyph_len = 1;
@@ -1004,6 +1194,61 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 	}
 }
 
+/* The row of an aligned table: each cell's text, padded to its column
+ * (the padding stands at the cell's end), and " | " (text_cells draws
+ * its bar as │). */
+static void
+table_cells(struct layout *l, const struct table_cols *t, const struct doc_block *blk,
+	    const struct style *st, int content, struct layout_row *row, int col0, int *col)
+{
+	size_t i = blk->start, be = blk->end;
+	for (size_t k = 0;; k++) {
+		size_t e = cell_end(l, i, be);
+		int cell_col = *col;
+		text_cells(l, blk, st, content, row, i, e, col0, col);
+		if (e >= be)
+			break;
+		size_t pad = row->ncells;
+		blank_cells(row, col, (k < t->ncols ? t->colw[k] : 0) - (*col - cell_col),
+			    st->attrs);
+		if (row->ncells > pad)
+			row->cells[pad].start = row->cells[pad].end = e;
+		text_cells(l, blk, st, content, row, e, e + 3, col0, col);
+		i = e + 3;
+	}
+}
+
+/* The rule under a table's header row, with a cross under each bar when
+ * the table is aligned, else across the width. */
+static void
+header_rule(const struct layout *l, const struct table_cols *t, struct layout_row *row,
+	    int *col)
+{
+	const char *dash = l->box_narrow ? rule_glyph : "-";
+	const char *cross = l->box_narrow ? cell_cross_glyph : "+";
+	size_t dlen = strlen(dash), xlen = strlen(cross);
+	const char *p = row->glyphs_.data + row->glyphs_.len;
+	size_t start = row->glyphs_.len;
+	int w = 0;
+	if (t->aligned) {
+		for (size_t k = 0; k < t->ncols; k++) {
+			int n = t->colw[k] + (k > 0) + (k + 1 < t->ncols);
+			for (int m = 0; m < n; m++)
+				buf_append(&row->glyphs_, dash, dlen);
+			w += n;
+			if (k + 1 < t->ncols) {
+				buf_append(&row->glyphs_, cross, xlen);
+				w++;
+			}
+		}
+	} else {
+		for (; w < l->width; w++)
+			buf_append(&row->glyphs_, dash, dlen);
+	}
+	decoration(row, col, p, row->glyphs_.len - start, w,
+		   LAYOUT_ATTR_TABLE | LAYOUT_ATTR_RULE);
+}
+
 static void
 fill_row(struct layout *l, struct block_rows *e, size_t r, struct layout_row *row)
 {
@@ -1026,6 +1271,9 @@ fill_row(struct layout *l, struct block_rows *e, size_t r, struct layout_row *ro
 		row->start = row->text_end = row->end = blk->start;
 		row->flags = LAYOUT_ROW_BLANK;
 		bar_cells(l, row, &col, bars);
+		if (blk->kind == DOC_BLOCK_TABLE_ROW && e->block > 0 &&
+		    is_table_row(l, e->block - 1))
+			header_rule(l, table_get(l, e->block), row, &col);
 		row->width = col;
 		return;
 	}
@@ -1067,6 +1315,11 @@ fill_row(struct layout *l, struct block_rows *e, size_t r, struct layout_row *ro
 		return;
 	}
 	int col0 = col;
+	if (st.kind == DOC_BLOCK_TABLE_ROW && table_get(l, e->block)->aligned) {
+		table_cells(l, table_get(l, e->block), blk, &st, content, row, col0, &col);
+		row->width = col;
+		return;
+	}
 	text_cells(l, blk, &st, content, row, ri->start, ri->text_end, col0, &col);
 	if (ri->flags & LAYOUT_ROW_CUT) {
 		blank_cells(row, &col, col0 + content - l->cut_w - col, deco);
@@ -1167,8 +1420,8 @@ layout_offset_at(struct layout *l, struct layout_pos pos, int col)
 		const struct layout_cell *c = &row->cells[k];
 		if (c->start == c->end) {
 			/* A reading's columns stand for the end of its base. */
-			if ((c->attrs & LAYOUT_ATTR_RUBY) && col >= c->col &&
-			    col < c->col + c->width)
+			if ((c->attrs & (LAYOUT_ATTR_RUBY | LAYOUT_ATTR_TABLE)) &&
+			    col >= c->col && col < c->col + c->width)
 				return c->start;
 			continue;
 		}

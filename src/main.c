@@ -176,6 +176,14 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 			return "mouse must be on or off";
 		if (!st->mouse)
 			st->mouse = v;
+	} else if (strcmp(line->key, "korean-keep-all") == 0) {
+		/* Read before anything is laid out, so set at once. */
+		if (strcmp(line->value, "on") == 0)
+			u8_set_korean_keep_all(true);
+		else if (strcmp(line->value, "off") == 0)
+			u8_set_korean_keep_all(false);
+		else
+			return "korean-keep-all must be on or off";
 	} else {
 		snprintf(msgbuf, 256, "unknown setting '%s'", line->key);
 		return msgbuf;

@@ -432,7 +432,7 @@ cell_style(const struct pane *p, const struct layout_row *row, const struct layo
 	unsigned a = c->attrs;
 	if (a & LAYOUT_ATTR_PLACEHOLDER)
 		return UI_PLACEHOLDER;
-	if (a & LAYOUT_ATTR_DECORATION)
+	if (a & (LAYOUT_ATTR_DECORATION | LAYOUT_ATTR_CELL_SEP))
 		return UI_BORDER;
 	if (a & LAYOUT_ATTR_HEADING) {
 		const struct outline *o = p->sh->outline;

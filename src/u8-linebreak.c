@@ -24,6 +24,23 @@
  *       Changes 157 of the 7654 cases of LineBreakTest.txt 15.0 (each one a
  *       break between SP and an NS character; the conformance test counts
  *       them again and checks that nothing else differs).
+ *   T2. Korean keep-all (CSS word-break: keep-all), when the option
+ *       U8_LB_KOREAN_KEEP_ALL is given (u8_line_breaks gives it unless
+ *       u8_set_korean_keep_all(false)).  Korean is written with spaces
+ *       between words, and UAX #14 lets a line end between any two
+ *       syllables (LB31), cutting words in the middle.  No break between
+ *       a Hangul unit (H2, H3, JL, JV, JT) and a letter, digit or
+ *       ideograph (AL, HL, NU, ID) on either side ("Linux는", "3월",
+ *       "漢字를"), between two IDs when the run of IDs (and narrow
+ *       opening brackets) comes right after Hangul ("한國語",
+ *       "한국(韓國)") or right before it ("漢字를"), before a narrow
+ *       opening bracket after Hangul or after a narrow closing one
+ *       before Hangul ("한국(韓國)은", as LB30 does for letters).  Korean then breaks at spaces and
+ *       punctuation, as Latin text does; a word wider than the row is
+ *       still cut by layout (a forced break).  Chinese and Japanese are
+ *       not touched: two ideographs or kana with no Hangul before them
+ *       keep their break.  The conformance test checks that T2 only
+ *       removes breaks next to Hangul.
  *
  * Nothing else is tailored: with these rules no line starts with
  * ，。、」』）》！？：；,.:;?! nor ends with 「『（《 (the unit tests check it),
@@ -31,7 +48,9 @@
  *
  * Everything is done in one pass over the code points, keeping the few
  * facts about what came before that the rules need; the only look-ahead
- * (LB25, PR × OP NU) is over the combining marks of one character. */
+ * (LB25, PR × OP NU) is over the combining marks of one character, and
+ * the only look-back (T2, Hanja before Hangul) takes back the breaks of
+ * the run of ideographs just before. */
 #include "config.h"
 
 #include "gloss/u8.h"
@@ -67,7 +86,16 @@ struct lb_state {
 				 * (ZW SP*, OP SP*, QU SP*, CL SP*, B2 SP*) */
 	enum number_state number;
 	size_t ri_run;          /* RI units in a row, ending with b (LB30a) */
+	bool after_hangul;      /* b is Hangul, or an ID in a run of IDs
+				 * (and narrow OPs) that follows Hangul (T2) */
+	size_t id_run_start;    /* T2: where the run of IDs that ends with b
+				 * starts (when b is ID) */
 };
+
+/* The Korean classes (LB26, LB27, T2). */
+#define HANGUL (M(JL) | M(JV) | M(JT) | M(H2) | M(H3))
+/* What T2 keeps together with Hangul. */
+#define KEEP_ALL_PARTNERS (HANGUL | M(AL) | M(HL) | M(NU) | M(ID))
 
 /* Decodes the code point at s[i] (i < n); a bad byte is U+FFFD of 1. */
 static inline size_t
@@ -131,7 +159,7 @@ number_follows(const char *s, size_t n, size_t i)
  * whose first code point is at s[i]. */
 static enum u8_break
 pair_rule(const struct lb_state *st, int a, unsigned a_flags,
-	  const char *s, size_t n, size_t i, bool tailored)
+	  const char *s, size_t n, size_t i, bool tailored, bool keep_all)
 {
 	int b = st->b;
 
@@ -196,7 +224,7 @@ pair_rule(const struct lb_state *st, int a, unsigned a_flags,
 	if (st->number != NUMBER_NONE && IN(a, M(PO) | M(PR)))
 		return U8_BREAK_NONE;
 	/* LB26, LB27: Korean syllables */
-	const uint64_t hangul = M(JL) | M(JV) | M(JT) | M(H2) | M(H3);
+	const uint64_t hangul = HANGUL;
 	if (b == LB_JL && IN(a, M(JL) | M(JV) | M(H2) | M(H3)))
 		return U8_BREAK_NONE;
 	if (IN(b, M(JV) | M(H2)) && IN(a, M(JV) | M(JT)))
@@ -222,16 +250,34 @@ pair_rule(const struct lb_state *st, int a, unsigned a_flags,
 	if (a == LB_EM &&
 	    (b == LB_EB || (st->b_flags & LB_FLAG_EXTPICT_UNASSIGNED)))
 		return U8_BREAK_NONE;
+	/* T2: Korean keep-all */
+	if (keep_all) {
+		if ((IN(b, HANGUL) && IN(a, KEEP_ALL_PARTNERS)) ||
+		    (IN(b, KEEP_ALL_PARTNERS) && IN(a, HANGUL)))
+			return U8_BREAK_NONE;
+		if (b == LB_ID && a == LB_ID && st->after_hangul)
+			return U8_BREAK_NONE;
+		if (IN(b, HANGUL) && a == LB_OP && !(a_flags & LB_FLAG_WIDE))
+			return U8_BREAK_NONE;
+		if (b == LB_CP && !(st->b_flags & LB_FLAG_WIDE) && IN(a, HANGUL))
+			return U8_BREAK_NONE;
+	}
 	/* LB31 */
 	return U8_BREAK_ALLOWED;
 }
 
-/* Records a new unit of class a (after LB10) whose first code point had the
- * LB1 class raw. */
+/* Records a new unit of class a (after LB10), at offset i, whose first
+ * code point had the LB1 class raw. */
 static void
-push_unit(struct lb_state *st, int a, unsigned flags, int raw)
+push_unit(struct lb_state *st, int a, unsigned flags, int raw, size_t i)
 {
+	if (a == LB_ID && st->b != LB_ID)
+		st->id_run_start = i;
 	st->ri_run = a == LB_RI ? (st->b == LB_RI ? st->ri_run + 1 : 1) : 0;
+	/* Hanja right after Hangul, or in a narrow bracket right after it
+	 * ("한국(韓國)은"), is part of the Korean word. */
+	st->after_hangul = IN(a, HANGUL) ||
+		(st->after_hangul && (a == LB_ID || (a == LB_OP && !(flags & LB_FLAG_WIDE))));
 	if (a == LB_NU)
 		st->number = NUMBER_IN;
 	else if (st->number == NUMBER_IN && IN(a, M(SY) | M(IS)))
@@ -249,7 +295,7 @@ push_unit(struct lb_state *st, int a, unsigned flags, int raw)
 }
 
 static void
-line_breaks(const char *s, size_t n, unsigned char *brk, bool tailored)
+line_breaks(const char *s, size_t n, unsigned char *brk, bool tailored, bool keep_all)
 {
 	memset(brk, U8_BREAK_NONE, n + 1);
 	if (n == 0)
@@ -263,7 +309,7 @@ line_breaks(const char *s, size_t n, unsigned char *brk, bool tailored)
 	struct lb_props p = lb_lookup((uint32_t)cp);
 	int raw = resolved_class(p);
 	int a = raw == LB_CM || raw == LB_ZWJ ? LB_AL : raw;
-	push_unit(&st, a, a == raw ? p.flags : 0, raw);
+	push_unit(&st, a, a == raw ? p.flags : 0, raw, 0);
 
 	while (i < n) {
 		size_t len = decode(s, n, i, &cp);
@@ -304,24 +350,55 @@ line_breaks(const char *s, size_t n, unsigned char *brk, bool tailored)
 		a = raw == LB_CM || raw == LB_ZWJ ? LB_AL : raw;   /* LB10 */
 		unsigned flags = a == raw ? p.flags : 0;
 		if (!decided)
-			rule = pair_rule(&st, a, flags, s, n, i, tailored);
+			rule = pair_rule(&st, a, flags, s, n, i, tailored, keep_all);
 		brk[i] = (unsigned char)rule;
-		push_unit(&st, a, flags, raw);
+		if (keep_all && st.b == LB_ID && IN(a, HANGUL) && !st.after_hangul) {
+			/* T2: a run of IDs that ends right before Hangul is
+			 * part of the Korean word ("漢字를"): take back the
+			 * breaks between its IDs (all LB31's).  Each run is
+			 * gone over once, only when Hangul follows it, so
+			 * Chinese text pays nothing. */
+			for (size_t k = st.id_run_start + 1; k < i; k++)
+				if (brk[k] == U8_BREAK_ALLOWED)
+					brk[k] = U8_BREAK_NONE;
+		}
+		push_unit(&st, a, flags, raw, i);
 		i += len;
 	}
 	brk[n] = U8_BREAK_MANDATORY;                                    /* LB3 */
 }
 
+/* T2 is on unless the user turned it off (korean-keep-all = off). */
+static bool korean_keep_all = true;
+
+void
+u8_set_korean_keep_all(bool on)
+{
+	korean_keep_all = on;
+}
+
+bool
+u8_korean_keep_all(void)
+{
+	return korean_keep_all;
+}
+
 void
 u8_line_breaks(const char *s, size_t n, unsigned char *brk)
 {
-	line_breaks(s, n, brk, true);
+	line_breaks(s, n, brk, true, korean_keep_all);
+}
+
+void
+u8_line_breaks_opt(const char *s, size_t n, unsigned char *brk, unsigned options)
+{
+	line_breaks(s, n, brk, true, (options & U8_LB_KOREAN_KEEP_ALL) != 0);
 }
 
 void
 u8_line_breaks_uax14(const char *s, size_t n, unsigned char *brk)
 {
-	line_breaks(s, n, brk, false);
+	line_breaks(s, n, brk, false, false);
 }
 
 const char *

@@ -287,7 +287,8 @@ enum doc_block_kind {
 	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text (a
 				  cell's own " | " cannot be told apart);
 				  a run of rows is one table, its first
-				  row the header */
+				  row the header.  The text is never
+				  padded: layout aligns the columns */
 	DOC_BLOCK_RULE,        /* thematic break; its text is empty */
 };
 

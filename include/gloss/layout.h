@@ -36,7 +36,8 @@
  *     multi-column cell (LAYOUT_ATTR_PLACEHOLDER) that stands for the
  *     character's bytes.
  *   - Blocks: one blank row between blocks, none between two list items
- *     nor between two table rows; between two quote paragraphs the blank
+ *     nor between two table rows (but the header rule after a table's
+ *     first row); between two quote paragraphs the blank
  *     row keeps the bars of the outer quote.  Headings (doc heading blocks
  *     and the outline's plain-text headings) carry LAYOUT_ATTR_HEADING and
  *     are set apart by these blank rows.  A list item gets "• " (or "N. "
@@ -48,7 +49,19 @@
  *     code block is not reflowed: each source line is one row, and a line
  *     wider than the row is cut, with "»" in the last column
  *     (LAYOUT_ROW_CUT; the hidden rest belongs to the row but to no cell).
- *     A table row is wrapped like a paragraph.  A rule is a row of "─".
+ *     A table (a run of table rows, doc.h) whose columns fit the width
+ *     is aligned: each row is one row, each cell padded with blank
+ *     decoration cells to the width of its column's widest cell (display
+ *     width: a CJK character is 2 columns), the padding standing at the
+ *     end of the cell's text (start == end == there), and the "|" of each
+ *     " | " between cells drawn as "│" (LAYOUT_ATTR_CELL_SEP; "|" when box
+ *     drawing is wide, ambiguous width 2).  A table that does not fit (or
+ *     has a line break, a tab or a ruby reading in a cell, more than 64
+ *     columns, more than 4096 rows or 1 MiB) has each row wrapped like a
+ *     paragraph (its bars drawn as "│" too), never before a bar.  The separator row before a table's second row is its
+ *     header rule: "─" under the cells and "┼" under each bar when
+ *     aligned, across the width otherwise (LAYOUT_ATTR_TABLE |
+ *     LAYOUT_ATTR_RULE).  A rule is a row of "─".
  *     Nothing indents a paragraph's first row.
  *   - A ruby reading (doc_span.ruby: HTML <ruby>) is shown right after
  *     its base, "漢字(かんじ)": three decoration cells "(", the reading
@@ -71,11 +84,12 @@
  * of 64 KiB with 2 KiB of context on each side (a fixed grid from the
  * block's start, so the result is the same whatever is asked first); they
  * can differ from those of the whole block only inside a run of more than
- * 2 KiB of spaces, combining marks or regional indicators.
+ * 2 KiB of spaces, combining marks or regional indicators, or of
+ * ideographs right before Hangul (Korean keep-all).
  *
  * Purity: the rows depend only on the doc, the outline, the width and
- * u8's width settings (ambiguous width, overrides).  After changing those
- * settings call layout_invalidate.
+ * u8's settings (ambiguous width, overrides, Korean keep-all).  After
+ * changing those settings call layout_invalidate.
  *
  * Offsets are byte offsets into doc_text().  A layout refers to its doc
  * and outline, which must outlive it.  Not thread-safe (even reading
@@ -124,12 +138,17 @@ enum layout_attr {
 	LAYOUT_ATTR_CUT = 1u << 17,        /* the cut marker of a code line */
 	LAYOUT_ATTR_RUBY = 1u << 18,       /* a ruby reading (with
 					      LAYOUT_ATTR_DECORATION) */
+	LAYOUT_ATTR_CELL_SEP = 1u << 19,   /* the "|" of a " | " between two
+					      cells of a table row, drawn as
+					      "│": stands for its text */
 };
 
 struct layout_cell {
 	size_t start, end;   /* the text it stands for; start == end for a
 				decoration (then both are the row's start,
-				but for a ruby reading: its base's end) */
+				but for a ruby reading: its base's end, and
+				for a table cell's padding: the cell's
+				end) */
 	const char *glyph;   /* what to draw, glyph_len bytes (not
 				NUL-terminated): the text itself, a
 				placeholder, spaces for a tab, a decoration */
@@ -144,7 +163,8 @@ enum layout_row_flag {
 	LAYOUT_ROW_FORCED = 1u << 0, /* ended by a forced break: not at a
 					break opportunity */
 	LAYOUT_ROW_BLANK = 1u << 1,  /* a separator row between blocks: no
-					text (it may show quote bars) */
+					text (it may show quote bars, or be
+					a table's header rule) */
 	LAYOUT_ROW_CUT = 1u << 2,    /* a code line cut at the width */
 	LAYOUT_ROW_FIRST = 1u << 3,  /* the first text row of its block */
 	LAYOUT_ROW_LAST = 1u << 4,   /* the last row of its block */
@@ -190,7 +210,8 @@ int layout_width(const struct layout *l);
  *     layout_set_width(l, new_width);
  *     top_pos = layout_pos_at(l, top, NULL);                           */
 void layout_set_width(struct layout *l, int width);
-/* Drops every laid-out row: call it after changing u8's width settings. */
+/* Drops every laid-out row: call it after changing u8's width or line-break
+ * settings. */
 void layout_invalidate(struct layout *l);
 
 /* The first and the last row of the document.  False (and *pos

@@ -179,7 +179,8 @@ void u8_safe_line(struct buf *out, const char *s, size_t n);
 const char *u8_safe_str(const char *s);
 
 /* ------------------------------------------------------- line breaking
- * UAX #14 (Unicode 15.0) with the tailoring listed in u8-linebreak.c.
+ * UAX #14 (Unicode 15.0) with the tailoring listed in u8-linebreak.c
+ * (T1: no break between a space and NS; T2: Korean keep-all, a setting).
  * For the paragraph s[0, n) (no LF inside except as a mandatory break),
  * fills brk[0..n] (the caller's array of n + 1 bytes) so that brk[i] says
  * whether a line may end before byte i; only offsets at code point starts
@@ -192,6 +193,19 @@ void u8_line_breaks(const char *s, size_t n, unsigned char *brk);
 /* The same without gloss's tailoring: the default algorithm that
  * LineBreakTest.txt checks (for the conformance test, and to compare). */
 void u8_line_breaks_uax14(const char *s, size_t n, unsigned char *brk);
+/* Korean keep-all (tailoring T2 in u8-linebreak.c, CSS word-break:
+ * keep-all): Korean words are not broken between their syllables, only
+ * at spaces and punctuation; Chinese and Japanese are not affected.
+ * u8_line_breaks applies it while the setting is on (the default; the
+ * user's korean-keep-all setting turns it off).  A layout made before a
+ * change needs layout_invalidate.  Not thread-safe: set it before
+ * laying out. */
+void u8_set_korean_keep_all(bool on);
+bool u8_korean_keep_all(void);
+/* u8_line_breaks with the options given instead of the settings:
+ * U8_LB_KOREAN_KEEP_ALL or 0 (T1 is always applied). */
+enum u8_lb_option { U8_LB_KOREAN_KEEP_ALL = 1u << 0 };
+void u8_line_breaks_opt(const char *s, size_t n, unsigned char *brk, unsigned options);
 
 /* The line-break class of a code point (the Unicode names, as strings
  * "AL", "ID", ... for tests and --dump); from LineBreak.txt. */

@@ -275,6 +275,197 @@ test_blocks(void)
 	doc_free(d);
 }
 
+/* ------------------------------------------------- Korean keep-all */
+
+/* A Korean paragraph (words between spaces, a number with its counter,
+ * a Latin word with its particle, Hanja in brackets, quotes) and one
+ * word longer than any row tested. */
+static const char korean_text[] =
+	"서울의 봄은 짧다. 벚꽃이 피었다가 지는 데에는 일주일이면 충분하고, "
+	"사람들은 그 일주일을 위해 한 해를 기다린다. 올해는 비가 잦아서 "
+	"꽃잎이 일찍 떨어졌다는 소식이 “뉴스”에 실렸다. 2024년 3월의 "
+	"기록에 따르면 개화는 평년보다 나흘 빨랐고, Linux는 한국(韓國)의 "
+	"서버에서도 널리 쓰인다!";
+static const char korean_long_word[] =
+	"가나다라마바사아자차카타파하가나다라마바사아자차카타파하";
+
+static bool in_list(int32_t cp, const char *list);
+
+static bool
+is_word_char(int32_t cp)
+{
+	return u8_is_alnum(cp);
+}
+
+/* Lays text out at width w and checks every row: none wider than w, none
+ * (but a forced one) ending between two letters of a word, none starting
+ * with a mark that must not start a line.  Returns the number of forced
+ * rows; *mid_word counts rows that end inside a word. */
+static size_t
+korean_rows(const char *text, int w, size_t *mid_word, size_t *bad_start, size_t *too_wide)
+{
+	struct doc *d = mkdoc(text, DOC_FORMAT_VERBATIM);
+	size_t len;
+	const char *t = doc_text(d, &len);
+	struct layout *l = layout_new(d, NULL, w);
+	struct layout_row row = LAYOUT_ROW_INIT;
+	struct layout_pos pos;
+	size_t forced = 0;
+	*mid_word = *bad_start = *too_wide = 0;
+	bool ok_pos = layout_first(l, &pos);
+	while (ok_pos && layout_get_row(l, pos, &row)) {
+		if (row.width > w)
+			(*too_wide)++;
+		if (row.flags & LAYOUT_ROW_FORCED)
+			forced++;
+		if (row.text_end > row.start && row.end == row.text_end && row.end < len) {
+			int32_t last = 0, next = 0;
+			u8_decode(t, len, u8_prev(t, row.text_end), &last);
+			u8_decode(t, len, row.end, &next);
+			if (is_word_char(last) && is_word_char(next) && !(row.flags & LAYOUT_ROW_FORCED))
+				(*mid_word)++;
+		}
+		if (row.start > 0 && row.text_end > row.start) {
+			int32_t first = first_cp(t + row.start, row.text_end - row.start);
+			if (in_list(first, ".,!?:;)”」"))
+				(*bad_start)++;
+		}
+		ok_pos = layout_next_row(l, &pos);
+	}
+	layout_row_free(&row);
+	layout_free(l);
+	doc_free(d);
+	return forced;
+}
+
+static void
+test_korean_keep_all(void)
+{
+	ok(u8_korean_keep_all(), "Korean keep-all is on by default");
+	size_t mid, bad, wide, all_mid = 0, all_bad = 0, all_wide = 0, forced = 0;
+	for (int w = 12; w <= 60; w++) {
+		forced += korean_rows(korean_text, w, &mid, &bad, &wide);
+		all_mid += mid;
+		all_bad += bad;
+		all_wide += wide;
+	}
+	is_int((long)all_mid, 0,
+	       "a Korean paragraph at widths 12 to 60: no row ends in the middle of a word");
+	is_int((long)all_bad, 0,
+	       "and no row starts with . , ! ? ) ” (they stay with the word before)");
+	is_int((long)all_wide, 0, "and no row is wider than the width");
+	is_int((long)forced, 0,
+	       "every word of the paragraph fits a row of 12: no break is forced");
+
+	check_dump("한국어 문장은 띄어쓰기로 나눈다", DOC_FORMAT_VERBATIM, 12, LAYOUT_DUMP_FORCED,
+		   "한국어\n문장은\n띄어쓰기로\n나눈다\n",
+		   "Korean words wrap at spaces, as Latin words do");
+	check_dump("2024년 3월 Linux는 좋다", DOC_FORMAT_VERBATIM, 8, LAYOUT_DUMP_FORCED,
+		   "2024년\n3월\nLinux는\n좋다\n",
+		   "a number keeps its counter and a Latin word its particle");
+
+	size_t long_forced = korean_rows(korean_long_word, 10, &mid, &bad, &wide);
+	ok(long_forced >= 2 && wide == 0,
+	   "a Korean word wider than the row is still broken inside (%zu forced breaks "
+	   "at width 10), and no row is wider", long_forced);
+	check_dump("가 가나다라마바사아자차 나", DOC_FORMAT_VERBATIM, 10, LAYOUT_DUMP_FORCED,
+		   "가\n가나다라마\tforced\n바사아자차\n나\n",
+		   "an over-long word starts on its own row and is cut at the width");
+
+	check_dump("一二三四五六七八九十", DOC_FORMAT_VERBATIM, 10, 0,
+		   "一二三四五\n六七八九十\n",
+		   "Chinese still breaks between ideographs with keep-all on");
+	check_dump("これはとてもながいぶんです", DOC_FORMAT_VERBATIM, 10, 0,
+		   "これはとて\nもながいぶ\nんです\n",
+		   "Japanese still breaks between kana with keep-all on");
+
+	u8_set_korean_keep_all(false);
+	ok(!u8_korean_keep_all(), "keep-all can be turned off");
+	check_dump("한국어 문장은 띄어쓰기로 나눈다", DOC_FORMAT_VERBATIM, 12, LAYOUT_DUMP_FORCED,
+		   "한국어 문장\n은 띄어쓰기\n로 나눈다\n",
+		   "with keep-all off Korean breaks between any two syllables (UAX #14)");
+	size_t off_mid = 0;
+	for (int w = 12; w <= 60; w++) {
+		korean_rows(korean_text, w, &mid, &bad, &wide);
+		off_mid += mid;
+	}
+	ok(off_mid > 0, "with keep-all off rows end inside words (%zu rows), so the test "
+	   "above can fail", off_mid);
+	u8_set_korean_keep_all(true);
+}
+
+/* ----------------------------------------------------------- tables */
+
+static void
+test_tables(void)
+{
+	const char *md = "Intro.\n\n| Name | Age |\n|---|---|\n| Alice | 30 |\n| Bob | 4 |\n";
+	check_dump(md, DOC_FORMAT_MARKDOWN, 40, 0,
+		   "Intro.\n\n"
+		   "Name  │ Age\n"
+		   "──────┼────\n"
+		   "Alice │ 30\n"
+		   "Bob   │ 4\n",
+		   "a table that fits is aligned in columns, with a rule under its header row");
+	const char *cjk = "| 名前 | 年齢 | 町 |\n|---|---|---|\n| 山田太郎 | 三十 | 京都 |\n"
+			  "| 李 | 7 | 서울특별시 |\n";
+	check_dump(cjk, DOC_FORMAT_MARKDOWN, 60, 0,
+		   "名前     │ 年齢 │ 町\n"
+		   "─────────┼──────┼───────────\n"
+		   "山田太郎 │ 三十 │ 京都\n"
+		   "李       │ 7    │ 서울특별시\n",
+		   "CJK cells are measured in columns (2 per character): the bars line up");
+	check_dump(md, DOC_FORMAT_MARKDOWN, 8, 0,
+		   "Intro.\n\n"
+		   "Name │\n"
+		   "Age\n"
+		   "────────\n"
+		   "Alice │\n"
+		   "30\n"
+		   "Bob │ 4\n",
+		   "a table wider than the pane wraps row by row under a rule across the width, "
+		   "and no row starts with a bar");
+	check_dump("<table><tr><th>Day</th><th>High tide</th></tr>"
+		   "<tr><td>Monday</td><td>6.2 m</td></tr></table>",
+		   DOC_FORMAT_HTML, 40, 0,
+		   "Day    │ High tide\n"
+		   "───────┼──────────\n"
+		   "Monday │ 6.2 m\n",
+		   "an HTML table is aligned the same way");
+
+	/* Offsets: the bar stands for its "|", padding for the cell's end. */
+	struct doc *d = mkdoc(md, DOC_FORMAT_MARKDOWN);
+	size_t len;
+	const char *t = doc_text(d, &len);
+	struct layout *l = layout_new(d, NULL, 40);
+	const char *bob = strstr(t, "Bob");
+	int col = -1;
+	struct layout_pos pos = layout_pos_at(l, (size_t)(bob - t) + 4, &col);
+	is_int(col, 6, "the \"|\" after Bob is shown in column 6, under the header's bar");
+	size_t at = layout_offset_at(l, pos, 4);
+	is_int((long)at, (long)(bob - t) + 3,
+	       "a click on the padding after Bob gives the end of the cell's text");
+	is_int((long)layout_offset_at(l, pos, 8), (long)(bob - t) + 6,
+	       "a click on the next cell gives its text");
+	struct layout_row row = LAYOUT_ROW_INIT;
+	layout_get_row(l, (struct layout_pos){ 2, 0 }, &row);
+	ok((row.flags & LAYOUT_ROW_BLANK) && row.ncells == 1 &&
+	   (row.cells[0].attrs & LAYOUT_ATTR_RULE),
+	   "the header rule is a separator row that stands for no text");
+	layout_row_free(&row);
+
+	u8_set_ambiguous_width(2);
+	layout_invalidate(l);
+	struct buf b = BUF_INIT;
+	layout_dump(l, 0, 0, NULL, 0, &b);
+	is_str(b.data, "Intro.\n\nName  | Age\n------+----\nAlice | 30\nBob   | 4\n",
+	       "with wide ambiguous characters the bars and the rule are ASCII, still aligned");
+	buf_free(&b);
+	u8_set_ambiguous_width(1);
+	layout_free(l);
+	doc_free(d);
+}
+
 /* --------------------------------------------------- offsets, resize */
 
 static const char mixed_text[] =
@@ -796,6 +987,8 @@ main(void)
 	test_narrow();
 	test_tabs_and_controls();
 	test_blocks();
+	test_korean_keep_all();
+	test_tables();
 	test_offsets();
 	test_resize();
 	test_navigation();

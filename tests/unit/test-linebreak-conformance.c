@@ -2,8 +2,10 @@
  * (Unicode 15.0, committed in tests/data/unicode) must break where the file
  * says ÷ and nowhere it says ×.  The untailored algorithm
  * (u8_line_breaks_uax14) must pass in full; gloss's tailoring
- * (u8_line_breaks) may differ only where src/u8-linebreak.c says, and the
- * number of cases it changes is printed. */
+ * (u8_line_breaks_opt) may differ only where src/u8-linebreak.c says (T1
+ * between a space and NS; T2, Korean keep-all, only by removing breaks
+ * after a Hangul character has been seen), and the number of cases each
+ * changes is printed. */
 #include "config.h"
 
 #include "gloss/u8.h"
@@ -153,10 +155,12 @@ main(void)
 
 	static struct lb_case c;
 	unsigned char brk[MAX_CPS * 4 + 1], tailored[MAX_CPS * 4 + 1];
+	unsigned char keep_all[MAX_CPS * 4 + 1];
 	char line[8192];
 	int lineno = 0, cases = 0, bad_lines = 0, failed = 0, shown = 0;
 	int group_first = 0, group_failed = 0, group_cases = 0;
 	int tailored_cases = 0, tailored_elsewhere = 0;
+	int keep_all_cases = 0, keep_all_elsewhere = 0;
 
 	while (fgets(line, sizeof line, f)) {
 		bool bad;
@@ -184,7 +188,7 @@ main(void)
 
 		/* gloss's tailoring T1 (SP × NS) may only remove breaks
 		 * between a space and an NS (CJ is NS by LB1). */
-		u8_line_breaks(c.text, c.len, tailored);
+		u8_line_breaks_opt(c.text, c.len, tailored, 0);
 		bool differs = false;
 		for (size_t k = 0; k <= c.ncps; k++) {
 			size_t off = c.offset[k];
@@ -203,6 +207,31 @@ main(void)
 			}
 		}
 		tailored_cases += differs;
+
+		/* T2 (Korean keep-all) may only remove breaks, and only once
+		 * a Hangul character (H2, H3, JL, JV, JT) has been seen. */
+		u8_line_breaks_opt(c.text, c.len, keep_all, U8_LB_KOREAN_KEEP_ALL);
+		bool hangul_seen = false;
+		differs = false;
+		for (size_t k = 0; k <= c.ncps; k++) {
+			size_t off = c.offset[k];
+			if (k < c.ncps) {
+				const char *cls = u8_line_break_class_name(c.cps[k]);
+				if (!strcmp(cls, "H2") || !strcmp(cls, "H3") || !strcmp(cls, "JL") ||
+				    !strcmp(cls, "JV") || !strcmp(cls, "JT"))
+					hangul_seen = true;
+			}
+			if (keep_all[off] == tailored[off])
+				continue;
+			differs = true;
+			if (!(hangul_seen && keep_all[off] == U8_BREAK_NONE &&
+			      tailored[off] == U8_BREAK_ALLOWED)) {
+				keep_all_elsewhere++;
+				if (shown++ < 20)
+					show_case(&c, keep_all, "Korean keep-all");
+			}
+		}
+		keep_all_cases += differs;
 
 		if (++group_cases == GROUP) {
 			ok(group_failed == 0,
@@ -225,7 +254,12 @@ main(void)
 	       "gloss's tailoring changes only breaks between a space and NS (T1)");
 	diag("LineBreakTest.txt: %d cases, %d pass, %d fail (UAX #14 15.0 default)",
 	     cases, cases - failed, failed);
+	is_int(keep_all_elsewhere, 0,
+	       "Korean keep-all (T2) only keeps breaks out next to Hangul");
+	ok(keep_all_cases > 0,
+	   "Korean keep-all (T2) does change Hangul cases of the test file");
 	diag("gloss tailoring T1 (SP x NS) changes %d of the %d cases", tailored_cases,
 	     cases);
+	diag("gloss tailoring T2 (Korean keep-all) changes %d more", keep_all_cases);
 	return tap_done();
 }

@@ -151,17 +151,45 @@ test_japanese(void)
 static void
 test_korean(void)
 {
-	breaks("한국어 텍스트입니다.", "한|국|어 |텍|스|트|입|니|다.",
-	       "Korean syllables break like ideographs, and at spaces (UAX #14 default)");
+	breaks_uax14("한국어 텍스트입니다.", "한|국|어 |텍|스|트|입|니|다.",
+		     "UAX #14 alone breaks Korean between syllables, and at spaces");
 	/* U+1112 U+1161 U+11AB: HIEUH, A, NIEUN as conjoining jamo. */
-	breaks("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
-	       "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB|\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
-	       "a syllable spelled in conjoining jamo (L V T) is not broken (LB26)");
+	breaks_uax14("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
+		     "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB|\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
+		     "a syllable spelled in conjoining jamo (L V T) is not broken (LB26)");
 	breaks("가\xE1\x86\xA8", "가\xE1\x86\xA8",
 	       "a syllable (LV) followed by a final jamo (T) is not broken (LB26)");
-	breaks("₩1,000원과 50%", "₩1,000|원|과 |50%",
-	       "a won amount stays whole before the Hangul unit");
+	breaks_uax14("₩1,000원과 50%", "₩1,000|원|과 |50%",
+		     "a won amount stays whole before the Hangul unit (UAX #14)");
 	breaks("백%", "백%", "a percent sign stays with a Hangul syllable (LB27)");
+
+	/* Korean keep-all (T2), on by default. */
+	breaks("한국어 텍스트입니다.", "한국어 |텍스트입니다.",
+	       "Korean keep-all: words break only at spaces");
+	breaks("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
+	       "\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB\xE1\x84\x80\xE1\x85\xB3\xE1\x86\xAF",
+	       "keep-all: two syllables in conjoining jamo stay together");
+	breaks("₩1,000원과 50%", "₩1,000원과 |50%",
+	       "keep-all: an amount keeps its counter and particle");
+	breaks("Linux는 3월에 漢字를", "Linux는 |3월에 |漢字를",
+	       "keep-all: a Latin word, a number and Hanja keep the Hangul next to them");
+	breaks("韓國語 한國語", "韓|國|語 |한國語",
+	       "keep-all: ideographs break between them unless Hangul comes before");
+	breaks("한국(韓國)은 좋다", "한국(韓國)은 |좋다",
+	       "keep-all: narrow brackets stay with the Hangul around them, and Hanja in them");
+	breaks("(韓國) 한국「中文」", "(韓|國) |한국|「中|文」",
+	       "keep-all: Hanja in brackets with no Hangul before, or in wide ones, still break");
+	breaks("中文字「한국」です", "中|文|字|「한국」|で|す",
+	       "keep-all leaves Chinese and Japanese as they were");
+	u8_set_korean_keep_all(false);
+	breaks("한국어 텍스트", "한|국|어 |텍|스|트",
+	       "with korean-keep-all off, u8_line_breaks breaks between syllables again");
+	u8_set_korean_keep_all(true);
+	unsigned char brk[64];
+	const char *ko = "한국어";
+	u8_line_breaks_opt(ko, strlen(ko), brk, 0);
+	ok(brk[3] == U8_BREAK_ALLOWED && brk[6] == U8_BREAK_ALLOWED,
+	   "u8_line_breaks_opt without the option breaks between syllables whatever the setting");
 }
 
 static void
