@@ -1277,6 +1277,7 @@ struct frame {
 	uint32_t node;
 	uint8_t role;
 	bool used;          /* R_ITEM: its first block is made */
+	bool started;       /* R_ITEM: a block has been made in it */
 	unsigned number;    /* R_ITEM: its number; R_LIST: the next one */
 	bool ordered;
 	unsigned attr;      /* R_ATTR */
@@ -1428,6 +1429,14 @@ open_block(struct render *r)
 	bool ordered = false;
 	unsigned number = 0;
 	struct frame *container = NULL, *pre = NULL;
+	/* The containers, outermost first (doc_block.nest): '-' for a list
+	   (or for an item outside any list, which counts as one level),
+	   '+' for one whose item starts with this block, '>' for a
+	   quote. */
+	char nest[DOC_NEST_MAX];
+	size_t n = 0;
+	bool item_of_list = false;   /* nest[n - 1] is a list whose item is
+					not seen yet */
 	for (size_t i = 0; i < r->depth; i++) {
 		struct frame *f = &r->stack[i];
 		if (f->role == R_LIST)
@@ -1436,6 +1445,20 @@ open_block(struct render *r)
 			quotes++;
 		if (f->role == R_ITEM || f->role == R_QUOTE)
 			container = f;
+		if (f->role == R_ITEM) {
+			if (item_of_list && !f->started)
+				nest[n - 1] = '+';
+			else if (lists == 0 && n < sizeof nest)
+				nest[n++] = f->started ? '-' : '+';
+			f->started = true;
+			item_of_list = false;
+		} else if (f->role == R_LIST || f->role == R_QUOTE) {
+			item_of_list = false;
+			if (n < sizeof nest) {
+				nest[n++] = f->role == R_QUOTE ? '>' : '-';
+				item_of_list = f->role == R_LIST;
+			}
+		}
 	}
 	for (size_t i = r->depth; i > 0; i--) {
 		struct frame *f = &r->stack[i - 1];
@@ -1477,6 +1500,7 @@ open_block(struct render *r)
 	blk->depth = depth;
 	blk->ordered = ordered;
 	blk->number = ordered ? number : 0;
+	blk->nest = docb_nest(r->b, nest, n);
 	if (pre) {
 		/* Its language, on the <pre> or on a <code> right inside. */
 		const struct hnode *nodes = r->t->nodes;

@@ -37,6 +37,11 @@ enum gl_status doc_read_and_decode(const struct doc_load_options *opt,
 				   enum doc_format *fmt, struct doc_loaded *out,
 				   struct gl_error *err);
 void doc_loaded_free(struct doc_loaded *l);
+/* True when path names a FIFO or a character device (bash's <(cmd) gives
+ * /dev/fd/63, a pipe): doc_read_and_decode reads it once to its end, as
+ * it reads standard input; it is never opened to peek (doc_load_head)
+ * nor found again by its path (transient). */
+bool doc_path_is_stream(const char *path);
 /* The same from bytes in memory (doc_load_bytes, a fetched page):
  * opt->path only names them; `charset` is what a server said the
  * encoding is (or NULL): it comes after opt->encoding and before the
@@ -77,6 +82,7 @@ struct doc_builder {
 	   read (docb_consumed); else NULL. */
 	const char *input;
 	size_t released;             /* input before this is given back */
+	const char *last_nest;       /* docb_nest's last copy, or NULL */
 };
 
 /* The renderer will never read its input before `upto` again: with
@@ -100,6 +106,10 @@ void docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	       const char *href, size_t href_len);
 /* A copy of s[0, n) that the doc owns (for doc_block.info). */
 const char *docb_string(struct doc_builder *b, const char *s, size_t n);
+/* doc_block.nest for s[0, n) ('>' and '-', outermost first): a copy the
+ * doc owns, cut to DOC_NEST_MAX, shared with the block before when it is
+ * the same; "" (static) when n is 0. */
+const char *docb_nest(struct doc_builder *b, const char *s, size_t n);
 /* Gives the last span, when it is a DOC_ATTR_RUBY span that ends at the
  * end of the text, the reading s[0, n) (copied; a second reading is
  * joined to the first with a space).  Otherwise does nothing. */

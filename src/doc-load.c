@@ -293,8 +293,43 @@ not_regular(struct gl_error *err, const char *name, mode_t mode)
 	return gl_fail(err, GL_NOT_REGULAR, "%s: %s", name, what);
 }
 
-/* Opens a path without blocking on a FIFO or a device: the type is checked
- * by stat before opening, and again on the open descriptor. */
+bool
+doc_path_is_stream(const char *path)
+{
+	struct stat st;
+	return path && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+/* A FIFO or a character device (bash's <(cmd) is /dev/fd/63, a pipe):
+ * opened as cat opens it, waiting for a FIFO's writer, and read to its
+ * end like standard input, with no size known beforehand. */
+static enum gl_status
+open_stream(const char *path, const char *name, int *fd_out, size_t *size_out,
+	    struct gl_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return open_failure(err, name, errno);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return gl_fail(err, GL_IO, "%s: %s", name, strerror(e));
+	}
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(err, name, st.st_mode);
+	}
+	*fd_out = fd;
+	*size_out = 0;
+	return GL_OK;
+}
+
+/* Opens a path: a regular file without blocking (the type is checked by
+ * stat before opening, and again on the open descriptor), a FIFO or a
+ * character device as a stream (open_stream); anything else (a
+ * directory, a socket, a block device) is refused. */
 static enum gl_status
 open_regular(const char *path, const char *name, size_t max, int *fd_out,
 	     size_t *size_out, struct gl_error *err)
@@ -302,6 +337,8 @@ open_regular(const char *path, const char *name, size_t max, int *fd_out,
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return open_failure(err, name, errno);
+	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+		return open_stream(path, name, fd_out, size_out, err);
 	if (!S_ISREG(st.st_mode))
 		return not_regular(err, name, st.st_mode);
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

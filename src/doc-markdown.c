@@ -253,6 +253,7 @@ attribute_text(struct buf *out, const MD_ATTRIBUTE *attr)
 struct md_container {
 	MD_BLOCKTYPE type;    /* MD_BLOCK_QUOTE or MD_BLOCK_LI */
 	bool used;            /* LI: its first paragraph has been made */
+	bool started;         /* LI: a block has been made in it */
 	unsigned number;      /* LI: its number in an ordered list */
 	bool ordered;
 	const char *task;     /* LI: "[ ] ", "[x] " or NULL */
@@ -389,6 +390,22 @@ open_block(struct md_state *st, struct leaf_kind k)
 	struct doc_block *blk = docb_block_begin(st->b, k.kind);
 	blk->level = k.level;
 	blk->depth = k.depth;
+	/* Its containers, so that export can put a list back inside its
+	   quote (and a quote inside its list item): '+' for an item that
+	   starts with this block, even when it is no list item's paragraph
+	   ("- > quoted" starts with a quote). */
+	char nest[DOC_NEST_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < st->ncontainers && n < sizeof nest; i++) {
+		struct md_container *c = &st->containers[i];
+		if (c->type == MD_BLOCK_QUOTE) {
+			nest[n++] = '>';
+		} else {
+			nest[n++] = c->started ? '-' : '+';
+			c->started = true;
+		}
+	}
+	blk->nest = docb_nest(st->b, nest, n);
 	blk->ordered = k.ordered;
 	blk->number = k.number;
 	st->soft_break = false;

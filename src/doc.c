@@ -123,6 +123,7 @@ docb_block_begin(struct doc_builder *b, enum doc_block_kind kind)
 	struct doc_block *blk = &b->blocks[b->nblocks++];
 	memset(blk, 0, sizeof *blk);
 	blk->kind = kind;
+	blk->nest = "";
 	blk->start = blk->end = b->text.len;
 	b->block_open = true;
 	return blk;
@@ -187,6 +188,19 @@ docb_string(struct doc_builder *b, const char *s, size_t n)
 		b->strings = xreallocarray(b->strings, b->strings_cap, sizeof *b->strings);
 	}
 	return b->strings[b->nstrings++] = xstrndup(s, n);
+}
+
+const char *
+docb_nest(struct doc_builder *b, const char *s, size_t n)
+{
+	if (n > DOC_NEST_MAX)
+		n = DOC_NEST_MAX;
+	if (n == 0)
+		return "";
+	/* Blocks side by side mostly share their containers. */
+	if (b->last_nest && strlen(b->last_nest) == n && memcmp(b->last_nest, s, n) == 0)
+		return b->last_nest;
+	return b->last_nest = docb_string(b, s, n);
 }
 
 void
@@ -523,6 +537,12 @@ doc_load(const struct doc_load_options *opt, struct doc **out,
 	if (doc_is_url(path))
 		return load_url(opt, out, err);
 	enum doc_format fmt = resolve_format(opt ? opt->format : DOC_FORMAT_AUTO, path);
+	/* A pipe given by its path (gloss <(cmd)) is read as standard input
+	   is: HTML when it looks like a page, unless its name says
+	   Markdown or HTML. */
+	bool stream = !is_stdin_path(path) && doc_path_is_stream(path);
+	if (stream && fmt == DOC_FORMAT_TEXT && (!opt || opt->format == DOC_FORMAT_AUTO))
+		fmt = DOC_FORMAT_AUTO;
 	struct doc_load_options defaults;
 	memset(&defaults, 0, sizeof defaults);
 	struct doc_loaded l;
@@ -530,10 +550,11 @@ doc_load(const struct doc_load_options *opt, struct doc **out,
 	if (st != GL_OK)
 		return st;
 	/* A file is found again by its path wherever it lives (/tmp too,
-	   where people keep pages they fetched): only standard input, and
-	   a spool file its caller says is transient, are not. */
+	   where people keep pages they fetched): only standard input, a
+	   pipe (its path means nothing once it is read), and a spool file
+	   its caller says is transient, are not. */
 	bool from_stdin = is_stdin_path(path);
-	bool transient = from_stdin || (opt && opt->transient);
+	bool transient = from_stdin || stream || (opt && opt->transient);
 	return doc_build(&l, fmt, from_stdin ? "-" : path, transient, out, err);
 }
 
@@ -588,6 +609,11 @@ load_part(const struct doc_load_options *opt, size_t part, bool tail)
 	const char *path = opt ? opt->path : NULL;
 	if (!opt || part == 0 || is_stdin_path(path) || doc_is_url(path) ||
 	    resolve_format(opt->format, path) != DOC_FORMAT_TEXT)
+		return NULL;
+	/* Never opened when it is not a file: opening a FIFO only to close
+	   it again would let its writer start, then die of SIGPIPE. */
+	struct stat pre;
+	if (stat(path, &pre) != 0 || !S_ISREG(pre.st_mode))
 		return NULL;
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)

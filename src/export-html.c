@@ -277,8 +277,6 @@ flush_notes(struct buf *out, const struct ex_document *d, const size_t *pending,
 	*npending = 0;
 }
 
-#define HTML_MAX_DEPTH 32
-
 /* Writing the article: the elements open around the block being
  * written (lists with an item open in each, quotes, a table), the notes
  * waiting to be shown. */
@@ -292,8 +290,11 @@ struct html_article {
 	struct ex_sweep sw;
 	struct ex_inline il;
 	size_t span, oi;
-	bool list_ordered[HTML_MAX_DEPTH + 1];
-	int lists, quotes;
+	/* The containers open, outermost first: '>' a <blockquote>, '-' a
+	   list with an item open in it (ordered or not). */
+	char open[EX_NEST_MAX + 1];
+	bool open_ordered[EX_NEST_MAX + 1];
+	size_t nopen;
 	bool table, table_body;
 	size_t *pending, npending;
 	bool *marked_once;
@@ -358,13 +359,14 @@ html_inline(struct html_article *a, bool pre, const char *cell)
 	}
 }
 
-static int
-html_list_depth(const struct doc_block *blk)
+/* Whether blk is written as a list item (its text right in the <li>). */
+static bool
+html_item(const struct doc_block *blk)
 {
-	if (blk->depth <= 0 || (blk->kind != DOC_BLOCK_LIST_ITEM &&
-				blk->kind != DOC_BLOCK_PARAGRAPH && blk->kind != DOC_BLOCK_CODE))
-		return 0;
-	return blk->depth < HTML_MAX_DEPTH ? blk->depth : HTML_MAX_DEPTH;
+	char nest[EX_NEST_MAX + 1];
+	ex_block_nest(blk, 0, nest);
+	size_t nn = strlen(nest);
+	return blk->kind == DOC_BLOCK_LIST_ITEM && nn > 0 && nest[nn - 1] == '+';
 }
 
 static void
@@ -377,58 +379,66 @@ close_table(struct html_article *a)
 	flush_notes(a->out, a->d, a->pending, &a->npending, a->x);
 }
 
+/* Closes the containers past the first `keep`. */
 static void
-close_lists(struct html_article *a, int keep)
+close_containers(struct html_article *a, size_t keep)
 {
-	while (a->lists > keep) {
-		buf_puts(a->out, a->list_ordered[a->lists] ? "</li></ol>\n" : "</li></ul>\n");
-		a->lists--;
+	while (a->nopen > keep) {
+		a->nopen--;
+		if (a->open[a->nopen] == '>')
+			buf_puts(a->out, "</blockquote>\n");
+		else
+			buf_puts(a->out, a->open_ordered[a->nopen] ? "</li></ol>\n" : "</li></ul>\n");
 	}
+	a->open[a->nopen] = '\0';
 }
 
 static void
-open_list(struct html_article *a, bool ordered, unsigned start)
+open_container(struct html_article *a, char kind, bool ordered, unsigned start)
 {
-	a->lists++;
-	a->list_ordered[a->lists] = ordered;
-	if (ordered && start != 1)
-		buf_printf(a->out, "<ol start=\"%u\">\n<li>", start);
-	else
-		buf_puts(a->out, ordered ? "<ol>\n<li>" : "<ul>\n<li>");
-}
-
-/* The elements around block b: lists (an item open at each depth) and
- * quotes closed or opened, a table ended. */
-static void
-html_containers(struct html_article *a, const struct doc_block *blk)
-{
-	int ld = html_list_depth(blk);
-	int qd = blk->kind == DOC_BLOCK_QUOTE ? (blk->depth < 1 ? 1 :
-		 blk->depth < HTML_MAX_DEPTH ? blk->depth : HTML_MAX_DEPTH) : 0;
-	if (blk->kind != DOC_BLOCK_TABLE_ROW)
-		close_table(a);
-	while (a->quotes > qd) {
-		buf_puts(a->out, "</blockquote>\n");
-		a->quotes--;
-	}
-	if (blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0) {
-		close_lists(a, ld);
-		if (a->lists == ld && a->list_ordered[ld] == blk->ordered) {
-			buf_puts(a->out, "</li>\n<li>");
-		} else {
-			close_lists(a, ld - 1);
-			while (a->lists < ld - 1)
-				open_list(a, false, 1);
-			open_list(a, blk->ordered, blk->number);
-		}
-	} else {
-		close_lists(a, ld);
-		while (a->lists < ld)
-			open_list(a, false, 1);
-	}
-	while (a->quotes < qd) {
+	if (kind == '>') {
 		buf_puts(a->out, "<blockquote>\n");
-		a->quotes++;
+	} else if (ordered && start != 1) {
+		buf_printf(a->out, "<ol start=\"%u\">\n<li>", start);
+	} else {
+		buf_puts(a->out, ordered ? "<ol>\n<li>" : "<ul>\n<li>");
+	}
+	a->open_ordered[a->nopen] = ordered;
+	a->open[a->nopen++] = kind;
+	a->open[a->nopen] = '\0';
+}
+
+/* The elements around block b (written at heading `level`, or 0): the
+ * quotes and lists it stands in (doc_block.nest), an item open at each
+ * list level, closed or opened from those of the block before; a table
+ * ended. */
+static void
+html_containers(struct html_article *a, const struct doc_block *blk, int level)
+{
+	char nest[EX_NEST_MAX + 1];
+	ex_block_nest(blk, level, nest);
+	size_t nn = strlen(nest);
+	bool item = !level && blk->kind == DOC_BLOCK_LIST_ITEM && nn > 0 && nest[nn - 1] == '+';
+	if (level || blk->kind != DOC_BLOCK_TABLE_ROW || strcmp(nest, a->open) != 0)
+		close_table(a);
+	size_t common = 0;
+	while (common < nn && common < a->nopen && nest[common] != '+' &&
+	       nest[common] == a->open[common])
+		common++;
+	if (common < nn && nest[common] == '+' && common < a->nopen && a->open[common] == '-') {
+		/* An item starts in a list that is open: the next item of it,
+		   unless the block's own item is of the other kind. */
+		bool own = item && common == nn - 1;
+		if (!own || a->open_ordered[common] == blk->ordered) {
+			close_containers(a, common + 1);
+			buf_puts(a->out, "</li>\n<li>");
+			common++;
+		}
+	}
+	close_containers(a, common);
+	for (size_t i = common; i < nn; i++) {
+		bool own = item && i == nn - 1;
+		open_container(a, nest[i] == '>' ? '>' : '-', own && blk->ordered, own ? blk->number : 1);
 	}
 }
 
@@ -447,7 +457,7 @@ html_block(struct html_article *a, size_t b, int level)
 	bool row = blk->kind == DOC_BLOCK_TABLE_ROW && level == 0;
 	size_t start = blk->start;
 	/* Plain text's own list marker gives way to the list's. */
-	if (!level && blk->kind == DOC_BLOCK_LIST_ITEM && html_list_depth(blk) > 0 &&
+	if (!level && html_item(blk) &&
 	    blk->marker_len < blk->end - blk->start)
 		start += blk->marker_len;
 	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, row);
@@ -480,7 +490,7 @@ html_block(struct html_article *a, size_t b, int level)
 		buf_putc(out, '>');
 		html_inline(a, true, "td");
 		buf_puts(out, "</code></pre>\n");
-	} else if (blk->kind == DOC_BLOCK_LIST_ITEM && html_list_depth(blk) > 0) {
+	} else if (html_item(blk)) {
 		html_inline(a, false, "td");
 		buf_putc(out, '\n');
 	} else {
@@ -564,7 +574,7 @@ article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
 		const struct doc_block *blk = doc_block(a.doc, b);
 		if (blk->kind == DOC_BLOCK_RULE) {
 			size_t t;
-			html_containers(&a, blk);
+			html_containers(&a, blk, 0);
 			while ((t = ex_sweep_ending(&a.sw, blk->start)) != (size_t)-1)
 				a.pending[a.npending++] = t;
 			flush_notes(out, d, a.pending, &a.npending, x);
@@ -573,24 +583,13 @@ article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
 		}
 		if (blk->start == blk->end)
 			continue;   /* an empty line kept by a verbatim text */
+		/* A heading stands outside lists and quotes. */
 		int level = html_heading_level(&a, b);
-		if (level) {
-			/* A heading stands outside lists and quotes. */
-			struct doc_block plain = *blk;
-			plain.kind = DOC_BLOCK_HEADING;
-			plain.depth = 0;
-			html_containers(&a, &plain);
-		} else {
-			html_containers(&a, blk);
-		}
+		html_containers(&a, blk, level);
 		html_block(&a, b, level);
 	}
 	close_table(&a);
-	close_lists(&a, 0);
-	while (a.quotes > 0) {
-		buf_puts(out, "</blockquote>\n");
-		a.quotes--;
-	}
+	close_containers(&a, 0);
 	size_t t;
 	while ((t = ex_sweep_ending(&a.sw, doc_length(a.doc))) != (size_t)-1)
 		a.pending[a.npending++] = t;

@@ -180,6 +180,16 @@ size_t ex_title_block(const struct ex_document *d);
  * markup's level when it is a heading, else 0 (not a heading). */
 int ex_heading_level(const struct doc *doc, const struct outline *ol, size_t *oi, size_t b);
 
+/* The containers block blk is written in, outermost first ('>' a
+ * quote, '-' a list level, '+' a list level whose item starts with this
+ * block), NUL-terminated in out (at most EX_NEST_MAX of them): its
+ * doc_block.nest, completed for a block that has none (plain text's
+ * list items get one list level per level of `depth`, a quote '>' per
+ * quote level), and ending in '+' for a list item, in '>' for a quote
+ * paragraph.  A heading (level > 0) stands outside everything: "". */
+#define EX_NEST_MAX 32
+void ex_block_nest(const struct doc_block *blk, int level, char out[EX_NEST_MAX + 1]);
+
 /* The writers. */
 void ex_write_md(struct ex_export *x, struct buf *out);
 enum gl_status ex_write_json(struct ex_export *x, struct buf *out,

@@ -733,8 +733,14 @@ md_code_html(struct md_out *m, const struct ex_inline *il, const char *info)
 		}
 	}
 	buf_puts(m->out, "</code></pre>\n");
-	if (refs.len)
+	if (refs.len) {
+		/* The blank line stays inside the block's quotes. */
+		size_t keep = strlen(m->prefix);
+		while (keep > 0 && m->prefix[keep - 1] == ' ')
+			keep--;
+		buf_append(m->out, m->prefix, keep);
 		buf_printf(m->out, "\n%s%s\n", m->prefix, refs.data);
+	}
 	buf_free(&refs);
 }
 
@@ -773,49 +779,50 @@ md_code_fenced(struct md_out *m, size_t start, size_t end, const char *blank,
 	buf_putc(m->out, '\n');
 }
 
-#define MD_MAX_DEPTH 32
-
-/* The list depth a block stands at: list items, later paragraphs of one
- * and code in one. */
-static int
-list_depth(const struct doc_block *blk)
-{
-	if (blk->depth <= 0 || (blk->kind != DOC_BLOCK_LIST_ITEM &&
-				blk->kind != DOC_BLOCK_PARAGRAPH && blk->kind != DOC_BLOCK_CODE))
-		return 0;
-	return blk->depth < MD_MAX_DEPTH ? blk->depth : MD_MAX_DEPTH;
-}
-
-static int
-quote_depth(const struct doc_block *blk)
-{
-	if (blk->kind != DOC_BLOCK_QUOTE)
-		return 0;
-	return blk->depth < 1 ? 1 : blk->depth < MD_MAX_DEPTH ? blk->depth : MD_MAX_DEPTH;
-}
-
-/* Whether list item b goes right under the block before it (a tight
- * list) rather than after a blank line: the block before is a list item
- * and b continues its list (the item before at b's depth is of its
- * kind), or starts a list inside it that can interrupt a paragraph (a
- * bullet, or the number 1). */
+/* Whether the containers a[0, n) are b's: the same quotes and list
+ * levels (an item starting, '+', is in the list it starts in). */
 static bool
-tight_item(const struct doc *doc, size_t b, size_t prev)
+same_containers(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i] || !b[i] || (a[i] == '>') != (b[i] == '>'))
+			return false;
+	}
+	return true;
+}
+
+/* Whether list item b (written in containers `nest`) goes right under
+ * the block before it (a tight list) rather than after a blank line: the
+ * block before is a list item in the same quotes and lists, and b
+ * continues its list (the item before at b's level is of its kind), or
+ * starts a list inside it that can interrupt a paragraph (a bullet, or
+ * the number 1). */
+static bool
+tight_item(const struct doc *doc, size_t b, size_t prev, const char *nest)
 {
 	const struct doc_block *cur = doc_block(doc, b), *p = doc_block(doc, prev);
-	if (p->kind != DOC_BLOCK_LIST_ITEM || list_depth(p) == 0)
+	if (p->kind != DOC_BLOCK_LIST_ITEM)
 		return false;
-	int depth = list_depth(cur);
+	/* The containers the item's list stands in; an item of an outer
+	   list starting here too ("- - x") goes after a blank line. */
+	size_t ctx = strlen(nest) - 1;
+	if (memchr(nest, '+', ctx))
+		return false;
+	char qn[EX_NEST_MAX + 1];
 	for (size_t k = b; k-- > 0;) {
 		const struct doc_block *q = doc_block(doc, k);
-		int qd = list_depth(q);
-		if (qd == 0)
-			return false;
-		if (q->kind != DOC_BLOCK_LIST_ITEM || qd > depth)
-			continue;
-		if (qd == depth)
+		ex_block_nest(q, q->kind == DOC_BLOCK_HEADING ? q->level : 0, qn);
+		if (!same_containers(qn, nest, ctx))
+			return false;   /* outside the list's containers */
+		const char *rest = qn + ctx;
+		if (*rest == '\0')
+			return q->kind == DOC_BLOCK_LIST_ITEM && ctx > 0 && nest[ctx - 1] != '>' &&
+			       (!cur->ordered || cur->number == 1);
+		if (*rest == '>')
+			return false;   /* a quote between: the list ended */
+		if (rest[1] == '\0' && q->kind == DOC_BLOCK_LIST_ITEM)
 			return q->ordered == cur->ordered;
-		return !cur->ordered || cur->number == 1;
+		/* deeper, or a later paragraph of an item of this list */
 	}
 	return false;
 }
@@ -829,10 +836,54 @@ struct md_article {
 	struct ex_sweep sw;
 	struct ex_inline il;
 	size_t span, oi;
-	int indent[MD_MAX_DEPTH + 1];
-	int known;            /* list depths with an indent */
+	/* The width of the marker of the item open at each list level
+	   (1-based): what the item's later lines are indented by. */
+	int width[EX_NEST_MAX + 1];
+	int known;            /* list levels with a width */
 	size_t prev;          /* the last block written, or (size_t)-1 */
+	char prev_nest[EX_NEST_MAX + 1];   /* its containers */
 };
+
+/* The prefix of a line in containers nest[0, n): "> " per quote, the
+ * indent of its item per list level; with `marker`, the first line's:
+ * an item starting at a level ('+') gets its marker there, `marker` for
+ * the block's own (the last level), "- " for another. */
+static void
+nest_prefix_first(struct buf *out, const struct md_article *a, const char *nest, size_t n,
+		  const char *marker)
+{
+	int level = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (nest[i] == '>') {
+			buf_puts(out, "> ");
+		} else if (marker && nest[i] == '+') {
+			level++;
+			buf_puts(out, i + 1 == n && *marker ? marker : "- ");
+		} else {
+			level++;
+			for (int k = 0; k < a->width[level]; k++)
+				buf_putc(out, ' ');
+		}
+	}
+}
+
+static void
+nest_prefix(struct buf *out, const struct md_article *a, const char *nest, size_t n)
+{
+	nest_prefix_first(out, a, nest, n, NULL);
+}
+
+/* The same for a blank line: without the spaces at its end. */
+static void
+nest_blank(struct buf *out, const struct md_article *a, const char *nest, size_t n)
+{
+	size_t at = out->len;
+	nest_prefix(out, a, nest, n);
+	while (out->len > at && out->data[out->len - 1] == ' ')
+		out->len--;
+	if (out->data)
+		out->data[out->len] = '\0';
+}
 
 static int
 heading_level(struct md_article *a, size_t b)
@@ -846,43 +897,61 @@ md_block(struct md_article *a, size_t b, int level)
 	const struct doc_block *blk = doc_block(a->doc, b);
 	struct buf *out = a->m.out;
 	const char *text = a->m.text;
-	/* A heading stands on its own, outside lists and quotes. */
-	int ld = level ? 0 : list_depth(blk), qd = level ? 0 : quote_depth(blk);
+	/* Its quotes and lists; a heading stands on its own, outside them. */
+	char nest[EX_NEST_MAX + 1];
+	ex_block_nest(blk, level, nest);
+	size_t nn = strlen(nest);
+	int levels = 0;
+	for (size_t i = 0; i < nn; i++)
+		levels += nest[i] != '>';
+	bool item = blk->kind == DOC_BLOCK_LIST_ITEM && nn > 0 && nest[nn - 1] == '+';
 	const struct doc_block *p = a->prev == (size_t)-1 ? NULL : doc_block(a->doc, a->prev);
 
-	/* What separates it from the block before. */
-	bool tight = p && ((blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0 &&
-			    tight_item(a->doc, b, a->prev)) ||
-			   (blk->kind == DOC_BLOCK_TABLE_ROW && p->kind == DOC_BLOCK_TABLE_ROW));
+	/* The indent of each list level: an item's is its marker's width. */
+	char marker[32] = "";
+	if (item) {
+		if (blk->ordered)
+			snprintf(marker, sizeof marker, "%u. ", blk->number);
+		else
+			snprintf(marker, sizeof marker, "- ");
+	}
+	if (levels == 0)
+		a->known = 0;
+	for (size_t i = 0, at = 0; i < nn; i++) {
+		if (nest[i] == '>')
+			continue;
+		at++;
+		if (nest[i] == '+') {
+			/* An item starts: what was known deeper is its
+			   predecessor's. */
+			a->width[at] = item && i + 1 == nn ? (int)strlen(marker) : 2;
+			a->known = (int)at;
+		} else if ((int)at > a->known) {
+			a->width[at] = 2;
+			a->known = (int)at;
+		}
+	}
+
+	/* What separates it from the block before: nothing in a tight list
+	   or a table, else a blank line inside the containers both share. */
+	bool tight = p && ((item && tight_item(a->doc, b, a->prev, nest)) ||
+			   (blk->kind == DOC_BLOCK_TABLE_ROW && p->kind == DOC_BLOCK_TABLE_ROW &&
+			    strcmp(nest, a->prev_nest) == 0));
 	if (!tight) {
-		int pq = p ? quote_depth(p) : 0;
-		for (int i = 0; i < (pq < qd ? pq : qd); i++)
-			buf_putc(out, '>');
+		/* An item starting ends the containers shared at its level. */
+		size_t common = 0;
+		while (common < nn && nest[common] != '+' && a->prev_nest[common] &&
+		       (nest[common] == '>') == (a->prev_nest[common] == '>'))
+			common++;
+		nest_blank(out, a, nest, common);
 		buf_putc(out, '\n');
 	}
 
 	/* Its prefixes: the first line's, the others', a blank line's. */
 	struct buf first = BUF_INIT, rest = BUF_INIT, blank = BUF_INIT;
 	size_t start = blk->start;
-	if (ld == 0) {
-		a->known = 0;
-	} else {
-		while (a->known < ld - 1) {
-			a->indent[a->known + 1] = a->indent[a->known] + 2;
-			a->known++;
-		}
-	}
-	if (blk->kind == DOC_BLOCK_LIST_ITEM && ld > 0) {
-		char marker[32];
-		if (blk->ordered)
-			snprintf(marker, sizeof marker, "%u. ", blk->number);
-		else
-			snprintf(marker, sizeof marker, "- ");
-		for (int i = 0; i < a->indent[ld - 1]; i++)
-			buf_putc(&first, ' ');
-		buf_puts(&first, marker);
-		a->indent[ld] = a->indent[ld - 1] + (int)strlen(marker);
-		a->known = ld;
+	nest_prefix_first(&first, a, nest, nn, marker);
+	if (item) {
 		/* Plain text's own marker gives way to ours; a task's box
 		   stays a box. */
 		start += blk->marker_len < blk->end - blk->start ? blk->marker_len : 0;
@@ -891,18 +960,9 @@ md_block(struct md_article *a, size_t b, int level)
 			buf_append(&first, text + start, 4);
 			start += 4;
 		}
-	} else if (ld > 0 && a->known < ld) {
-		a->indent[ld] = a->indent[ld - 1] + 2;
-		a->known = ld;
 	}
-	for (int i = 0; i < (ld > 0 ? a->indent[ld] : 0); i++)
-		buf_putc(&rest, ' ');
-	for (int i = 0; i < qd; i++) {
-		buf_puts(&rest, "> ");
-		buf_putc(&blank, '>');
-	}
-	if (!first.len)
-		buf_puts(&first, rest.data ? rest.data : "");
+	nest_prefix(&rest, a, nest, nn);
+	nest_blank(&blank, a, nest, nn);
 	a->m.prefix = rest.data ? rest.data : "";
 
 	bool table = blk->kind == DOC_BLOCK_TABLE_ROW && level == 0;
@@ -959,6 +1019,8 @@ md_block(struct md_article *a, size_t b, int level)
 		buf_putc(out, '\n');
 	}
 	a->prev = b;
+	memcpy(a->prev_nest, nest, sizeof nest);
+	a->m.prefix = "";
 	buf_free(&first);
 	buf_free(&rest);
 	buf_free(&blank);
@@ -1013,6 +1075,7 @@ full_article(struct buf *out, const struct ex_document *d, struct ex_export *x)
 		if (blk->kind == DOC_BLOCK_RULE) {
 			buf_puts(out, "\n* * *\n");
 			a.prev = b;
+			a.prev_nest[0] = '\0';
 			a.known = 0;
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* ------------------------------------------------------------- names */
@@ -434,6 +435,50 @@ block_line(struct buf *out, const char *s, size_t n)
 		buf_putc(out, s[i] == '\n' || s[i] == '\t' ? ' ' : s[i]);
 }
 
+void
+ex_block_nest(const struct doc_block *blk, int level, char out[EX_NEST_MAX + 1])
+{
+	size_t n = 0;
+	out[0] = '\0';
+	if (level > 0)
+		return;
+	int lists = 0, quotes = 0;
+	for (const char *c = blk->nest; *c && n < EX_NEST_MAX; c++) {
+		if (*c != '>' && *c != '-' && *c != '+')
+			continue;
+		out[n++] = *c;
+		if (*c == '>')
+			quotes++;
+		else
+			lists++;
+	}
+	bool listed = blk->depth > 0 && (blk->kind == DOC_BLOCK_LIST_ITEM ||
+					 blk->kind == DOC_BLOCK_PARAGRAPH ||
+					 blk->kind == DOC_BLOCK_CODE);
+	if (listed) {
+		for (; lists < blk->depth && n < EX_NEST_MAX; lists++)
+			out[n++] = '-';
+		/* A list item starts its item. */
+		if (blk->kind == DOC_BLOCK_LIST_ITEM && n > 0 && out[n - 1] == '-') {
+			out[n - 1] = '+';
+		} else if (blk->kind == DOC_BLOCK_LIST_ITEM && n > 0 && out[n - 1] != '+') {
+			if (n == EX_NEST_MAX)
+				n--;
+			out[n++] = '+';
+		}
+	} else if (blk->kind == DOC_BLOCK_QUOTE) {
+		int want = blk->depth > 0 ? blk->depth : 1;
+		for (; quotes < want && n < EX_NEST_MAX; quotes++)
+			out[n++] = '>';
+		if (n > 0 && out[n - 1] != '>') {
+			if (n == EX_NEST_MAX)
+				n--;
+			out[n++] = '>';
+		}
+	}
+	out[n] = '\0';
+}
+
 int
 ex_heading_level(const struct doc *doc, const struct outline *ol, size_t *oi, size_t b)
 {
@@ -732,7 +777,9 @@ reload_source(const char *source, const char *hash)
 	bool known = false;
 	for (size_t i = 0; dot && i < GL_ARRAY_LEN(structured) && !known; i++)
 		known = strcasecmp(dot, structured[i]) == 0;
-	if (!known)
+	/* Only a file: a FIFO there now would wait for a writer. */
+	struct stat sb;
+	if (!known || stat(source, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return NULL;
 	struct doc_load_options o = { .path = source, .format = DOC_FORMAT_AUTO };
 	struct doc *doc = NULL;

@@ -93,6 +93,7 @@ usage(FILE *f)
 	      "  -V, --version           show the version and exit\n"
 	      "\n"
 	      "An http or https URL is fetched and its article extracted.\n"
+	      "A FIFO or <(command) as FILE is read like standard input.\n"
 	      "With no FILE, gloss reads standard input when it is not a terminal,\n"
 	      "else opens the tutorial, and over it the list of stored documents\n"
 	      "once there are any.  When standard output is not a terminal,\n"

@@ -118,8 +118,13 @@ bool doc_is_url(const char *path);
  * is passed over), else as a file.  doc_source() is then the final URL after redirects, and the
  * document is never transient.
  *
- * A FIFO, device or socket given as a path is refused without blocking;
- * stdin may be a pipe (it is read to its end, never seeked).  The binary
+ * stdin may be a pipe (it is read to its end, never seeked).  So may a
+ * path that names a FIFO or a character device (bash's <(cmd) gives
+ * /dev/fd/63, a pipe): it is opened as cat opens it (a FIFO's open waits
+ * for its writer) and read once to its end like stdin, with the format
+ * sniffed as stdin's is unless opt->format or a .md/.html name says; the
+ * document is then transient.  A socket, a block device or a directory
+ * is refused without blocking.  The binary
  * test looks at the first 64 KiB: a NUL byte (unless a UTF-16/32 BOM or
  * encoding says NULs are expected) or the signature of an executable
  * (ELF, PE, Mach-O), image (PNG, JPEG, GIF), PDF or compressed file (zip,
@@ -129,7 +134,7 @@ bool doc_is_url(const char *path);
  * name in it is terminal-safe):
  *   GL_NOT_FOUND     no such file
  *   GL_UNREADABLE    permission denied
- *   GL_NOT_REGULAR   a directory, or a FIFO/device that does not end
+ *   GL_NOT_REGULAR   a directory, a socket or a block device
  *   GL_BINARY        NUL bytes or an executable/image signature
  *   GL_TOO_LARGE     over max_size
  *   GL_ENCODING      the named encoding is unknown or cannot be decoded
@@ -223,8 +228,9 @@ const char *doc_format_name(enum doc_format f);  /* "auto", "text", "markdown", 
 const char *doc_source(const struct doc *d);
 /* True when the source is stdin or gloss's own spool file: such a
  * document is never matched to an older one by its source.  The rule:
- * stdin ("-"), a doc_from_text document without a source (or "-"), and a
- * file loaded with doc_load_options.transient.  Any other file is tracked
+ * stdin ("-"), a doc_from_text document without a source (or "-"), a
+ * FIFO or character device read by its path (doc_load), and a file
+ * loaded with doc_load_options.transient.  Any other file is tracked
  * by its path wherever it lives, under /tmp or $TMPDIR too (people keep
  * pages fetched with curl -o /tmp/page.html there, and edit them). */
 bool doc_source_is_transient(const struct doc *d);
@@ -319,7 +325,24 @@ struct doc_block {
 	   language-x / lang-x on <pre> or the <code> in it names; else
 	   NULL.  Owned by the doc.  Export writes it back. */
 	const char *info;
+	/* The containers around the block, outermost first (Markdown,
+	   HTML): '>' for a block quote, '-' for a list level, '+' for a list
+	   level whose item starts with this block.  "" at the top level and
+	   for plain text; ">" a paragraph or code block in a quote; ">+" an
+	   item of a list in a quote, ">-" a later paragraph (or code) of
+	   it; "-+" an item of a list nested in an item; "->" a quote in a
+	   list item; "+>" a quote that starts an item ("- > words");
+	   ">>" a quote in a quote.  Its count of '-' and '+' is `depth` for
+	   a list item, a later paragraph of one and code in one; its '>'
+	   count is a quote's `depth`.  At most
+	   DOC_NEST_MAX containers (the outermost ones; deeper structure is
+	   left out).  A heading or a rule may have one too (an article's
+	   heading inside a quote), which export may leave out.  Never NULL;
+	   owned by the doc.  Export uses it to keep a list inside a quote,
+	   or a quote inside a list, where it was. */
+	const char *nest;
 };
+#define DOC_NEST_MAX 32
 
 size_t doc_block_count(const struct doc *d);
 const struct doc_block *doc_block(const struct doc *d, size_t i);

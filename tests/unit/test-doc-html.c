@@ -724,6 +724,33 @@ test_encodings(void)
 		"an undeclared page is detected, never read as Latin-1");
 }
 
+/* Each block says which quotes and lists it stands in, outermost first
+ * (doc_block.nest): export keeps a list inside its <blockquote>. */
+static void
+test_containers(void)
+{
+	struct doc *d = html("<body><blockquote><p>Rules:</p><ul><li>one<ol><li>two</li></ol>"
+			     "</li></ul><pre>x</pre></blockquote><ul><li><p>item</p>"
+			     "<blockquote>in the item</blockquote></li></ul>"
+			     "<ul><li><blockquote>q1</blockquote></li><li><blockquote>q2</blockquote>"
+			     "</li></ul><p>after</p></body>");
+	if (!d)
+		return;
+	static const char *const want[] = { ">", ">+", ">-+", ">", "+", "->", "+>", "+>", "" };
+	is_int((long)doc_block_count(d), (long)(sizeof want / sizeof want[0]),
+	       "every block of the quotes and lists is there");
+	for (size_t i = 0; i < doc_block_count(d) && i < sizeof want / sizeof want[0]; i++) {
+		is_str(doc_block(d, i)->nest, want[i],
+		       i == 1 ? "a list in a <blockquote> stands in the quote" :
+		       i == 2 ? "a nested list in it one level deeper" :
+		       i == 4 ? "an item's first block starts the item (+)" :
+		       i == 5 ? "a <blockquote> in an <li> stands in the list" :
+		       i == 6 || i == 7 ? "a <blockquote> that starts an <li> starts the item" :
+		       "a block's quotes and lists");
+	}
+	doc_free(d);
+}
+
 int
 main(void)
 {
@@ -733,6 +760,7 @@ main(void)
 	test_fixtures();
 	test_whitespace();
 	test_blocks();
+	test_containers();
 	test_spans();
 	test_left_out();
 	test_article();

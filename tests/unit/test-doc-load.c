@@ -14,8 +14,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,19 +149,61 @@ test_refusals(void)
 	made[nmade++] = xstrdup(dir);
 	refused("a directory", dir, NULL, GL_NOT_REGULAR, "directory");
 
+	/* A named pipe (and bash's <(cmd), /dev/fd/63) is read to its end
+	   like standard input, as cat reads it: its writer is a child. */
 	const char *fifo = tmp_path("a-fifo");
 	if (mkfifo(fifo, 0600) == 0) {
 		made[nmade++] = xstrdup(fifo);
+		pid_t writer = fork();
+		if (writer == 0) {
+			int fd = open(fifo, O_WRONLY);
+			static const char words[] = "Words from a pipe.\n\nA second paragraph.\n";
+			_exit(fd >= 0 && write(fd, words, sizeof words - 1) ==
+				  (ssize_t)(sizeof words - 1) ? 0 : 1);
+		}
 		double t0 = now();
-		refused("a named pipe (FIFO) nobody writes to", fifo, NULL, GL_NOT_REGULAR,
-			"FIFO");
-		ok(now() - t0 < 2.0, "a FIFO is refused at once, without waiting for a writer");
+		struct doc *d = loaded("a named pipe (FIFO) with a writer", fifo, NULL);
+		ok(now() - t0 < 10.0, "it is read as soon as its writer is done");
+		is_str(d ? doc_text(d, NULL) : "", "Words from a pipe.\nA second paragraph.",
+		       "a named pipe's text is what was written into it");
+		ok(d && doc_source_is_transient(d),
+		   "a named pipe is never found again by its path (its text is gone once read)");
+		doc_free(d);
+		int wst = 0;
+		if (writer > 0)
+			waitpid(writer, &wst, 0);
 	} else {
+		skip("mkfifo failed");
+		skip("mkfifo failed");
+		skip("mkfifo failed");
 		skip("mkfifo failed");
 	}
 
-	refused("/dev/null (a character device)", "/dev/null", NULL, GL_NOT_REGULAR,
-		"device");
+	struct doc *null_doc = loaded("/dev/null (a character device), read like standard input",
+				      "/dev/null", NULL);
+	is_int(null_doc ? (long)doc_length(null_doc) : -1, 0, "/dev/null is an empty article");
+	doc_free(null_doc);
+
+	const char *sock_path = tmp_path("a-socket");
+	int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (sock >= 0 && strlen(sock_path) < sizeof sun.sun_path) {
+		memcpy(sun.sun_path, sock_path, strlen(sock_path) + 1);
+		if (bind(sock, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			made[nmade++] = xstrdup(sock_path);
+			refused("a socket", sock_path, NULL, GL_NOT_REGULAR, "socket");
+		} else {
+			for (int i = 0; i < 4; i++)
+				skip("cannot bind a unix socket here");
+		}
+	} else {
+		for (int i = 0; i < 4; i++)
+			skip("cannot make a unix socket here");
+	}
+	if (sock >= 0)
+		close(sock);
 
 	const char *secret = write_file("secret.txt", "top secret\n", 11);
 	chmod(secret, 0);

@@ -442,16 +442,77 @@ test_code_in_list(void)
 	doc_free(d);
 }
 
+/* Each block says which quotes and lists it stands in, outermost first,
+ * so that export keeps a list inside its quote and a quote inside its
+ * list item. */
+static void
+test_containers(void)
+{
+	struct doc *d = mds("> Rules:\n>\n> - one\n>   - two\n>\n> ```\n> x\n> ```\n"
+			    ">\n> > deeper\n\n- item\n\n  > in the item\n\n  more\n\n"
+			    "* > q1\n* > q2\n\nafter\n");
+	if (!d)
+		return;
+	static const char *const want[][2] = {
+		{ "Rules:", ">" }, { "one", ">+" }, { "two", ">-+" }, { "x", ">" },
+		{ "deeper", ">>" }, { "item", "+" }, { "in the item", "->" }, { "more", "-" },
+		{ "q1", "+>" }, { "q2", "+>" }, { "after", "" },
+	};
+	const char *t = doc_text(d, NULL);
+	is_int((long)doc_block_count(d), (long)(sizeof want / sizeof want[0]),
+	       "every block of the quotes and lists is there");
+	for (size_t i = 0; i < doc_block_count(d) && i < sizeof want / sizeof want[0]; i++) {
+		const struct doc_block *b = doc_block(d, i);
+		char what[96];
+		snprintf(what, sizeof what, "\"%s\" stands in \"%s\"", want[i][0], want[i][1]);
+		ok(b->end - b->start == strlen(want[i][0]) &&
+		   memcmp(t + b->start, want[i][0], b->end - b->start) == 0 &&
+		   strcmp(b->nest, want[i][1]) == 0, "%s", what);
+		if (strcmp(b->nest, want[i][1]) != 0)
+			diag("got \"%s\"", b->nest);
+	}
+	is_int(doc_block(d, 2)->depth, 2, "the nested item in the quote is at list depth 2");
+	is_int(doc_block(d, 6)->depth, 1, "the quote in the item is at quote depth 1");
+	doc_free(d);
+}
+
+/* A table's text is its cells joined by " | ", never padded: the reader
+ * aligns the columns on the screen (layout), so the text that quotes
+ * anchor to and the document's hash do not depend on display widths. */
+static void
+test_tables(void)
+{
+	const char *src = "| 名前 | Age |\n|:---|---:|\n| 山田太郎 | 30 |\n| Li | 7 |\n";
+	struct doc *d = mds(src);
+	if (!d)
+		return;
+	is_int(doc_block_count(d), 3, "a table of a header and two rows is three row blocks");
+	block_is(d, 0, DOC_BLOCK_TABLE_ROW, 0, 0, "名前 | Age",
+		 "the header row's cells joined by \" | \", not padded to the wider cells below");
+	block_is(d, 1, DOC_BLOCK_TABLE_ROW, 0, 0, "山田太郎 | 30", "a CJK row, unpadded");
+	block_is(d, 2, DOC_BLOCK_TABLE_ROW, 0, 0, "Li | 7", "a short row, unpadded");
+	is_str(doc_text(d, NULL), "名前 | Age\n山田太郎 | 30\nLi | 7",
+	       "the document text is the rows joined by LF, with no rule row in it");
+	struct doc *again = mds("| 名前 | Age |\n|---|---|\n| 山田太郎   | 30 |\n| Li | 7 |\n");
+	if (again)
+		is_str(doc_hash(again), doc_hash(d),
+		       "the source's own padding and alignment marks do not change the hash");
+	doc_free(again);
+	doc_free(d);
+}
+
 int
 main(void)
 {
 	test_blocks();
 	test_code_in_list();
+	test_containers();
 	test_spans();
 	test_entities();
 	test_line_breaks();
 	test_titles();
 	test_front_matter();
 	test_footnotes();
+	test_tables();
 	return tap_done();
 }
