@@ -5,6 +5,8 @@
 #include "gloss/cli.h"
 #include "gloss/u8.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -148,18 +150,24 @@ annotate_apply(struct store *s, const struct doc *d, const char *document,
 	return st;
 }
 
+/* gloss's state directory: $XDG_STATE_HOME/gloss, else
+ * ~/.local/state/gloss (caller frees). */
+static char *
+state_dir(void)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	if (state && state[0] == '/')
+		return xasprintf("%s/gloss", state);
+	return xasprintf("%s/.local/state/gloss", home ? home : ".");
+}
+
 /* The name of a new file `prefix`-TIME-PID.txt in the state directory
  * (made if need be), in *path (caller frees). */
 static enum gl_status
 state_file_path(const char *prefix, char **path, struct gl_error *err)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *dir;
-	if (state && state[0] == '/')
-		dir = xasprintf("%s/gloss", state);
-	else
-		dir = xasprintf("%s/.local/state/gloss", home ? home : ".");
+	char *dir = state_dir();
 	enum gl_status st = gl_mkdir_p(dir, 0700, err);
 	if (st != GL_OK) {
 		free(dir);
@@ -175,8 +183,30 @@ state_file_path(const char *prefix, char **path, struct gl_error *err)
 	return GL_OK;
 }
 
+void
+annotate_draft_clear(struct annotate_draft *d)
+{
+	free(d->key);
+	free(d->document);
+	free(d->quote);
+	free(d->about);
+	free(d->note);
+	free(d->file);
+	memset(d, 0, sizeof *d);
+}
+
+/* "NAME: N bytes\n" then the N bytes and a line break: what the reader
+ * reads back whole, whatever lines it holds. */
+static void
+put_counted(struct buf *b, const char *name, const char *text)
+{
+	buf_printf(b, "%s: %zu bytes\n", name, strlen(text));
+	buf_puts(b, text);
+	buf_putc(b, '\n');
+}
+
 enum gl_status
-annotate_write_drafts(const char *const *about, const char *const *notes, size_t n, char **path,
+annotate_write_drafts(const struct annotate_draft *drafts, size_t n, char **path,
 		      struct gl_error *err)
 {
 	char *p = NULL;
@@ -185,11 +215,26 @@ annotate_write_drafts(const char *const *about, const char *const *notes, size_t
 		return st;
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "# gloss: note drafts that were not saved (the reader was left with them).\n"
-		     "# Each is kept here so that nothing typed is lost: copy it back into the note\n"
-		     "# prompt (c, e or r in the reader) or give it to gloss add --note.\n");
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "\ndraft: %s\nnote:\n%s\n", about[i] ? about[i] : "",
-			   notes[i] ? notes[i] : "");
+		     "# The reader offers them again when the article is opened (:drafts); each is\n"
+		     "# also here so that nothing typed is lost: copy it into the note prompt\n"
+		     "# (c, e or r in the reader) or give it to gloss add --note.\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct annotate_draft *d = &drafts[i];
+		/* One line each: the reader finds the fields by line. */
+		char *about = xstrdup(d->about ? d->about : "");
+		for (char *c = about; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		buf_printf(&b, "\ndraft: %s\n", about);
+		free(about);
+		if (d->key)
+			buf_printf(&b, "key: %s\n", d->key);
+		if (d->document)
+			buf_printf(&b, "document: %s\n", d->document);
+		if (d->quote)
+			put_counted(&b, "quote", d->quote);
+		put_counted(&b, "note", d->note ? d->note : "");
+	}
 	st = gl_write_file_atomic(p, b.data, b.len, 0600, err);
 	buf_free(&b);
 	if (st != GL_OK) {
@@ -198,6 +243,215 @@ annotate_write_drafts(const char *const *about, const char *const *notes, size_t
 	}
 	*path = p;
 	return GL_OK;
+}
+
+/* The value of "NAME: value" when `line` (len bytes) is such a line. */
+static const char *
+field(const char *line, size_t len, const char *name, size_t *vlen)
+{
+	size_t n = strlen(name);
+	if (len < n + 2 || memcmp(line, name, n) != 0 || line[n] != ':' || line[n + 1] != ' ')
+		return NULL;
+	*vlen = len - n - 2;
+	return line + n + 2;
+}
+
+struct parsed_drafts {
+	struct annotate_draft *d;
+	size_t *start, *end;   /* each one's bytes in the file */
+	size_t n;
+};
+
+static void
+parsed_drafts_free(struct parsed_drafts *pd)
+{
+	for (size_t i = 0; i < pd->n; i++)
+		annotate_draft_clear(&pd->d[i]);
+	free(pd->d);
+	free(pd->start);
+	free(pd->end);
+	memset(pd, 0, sizeof *pd);
+}
+
+/* The whole drafts in a drafts file's text (see annotate_write_drafts):
+ * an entry is kept once its note is read, if it has a key; one whose
+ * counted text does not fit (cut short, edited by hand) is dropped. */
+static void
+parse_drafts(const char *text, size_t len, struct parsed_drafts *out)
+{
+	memset(out, 0, sizeof *out);
+	struct annotate_draft cur = { 0 };
+	bool in_entry = false;
+	size_t cur_start = 0;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t line_end = nl ? (size_t)(nl - text) : len;
+		const char *line = text + pos;
+		size_t ll = line_end - pos, vl;
+		const char *v;
+		if ((v = field(line, ll, "draft", &vl))) {
+			annotate_draft_clear(&cur);
+			cur.about = xstrndup(v, vl);
+			in_entry = true;
+			/* The blank line before it goes with it. */
+			cur_start = pos >= 2 && text[pos - 1] == '\n' && text[pos - 2] == '\n' ? pos - 1
+												   : pos;
+		} else if (in_entry && (v = field(line, ll, "key", &vl))) {
+			free(cur.key);
+			cur.key = xstrndup(v, vl);
+		} else if (in_entry && (v = field(line, ll, "document", &vl))) {
+			free(cur.document);
+			cur.document = vl ? xstrndup(v, vl) : NULL;
+		} else if (in_entry && ((v = field(line, ll, "quote", &vl)) ||
+					(v = field(line, ll, "note", &vl)))) {
+			bool note = line[0] == 'n';
+			char *num = xstrndup(v, vl);
+			char *unit = NULL;
+			errno = 0;
+			unsigned long long count = strtoull(num, &unit, 10);
+			bool good = errno == 0 && unit != num && strcmp(unit, " bytes") == 0 &&
+				    line_end < len && count <= len - line_end - 1;
+			free(num);
+			size_t body = line_end + 1;
+			if (good && body + count < len && text[body + count] != '\n')
+				good = false;
+			if (!good) {
+				annotate_draft_clear(&cur);
+				in_entry = false;
+				pos = line_end + 1;
+				continue;
+			}
+			char *what = xstrndup(text + body, (size_t)count);
+			pos = body + (size_t)count + 1 < len ? body + (size_t)count + 1 : len;
+			if (!note) {
+				free(cur.quote);
+				cur.quote = what;
+				continue;
+			}
+			cur.note = what;
+			in_entry = false;
+			if (!cur.key) {
+				annotate_draft_clear(&cur);
+				continue;
+			}
+			out->d = xreallocarray(out->d, out->n + 1, sizeof *out->d);
+			out->start = xreallocarray(out->start, out->n + 1, sizeof *out->start);
+			out->end = xreallocarray(out->end, out->n + 1, sizeof *out->end);
+			out->d[out->n] = cur;
+			out->start[out->n] = cur_start;
+			out->end[out->n] = pos;
+			out->n++;
+			memset(&cur, 0, sizeof cur);
+			continue;
+		}
+		pos = line_end + 1;
+	}
+	annotate_draft_clear(&cur);
+}
+
+/* A drafts file is at most this long (a draft is what one person typed). */
+#define DRAFTS_FILE_MAX ((size_t)64 << 20)
+
+static int
+cmp_names(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void
+annotate_read_drafts(struct annotate_draft **drafts, size_t *n)
+{
+	char *dir = state_dir();
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		free(dir);
+		return;
+	}
+	char **names = NULL;
+	size_t count = 0;
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		size_t l = strlen(e->d_name);
+		if (l < 11 || strncmp(e->d_name, "drafts-", 7) != 0 ||
+		    strcmp(e->d_name + l - 4, ".txt") != 0)
+			continue;
+		names = xreallocarray(names, count + 1, sizeof *names);
+		names[count++] = xstrdup(e->d_name);
+	}
+	closedir(dh);
+	/* TIME comes first in the name: oldest first. */
+	if (count)
+		qsort(names, count, sizeof *names, cmp_names);
+	for (size_t i = 0; i < count; i++) {
+		char *path = gl_path_join(dir, names[i]);
+		char *text = NULL;
+		size_t len;
+		struct gl_error err;
+		if (gl_read_file(path, &text, &len, DRAFTS_FILE_MAX, &err) == GL_OK) {
+			struct parsed_drafts pd;
+			parse_drafts(text, len, &pd);
+			*drafts = xreallocarray(*drafts, *n + pd.n, sizeof **drafts);
+			for (size_t k = 0; k < pd.n; k++) {
+				pd.d[k].file = xstrdup(path);
+				(*drafts)[(*n)++] = pd.d[k];
+			}
+			pd.n = 0;
+			parsed_drafts_free(&pd);
+		}
+		free(text);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
+/* Nothing but "#" lines and blank ones: a drafts file with no draft left
+ * (what gloss cannot read back is kept, in case it is someone's text). */
+static bool
+only_comments(const char *text, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		if (end > pos && text[pos] != '#')
+			return false;
+		pos = end + 1;
+	}
+	return true;
+}
+
+enum gl_status
+annotate_forget_draft(const char *file, const char *key, const char *note, struct gl_error *err)
+{
+	char *text = NULL;
+	size_t len;
+	if (gl_read_file(file, &text, &len, DRAFTS_FILE_MAX, err) != GL_OK) {
+		free(text);
+		/* Gone already (another session took it): nothing to forget. */
+		return access(file, F_OK) != 0 && errno == ENOENT ? GL_OK : err->status;
+	}
+	struct parsed_drafts pd;
+	parse_drafts(text, len, &pd);
+	size_t i = 0;
+	while (i < pd.n && !(strcmp(pd.d[i].key, key) == 0 && strcmp(pd.d[i].note, note) == 0))
+		i++;
+	enum gl_status st = GL_OK;
+	if (i < pd.n) {
+		memmove(text + pd.start[i], text + pd.end[i], len - pd.end[i]);
+		len -= pd.end[i] - pd.start[i];
+		text[len] = '\0';
+		if (only_comments(text, len)) {
+			if (unlink(file) != 0 && errno != ENOENT)
+				st = gl_fail(err, GL_IO, "%s: %s", file, strerror(errno));
+		} else {
+			st = gl_write_file_atomic(file, text, len, 0600, err);
+		}
+	}
+	parsed_drafts_free(&pd);
+	free(text);
+	return st;
 }
 
 enum gl_status

@@ -219,14 +219,29 @@ struct app {
 
 	/* Notes typed in a note prompt that was cancelled (Ctrl-C, Esc),
 	   by what they were for (draft_key): offered again when the note
-	   prompt opens on the same thing. */
+	   prompt opens on the same thing.  Those left at the end go to a
+	   drafts file, read back when the article is opened again
+	   (offer_kept_drafts). */
 	struct note_draft {
 		char *key;
 		char *text;
 		char *about;         /* what it is for, in words (recovery file) */
+		char *quote;         /* a new note's: the text it is on */
+		char *document;      /* the store's document, when known */
+		char *doc_hash;      /* the article it was made or read on */
+		char *file;          /* read from this drafts file (else NULL), */
+		char *file_key;      /* as this key, */
+		char *file_text;     /* with this text */
+		bool stray;          /* read back, but not placed on this text */
 	} *note_drafts;
 	size_t nnote_drafts;
 	char *prompt_draft_key;          /* the open note prompt's */
+	/* The drafts file entry of the draft whose note is being saved:
+	   removed from its file once the note is saved (forget_pending). */
+	struct note_draft pending_forget;
+	size_t drafts_next;              /* :drafts restores this one next */
+	bool drafts_checked;             /* the open article's kept drafts
+					    were looked for */
 	/* What the annotation a note prompt edits or replies to stood on
 	   when it opened (remember_target), so that what is typed there
 	   survives its deletion meanwhile (rescue_typed). */
@@ -237,7 +252,12 @@ struct app {
 		bool page;           /* a page note */
 		long long start_cp, end_cp;
 		char *quote;         /* its text (NULL for a page note) */
-		char *author;
+		char *author;        /* of the annotation edited or replied to */
+		bool reply;          /* that annotation is a reply */
+		bool is_private;     /* and private */
+		char *parent;        /* a reply's parent (NULL for a note) */
+		char *parent_author;
+		bool parent_reply;   /* the parent is a reply itself */
 	} target;
 
 	/* The last messages, oldest first from msg_first (a ring), for
@@ -254,6 +274,7 @@ static void draw(struct app *a);
 static void app_seen(void *ctx, size_t i);
 static size_t current_annot(const struct app *a);
 static void keep_draft(struct app *a);
+static void forget_pending(struct app *a);
 static bool rescue_typed(struct app *a, const struct annotate_change *c,
 			 const struct gl_error *why);
 static const struct store_annotation *raw_annotation(const struct app *a, const char *id);
@@ -814,6 +835,7 @@ open_built_document(struct app *a, struct doc *d, struct outline *o, const char 
 	a->sh.search = a->search;
 	a->sh.top = a->sh.bottom = 0;
 	reset_reading_state(a);
+	a->drafts_checked = false;
 	mark_seen(a);
 	load_annotations(a);
 	for (int k = 0; k < PANE_KIND_COUNT; k++)
@@ -2432,10 +2454,13 @@ open_help(struct app *a)
 		 "  :heading N|TEXT    Go to the Nth heading, or the first one with TEXT\n"
 		 "  :open FILE         Open another article (Tab completes)\n"
 		 "  :docs              The documents in the store\n"
+		 "  :drafts            The next note draft kept on this article, in the note\n"
+		 "                     editor on its text (Enter saves it, Esc keeps it)\n"
 		 "  :messages          The last messages, whole\n"
 		 "  :set NAME VALUE    ambiguous-width 1|2, panes outline,notes, outline-width N,\n"
 		 "                     notes-width N, search-wrap on|off, others on|off,\n"
-		 "                     theme default|light|mono, mouse on|off\n"
+		 "                     theme default|light|mono, mouse on|off,\n"
+		 "                     korean-keep-all on|off\n"
 		 "  :filter K=V...     Notes by tag=T author=A state=open|resolved style=N\n"
 		 "  :reanchor [ID]     Put the note chosen in the notes pane (an orphan) on the\n"
 		 "                     selection\n"
@@ -2923,6 +2948,7 @@ apply_change(struct app *a, struct annotate_change *c, char **new_id)
 	if (s == GL_OK) {
 		annotate_change_clear(c);
 		annots_changed(a);
+		forget_pending(a);
 		return true;
 	}
 	if (store_wide_failure(s) || !a->store)
@@ -2933,12 +2959,31 @@ apply_change(struct app *a, struct annotate_change *c, char **new_id)
 	return false;
 }
 
+/* A draft that no drafts file holds as it is: typed in this session,
+ * or read back and changed since (its text, or with `key_too` its key,
+ * when it was placed on an edited article). */
+static bool
+draft_unwritten(const struct note_draft *d, bool key_too)
+{
+	if (!d->file)
+		return true;
+	if (strcmp(d->text ? d->text : "", d->file_text ? d->file_text : "") != 0)
+		return true;
+	return key_too && !d->stray && strcmp(d->key, d->file_key ? d->file_key : "") != 0;
+}
+
 /* Before quitting with changes the store did not take: says so once
  * (they are in recovery files) and returns true; the next quit quits. */
 static bool
 warn_unsaved(struct app *a)
 {
-	if ((!a->nunsaved && !a->nnote_drafts) || a->quit_warned)
+	/* Drafts read back from a drafts file, unchanged, are kept there
+	   already: nothing to warn about. */
+	size_t typed = 0;
+	for (size_t i = 0; i < a->nnote_drafts; i++)
+		if (draft_unwritten(&a->note_drafts[i], false))
+			typed++;
+	if ((!a->nunsaved && !typed) || a->quit_warned)
 		return false;
 	a->quit_warned = true;
 	if (a->nunsaved)
@@ -2946,8 +2991,8 @@ warn_unsaved(struct app *a)
 		    "again, q again quits", a->nunsaved, a->nunsaved == 1 ? "" : "s");
 	else
 		say(a, true, "%zu note draft%s not saved (c, e or r offers it again): q again or :q! "
-		    "quits, writing %s to a recovery file", a->nnote_drafts,
-		    a->nnote_drafts == 1 ? "" : "s", a->nnote_drafts == 1 ? "it" : "them");
+		    "quits, writing %s to a recovery file", typed,
+		    typed == 1 ? "" : "s", typed == 1 ? "it" : "them");
 	return true;
 }
 
@@ -2962,27 +3007,45 @@ write_drafts(struct app *a)
 		keep_draft(a);
 		close_prompt(a);
 	}
-	size_t n = a->nnote_drafts;
-	if (!n)
+	/* Those read back unchanged stay in their files as they are. */
+	struct annotate_draft *out = xreallocarray(NULL, a->nnote_drafts + 1, sizeof *out);
+	size_t n = 0;
+	for (size_t i = 0; i < a->nnote_drafts; i++) {
+		const struct note_draft *d = &a->note_drafts[i];
+		if (!draft_unwritten(d, true))
+			continue;
+		/* One not placed on this text keeps what it was read as. */
+		out[n++] = (struct annotate_draft){
+			.key = d->stray ? d->file_key : d->key,
+			.document = d->document,
+			.quote = d->quote,
+			.about = d->about,
+			.note = d->text,
+		};
+	}
+	if (!n) {
+		free(out);
 		return NULL;
-	const char **about = xreallocarray(NULL, n, sizeof *about);
-	const char **notes = xreallocarray(NULL, n, sizeof *notes);
-	for (size_t i = 0; i < n; i++) {
-		about[i] = a->note_drafts[i].about;
-		notes[i] = a->note_drafts[i].text;
 	}
 	char *path = NULL;
 	struct gl_error err;
 	char *msg;
-	if (annotate_write_drafts(about, notes, n, &path, &err) == GL_OK)
-		msg = xasprintf("%zu note draft%s not saved: written to %s", n, n == 1 ? "" : "s",
-				u8_safe_str(path));
-	else
+	if (annotate_write_drafts(out, n, &path, &err) == GL_OK) {
+		msg = xasprintf("%zu note draft%s not saved: written to %s\ngloss: opening the "
+				"article again offers %s (:drafts)", n, n == 1 ? "" : "s",
+				u8_safe_str(path), n == 1 ? "it" : "them");
+		/* Now in the new file: out of the old ones. */
+		for (size_t i = 0; i < a->nnote_drafts; i++) {
+			const struct note_draft *d = &a->note_drafts[i];
+			if (d->file && draft_unwritten(d, true))
+				annotate_forget_draft(d->file, d->file_key, d->file_text, &err);
+		}
+	} else {
 		msg = xasprintf("%zu note draft%s not saved and lost: %s", n, n == 1 ? "" : "s",
 				err.message);
+	}
 	free(path);
-	free(about);
-	free(notes);
+	free(out);
 	return msg;
 }
 
@@ -3138,28 +3201,66 @@ find_draft(struct app *a, const char *key)
 }
 
 static void
+note_draft_free(struct note_draft *d)
+{
+	free(d->key);
+	free(d->text);
+	free(d->about);
+	free(d->quote);
+	free(d->document);
+	free(d->doc_hash);
+	free(d->file);
+	free(d->file_key);
+	free(d->file_text);
+	memset(d, 0, sizeof *d);
+}
+
+/* The note of a draft is being saved: its drafts file entry (if it came
+ * from one) waits in pending_forget until the note is saved (then
+ * forget_pending removes it from the file); the draft itself goes. */
+static void
 drop_draft(struct app *a, const char *key)
 {
 	struct note_draft *d = key ? find_draft(a, key) : NULL;
 	if (!d)
 		return;
-	free(d->key);
-	free(d->text);
-	free(d->about);
+	note_draft_free(&a->pending_forget);
+	if (d->file) {
+		a->pending_forget.file = d->file;
+		a->pending_forget.file_key = d->file_key;
+		a->pending_forget.file_text = d->file_text;
+		d->file = d->file_key = d->file_text = NULL;
+	}
+	note_draft_free(d);
 	*d = a->note_drafts[--a->nnote_drafts];
+	if (a->drafts_next > a->nnote_drafts)
+		a->drafts_next = 0;
+}
+
+/* The note of a draft read from a drafts file is saved: the file no
+ * longer keeps it. */
+static void
+forget_pending(struct app *a)
+{
+	struct note_draft *p = &a->pending_forget;
+	if (p->file) {
+		struct gl_error err;
+		if (annotate_forget_draft(p->file, p->file_key, p->file_text, &err) != GL_OK)
+			say(a, true, "the draft is saved, but is still in %s: %s", u8_safe_str(p->file),
+			    err.message);
+	}
+	note_draft_free(p);
 }
 
 static void
 free_drafts(struct app *a)
 {
-	for (size_t i = 0; i < a->nnote_drafts; i++) {
-		free(a->note_drafts[i].key);
-		free(a->note_drafts[i].text);
-		free(a->note_drafts[i].about);
-	}
+	for (size_t i = 0; i < a->nnote_drafts; i++)
+		note_draft_free(&a->note_drafts[i]);
 	free(a->note_drafts);
 	a->note_drafts = NULL;
 	a->nnote_drafts = 0;
+	note_draft_free(&a->pending_forget);
 	free(a->prompt_draft_key);
 	a->prompt_draft_key = NULL;
 	forget_target(a);
@@ -3188,9 +3289,10 @@ new_draft(struct app *a, const char *key)
 {
 	a->note_drafts = xreallocarray(a->note_drafts, a->nnote_drafts + 1, sizeof *a->note_drafts);
 	struct note_draft *d = &a->note_drafts[a->nnote_drafts++];
+	memset(d, 0, sizeof *d);
 	d->key = xstrdup(key);
-	d->text = NULL;
-	d->about = NULL;
+	d->document = a->doc_id ? xstrdup(a->doc_id) : NULL;
+	d->doc_hash = a->doc ? xstrdup(doc_hash(a->doc)) : NULL;
 	return d;
 }
 
@@ -3200,12 +3302,14 @@ forget_target(struct app *a)
 	free(a->target.id);
 	free(a->target.quote);
 	free(a->target.author);
+	free(a->target.parent);
+	free(a->target.parent_author);
 	memset(&a->target, 0, sizeof a->target);
 }
 
 /* A note prompt opens on an annotation (a->draft edits or replies to
- * it): remembers where its thread stands on the text and who wrote it,
- * for rescue_typed. */
+ * it): remembers who wrote it, what it answers (a reply's parent), and
+ * where its thread stands on the text, for rescue_typed. */
 static void
 remember_target(struct app *a)
 {
@@ -3214,15 +3318,25 @@ remember_target(struct app *a)
 	if (c->kind == ANNOTATE_ADD || !c->id)
 		return;
 	const struct store_annotation *sa = raw_annotation(a, c->id);
-	/* A reply stands where its thread does. */
-	if (sa && sa->parent)
-		sa = raw_annotation(a, sa->parent);
 	if (!sa)
 		return;
 	struct prompt_target *t = &a->target;
-	t->known = true;
 	t->id = xstrdup(c->id);
 	t->author = xstrdup(sa->author);
+	t->reply = sa->parent != NULL;
+	t->is_private = sa->is_private;
+	if (sa->parent) {
+		const struct store_annotation *p = raw_annotation(a, sa->parent);
+		t->parent = xstrdup(sa->parent);
+		t->parent_author = xstrdup(p ? p->author : "");
+		t->parent_reply = p && p->parent;
+	}
+	/* A reply stands where its thread does: its root note's place. */
+	for (int up = 0; sa && sa->parent && up < 32; up++)
+		sa = raw_annotation(a, sa->parent);
+	if (!sa)
+		return;
+	t->known = true;
 	t->page = store_annotation_is_page(sa);
 	for (size_t i = 0; i < a->nannots; i++) {
 		const struct pane_annot *an = &a->annots[i];
@@ -3240,26 +3354,60 @@ remember_target(struct app *a)
 
 /* A note or reply typed in the prompt could not be saved for good (its
  * annotation was deleted meanwhile, or the store refused it): nothing
- * typed is lost.  A reply or edit whose annotation is gone becomes a
- * note of the reader's own on the same text (a page note for a page
- * note's thread); else, or when that fails too, the text is kept as a
- * draft that the note prompt offers on that text.  Says which, and why.
- * False when nothing was typed (the caller says why->message). */
+ * typed is lost.  A reply or edit whose annotation is gone becomes, in
+ * this order: a new reply to what that annotation answered (an edit of
+ * a reply, or a reply to a reply, whose parent is still there); a note
+ * of the reader's own on the same text as it stands now (a page note
+ * for a page note's thread); else, or when that fails too, a draft that
+ * the note prompt offers on that text.  Says which, and why.  False
+ * when nothing was typed (the caller says why->message). */
 static bool
 rescue_typed(struct app *a, const struct annotate_change *c, const struct gl_error *why)
 {
 	if (!c->set_note || !c->note || !*c->note || !a->doc)
 		return false;
 	const struct prompt_target *t = &a->target;
-	bool about_target = c->kind != ANNOTATE_ADD && t->known && c->id && t->id &&
-			    strcmp(c->id, t->id) == 0;
+	bool about_target = c->kind != ANNOTATE_ADD && c->id && t->id && strcmp(c->id, t->id) == 0;
 	bool gone = c->kind != ANNOTATE_ADD && why->status == GL_NO_MATCH;
 	const char *me = a->store ? store_author(a->store) : "";
-	const char *what = c->kind == ANNOTATE_REPLY ? "reply" : "note";
+	bool was_reply = about_target && t->reply;
+	const char *what = c->kind == ANNOTATE_REPLY || was_reply ? "reply" : "note";
 	char *reason = !gone ? xstrdup(why->message)
 		       : about_target && strcmp(t->author, me) != 0
-			       ? xasprintf("the note was deleted by %s meanwhile", t->author)
-			       : xstrdup("the note was deleted meanwhile");
+			       ? xasprintf("the %s was deleted by %s meanwhile",
+					   was_reply ? "reply" : "note", t->author)
+			       : xasprintf("the %s was deleted meanwhile", was_reply ? "reply" : "note");
+
+	/* What the deleted reply answered, if it is still there: a new
+	   reply to it, in the thread where the old one was. */
+	if (gone && about_target && t->parent && a->store) {
+		struct annotate_change r = { 0 };
+		r.kind = ANNOTATE_REPLY;
+		r.id = xstrdup(t->parent);
+		r.set_note = true;
+		r.note = xstrdup(c->note);
+		r.set_private = c->set_private > 0 ||
+					(c->kind == ANNOTATE_EDIT && c->set_private == 0 && t->is_private)
+				? 1 : 0;
+		struct gl_error err = { 0 };
+		enum gl_status s = annotate_apply(a->store, a->doc, a->doc_id, &r, NULL, &err);
+		annotate_change_clear(&r);
+		if (s == GL_OK) {
+			annots_changed(a);
+			forget_pending(a);
+			bool mine = strcmp(t->parent_author, me) == 0;
+			say(a, true, "%s: your %s is saved as a new reply to %s%s %s", reason, what,
+			    mine ? "your" : t->parent_author, mine ? "" : "'s",
+			    t->parent_reply ? "reply" : "note");
+			free(reason);
+			return true;
+		}
+		if (err.status == GL_NO_MATCH) {
+			char *both = xasprintf("%s, and so was what it answered", reason);
+			free(reason);
+			reason = both;
+		}
+	}
 	struct buf q = BUF_INIT;
 	const char *quote = c->kind == ANNOTATE_ADD ? c->quote : about_target ? t->quote : NULL;
 	if (quote)
@@ -3288,6 +3436,7 @@ rescue_typed(struct app *a, const struct annotate_change *c, const struct gl_err
 		annotate_change_clear(&n);
 		if (s == GL_OK) {
 			annots_changed(a);
+			forget_pending(a);
 			if (placed)
 				say(a, true, "%s: your %s is saved as a new note on \"%s\"", reason,
 				    what, q.data ? q.data : "");
@@ -3310,6 +3459,15 @@ rescue_typed(struct app *a, const struct annotate_change *c, const struct gl_err
 			  : xasprintf("a %s (not saved: %s) in %s", what, reason, doc_title(a->doc));
 	free(d->text);
 	d->text = xstrdup(c->note);
+	free(d->quote);
+	d->quote = placed && quote ? xstrdup(quote) : NULL;
+	/* Read from a drafts file: it stays there until saved. */
+	if (a->pending_forget.file && !d->file) {
+		d->file = a->pending_forget.file;
+		d->file_key = a->pending_forget.file_key;
+		d->file_text = a->pending_forget.file_text;
+		memset(&a->pending_forget, 0, sizeof a->pending_forget);
+	}
 	if (placed)
 		say(a, true, "%s: your %s is kept as a draft (select \"%s\" and press c: it is "
 			     "offered there)", reason, what, q.data ? q.data : "");
@@ -3339,6 +3497,8 @@ keep_draft(struct app *a)
 	}
 	if (!*text || (was && strcmp(was, text) == 0)) {
 		drop_draft(a, key);
+		/* Emptied, not saved: a drafts file that has it keeps it. */
+		note_draft_free(&a->pending_forget);
 		return;
 	}
 	struct note_draft *d = find_draft(a, key);
@@ -3355,6 +3515,8 @@ keep_draft(struct app *a)
 		else
 			d->about = xasprintf("a note on \"%s\" (code points %lld-%lld) in %s",
 					     c->quote ? c->quote : "", c->start_cp, c->end_cp, title);
+		if (c->kind == ANNOTATE_ADD && c->quote)
+			d->quote = xstrdup(c->quote);
 	}
 	free(d->text);
 	d->text = xstrdup(text);
@@ -3401,7 +3563,8 @@ accept_annot_prompt(struct app *a)
 	free(a->prompt_hint);
 	a->prompt_hint = NULL;
 	if (kind == PROMPT_NOTE) {
-		/* Saved (or kept as unsaved, with its recovery file). */
+		/* Saved (or kept as unsaved, with its recovery file); one
+		   read from a drafts file leaves it once saved. */
 		drop_draft(a, a->prompt_draft_key);
 		free(a->prompt_draft_key);
 		a->prompt_draft_key = NULL;
@@ -3440,7 +3603,271 @@ accept_annot_prompt(struct app *a)
 			save_draft_add(a, "note saved");
 		}
 	}
+	/* Not saved (an empty note, the store could not take it): a
+	   drafts file keeps it still. */
+	note_draft_free(&a->pending_forget);
 	free(text);
+}
+
+/* ------------------------------------------------- kept drafts
+ * Drafts left at the end of a session are in drafts files (write_drafts);
+ * when an article is opened, those on it are read back, said on the
+ * status line, and :drafts opens each in the note editor on its text.
+ * A drafts file keeps a draft until its note is saved (forget_pending),
+ * whatever happens to the reader meanwhile. */
+
+/* The code points START..END of an "add HASH START END" key; false for
+ * another key. */
+static bool
+add_key_range(const char *key, char *hash, size_t hash_size, long long *start, long long *end)
+{
+	char h[80];
+	if (sscanf(key, "add %79s %lld %lld", h, start, end) != 3)
+		return false;
+	snprintf(hash, hash_size, "%s", h);
+	return true;
+}
+
+/* The annotation id of a "note ID" or "reply ID" key, else NULL. */
+static const char *
+key_annotation(const char *key, bool *reply)
+{
+	if (strncmp(key, "note ", 5) == 0) {
+		*reply = false;
+		return key + 5;
+	}
+	if (strncmp(key, "reply ", 6) == 0) {
+		*reply = true;
+		return key + 6;
+	}
+	return NULL;
+}
+
+/* Takes a draft read back from a drafts file if it is on the open
+ * article: the key it has on this text in *key (caller frees), or NULL
+ * with *stray when it is on this article but cannot be placed (its text
+ * or annotation is gone).  False when it is on another article. */
+static bool
+place_kept_draft(struct app *a, const struct annotate_draft *k, char **key, bool *stray)
+{
+	*key = NULL;
+	*stray = false;
+	bool same_doc = k->document && a->doc_id && strcmp(k->document, a->doc_id) == 0;
+	char hash[80];
+	long long s, e;
+	bool reply;
+	const char *id;
+	if (add_key_range(k->key, hash, sizeof hash, &s, &e)) {
+		long long len = (long long)doc_length_cp(a->doc);
+		bool page = s < 0 && e < 0;
+		if (strcmp(hash, doc_hash(a->doc)) == 0) {
+			if (page || (s >= 0 && s <= e && e <= len))
+				*key = xstrdup(k->key);
+			else
+				*stray = true;
+			return true;
+		}
+		if (!same_doc)
+			return false;
+		/* The article was edited: a page note stays one, a note
+		   goes where its text is now. */
+		if (page) {
+			*key = xasprintf("add %s -1 -1", doc_hash(a->doc));
+			return true;
+		}
+		size_t tlen;
+		const char *text = doc_text(a->doc, &tlen);
+		const char *at = k->quote && *k->quote ? strstr(text, k->quote) : NULL;
+		if (!at) {
+			*stray = true;
+			return true;
+		}
+		size_t b = (size_t)(at - text);
+		*key = xasprintf("add %s %zu %zu", doc_hash(a->doc), doc_byte_to_cp(a->doc, b),
+				 doc_byte_to_cp(a->doc, b + strlen(k->quote)));
+		return true;
+	}
+	if ((id = key_annotation(k->key, &reply))) {
+		if (raw_annotation(a, id)) {
+			*key = xstrdup(k->key);
+			return true;
+		}
+		*stray = same_doc;
+		return same_doc;
+	}
+	return false;
+}
+
+/* Once an article is open whole (and the store with it): reads back the
+ * drafts kept on it and says how many, and how to get them back; true
+ * when there were some. */
+static bool
+offer_kept_drafts(struct app *a)
+{
+	a->drafts_checked = true;
+	struct annotate_draft *kept = NULL;
+	size_t nkept = 0;
+	annotate_read_drafts(&kept, &nkept);
+	size_t found = 0;
+	for (size_t i = 0; i < nkept; i++) {
+		struct annotate_draft *k = &kept[i];
+		char *key;
+		bool stray;
+		if (!place_kept_draft(a, k, &key, &stray)) {
+			annotate_draft_clear(k);
+			continue;
+		}
+		/* Read already (the article opened again), or a draft of
+		   this session on the same thing, which the prompt offers:
+		   the file keeps this one for next time. */
+		bool have = false;
+		for (size_t j = 0; j < a->nnote_drafts && !have; j++) {
+			const struct note_draft *d = &a->note_drafts[j];
+			have = (d->file && strcmp(d->file, k->file) == 0 &&
+				strcmp(d->file_key, k->key) == 0 && strcmp(d->file_text, k->note) == 0) ||
+			       (key && strcmp(d->key, key) == 0);
+		}
+		if (have) {
+			free(key);
+			annotate_draft_clear(k);
+			continue;
+		}
+		struct note_draft *d = new_draft(a, key ? key : k->key);
+		free(key);
+		d->text = xstrdup(k->note);
+		d->about = k->about;
+		d->quote = k->quote;
+		if (k->document) {
+			free(d->document);
+			d->document = k->document;
+		}
+		d->file = k->file;
+		d->file_key = k->key;
+		d->file_text = k->note;
+		d->stray = stray;
+		memset(k, 0, sizeof *k);
+		found++;
+	}
+	free(kept);
+	if (found)
+		say(a, false, "%zu kept draft%s of notes not saved before: :drafts opens %s in the "
+		    "note editor", found, found == 1 ? "" : "s", found == 1 ? "it" : "each in turn");
+	return found > 0;
+}
+
+/* The quote of a draft in a message: its first line, terminal-safe. */
+static void
+draft_words(struct buf *b, const char *text)
+{
+	u8_safe(b, text, pane_first_line(text));
+}
+
+/* :drafts: opens the next draft kept on this article in the note
+ * editor, on its text (a note on its range, selected; a page note; a
+ * reply to, or the note of, its annotation), or says it cannot be
+ * placed; either way it is kept until its note is saved. */
+static void
+drafts_command(struct app *a)
+{
+	if (!a->doc) {
+		say(a, true, "no article is open");
+		return;
+	}
+	const char *hash = doc_hash(a->doc);
+	size_t n = 0, nth = 0;
+	struct note_draft *d = NULL;
+	for (size_t k = 0; k < a->nnote_drafts; k++) {
+		size_t i = (a->drafts_next + k) % a->nnote_drafts;
+		if (a->note_drafts[i].doc_hash && strcmp(a->note_drafts[i].doc_hash, hash) == 0) {
+			n++;
+			if (!d) {
+				d = &a->note_drafts[i];
+				a->drafts_next = i + 1;
+			}
+		}
+	}
+	if (!d) {
+		say(a, false, "no draft is kept on this article");
+		return;
+	}
+	for (size_t i = 0; i < (size_t)(d - a->note_drafts); i++)
+		if (a->note_drafts[i].doc_hash && strcmp(a->note_drafts[i].doc_hash, hash) == 0)
+			nth++;
+	nth++;
+	if (a->list)
+		close_list(a);
+	struct buf w = BUF_INIT;
+	draft_words(&w, d->text);
+	if (d->stray) {
+		say(a, true, "draft %zu of %zu (\"%s\") cannot be placed: what it was on is gone "
+		    "(%s); it is kept%s%s", nth, n, w.data ? w.data : "", d->about ? d->about : "",
+		    d->file ? " in " : "", d->file ? u8_safe_str(d->file) : "");
+		buf_free(&w);
+		return;
+	}
+	char h[80];
+	long long s, e;
+	bool reply;
+	const char *id;
+	char *key = xstrdup(d->key);
+	if (add_key_range(key, h, sizeof h, &s, &e)) {
+		set_focus(a, PANE_TEXT);
+		if (s < 0) {
+			if (a->sh.selecting)
+				end_selection(a);
+		} else {
+			size_t len;
+			const char *text = doc_text(a->doc, &len);
+			size_t bs = doc_cp_to_byte(a->doc, (size_t)s), be = doc_cp_to_byte(a->doc, (size_t)e);
+			app_jump(a, bs, true);
+			a->sh.cursor_shown = true;
+			a->sh.selecting = true;
+			a->sh.sel_anchor = bs;
+			a->sh.cursor = be > bs ? u8_prev_cluster(text, len, be) : bs;
+			a->sh.follow = true;
+			text_pane(a)->dirty = true;
+		}
+		open_annot_prompt(a, PROMPT_NOTE, false);
+	} else if ((id = key_annotation(key, &reply))) {
+		const struct store_annotation *sa = raw_annotation(a, id);
+		const char *me = a->store ? store_author(a->store) : "";
+		if (!reply && sa && strcmp(sa->author, me) != 0) {
+			say(a, true, "draft %zu of %zu is a new note for %s's annotation, which only %s "
+			    "can edit: it is kept", nth, n, sa->author, sa->author);
+			free(key);
+			buf_free(&w);
+			return;
+		}
+		/* Where its thread is on the text, to see what it is on. */
+		const struct store_annotation *root = sa;
+		for (int up = 0; root && root->parent && up < 32; up++)
+			root = raw_annotation(a, root->parent);
+		for (size_t i = 0; root && i < a->nannots; i++)
+			if (a->annots[i].placed && strcmp(a->annots[i].a->id, root->id) == 0) {
+				app_jump(a, a->annots[i].start, true);
+				break;
+			}
+		annotate_change_clear(&a->draft);
+		a->draft.kind = reply ? ANNOTATE_REPLY : ANNOTATE_EDIT;
+		a->draft.id = xstrdup(id);
+		open_prompt(a, PROMPT_NOTE, false);
+		if (!reply)
+			le_set(&a->le, sa && sa->note ? sa->note : "");
+		offer_draft(a);
+	}
+	/* The prompt opened on this draft (a range rounded to whole
+	   characters may have keyed it otherwise): it has its text. */
+	if (a->prompt == PROMPT_NOTE && a->prompt_draft_key && strcmp(a->prompt_draft_key, key) != 0 &&
+	    (d = find_draft(a, key)) != NULL) {
+		free(d->key);
+		d->key = xstrdup(a->prompt_draft_key);
+		offer_draft(a);
+	}
+	if (a->prompt == PROMPT_NOTE)
+		say(a, false, "draft %zu of %zu: Enter saves it, Esc keeps it%s", nth, n,
+		    n > 1 ? " (:drafts for the next)" : "");
+	free(key);
+	buf_free(&w);
 }
 
 /* Tab in the tag prompt: completes the tag being typed from the tags the
@@ -3923,7 +4350,9 @@ default_export_name(const struct app *a, enum export_format f)
 	const char *base = doc_title(a->doc);
 	size_t n = strlen(base);
 	bool is_url = strstr(src, "://") != NULL;
-	if (*src && strcmp(src, "-") != 0 && !is_url) {
+	/* A pipe's path (/dev/fd/63 of gloss <(cmd)) names nothing: the
+	   title does. */
+	if (*src && strcmp(src, "-") != 0 && !is_url && !doc_source_is_transient(a->doc)) {
 		const char *slash = strrchr(src, '/');
 		base = slash ? slash + 1 : src;
 		const char *dot = strrchr(base, '.');
@@ -4365,6 +4794,8 @@ run_command(struct app *a, const char *line_in)
 		open_docs(a);
 	} else if (!strcmp(cmd, "messages") || !strcmp(cmd, "mes")) {
 		open_messages(a);
+	} else if (!strcmp(cmd, "drafts")) {
+		drafts_command(a);
 	} else if (!strcmp(cmd, "help")) {
 		open_help(a);
 	} else if (annotate_command(a, cmd, args)) {
@@ -4424,8 +4855,8 @@ run_command(struct app *a, const char *line_in)
 
 /* ---------------------------------------------------------- thread view
  * K on an annotation (o or K in the notes pane): the whole of it and its
- * replies, scrollable; r replies, e and D act on the line's annotation
- * (the note or a reply, the author's own only), R resolves. */
+ * replies, scrollable; r replies to, e and D act on the line's annotation
+ * (the note or a reply; e and D the author's own only), R resolves. */
 
 static const struct store_annotation *
 raw_annotation(const struct app *a, const char *id)
@@ -4504,10 +4935,18 @@ thread_action(struct app *a, enum action act)
 	struct gl_error err;
 	switch (act) {
 	case ACTION_REPLY:
+		/* To the note or reply on the chosen line, as a threaded
+		   mail reader answers the message chosen: the new reply
+		   shows under it. */
 		annotate_change_clear(&a->draft);
 		a->draft.kind = ANNOTATE_REPLY;
-		a->draft.id = xstrdup(root->id);
+		a->draft.id = xstrdup(sa->id);
 		open_prompt(a, PROMPT_NOTE, false);
+		if (sa->parent) {
+			free(a->prompt_hint);
+			a->prompt_hint = strcmp(sa->author, me) == 0 ? xstrdup("to your reply")
+				: xasprintf("to %s's reply", sa->author);
+		}
 		offer_draft(a);
 		return true;
 	case ACTION_EDIT_NOTE:
@@ -5165,6 +5604,12 @@ app_run(const struct app_options *opt)
 		}
 		if (a->store_later && open_store_later(a))
 			draw(a);
+		/* Drafts kept on the article, once it is whole and matched
+		   with the store: said after the first screen. */
+		if (!a->drafts_checked && a->doc && !a->partial && !a->loader && !a->store_later) {
+			if (offer_kept_drafts(a))
+				draw(a);
+		}
 		record_seen(a);
 		struct ui_event ev;
 		if (has_work(a)) {

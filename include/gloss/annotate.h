@@ -60,12 +60,46 @@ enum gl_status annotate_apply(struct store *s, const struct doc *d, const char *
 enum gl_status annotate_write_recovery(const struct annotate_change *c, const char *title,
 				       char **path, struct gl_error *err);
 
-/* Writes note drafts the reader is left with (n of them: what each was
- * for, `about[i]`, and its text, `notes[i]`) to
- * $XDG_STATE_HOME/gloss/drafts-TIME-PID.txt, mode 0600; *path (caller
- * frees) gets its name.  Errors: GL_IO. */
-enum gl_status annotate_write_drafts(const char *const *about, const char *const *notes, size_t n,
-				     char **path, struct gl_error *err);
+/* A note draft: text typed in a note prompt and not saved, kept in a
+ * drafts file so that the reader offers it again when the article is
+ * opened again (after a restart too).  Every string is owned (NULL when
+ * not known); annotate_draft_clear frees them. */
+struct annotate_draft {
+	char *key;       /* what it is for: "add HASH START END" (a note on
+			    code points START..END of the text with that hash;
+			    -1 -1 for a page note), "note ID" (the note of
+			    annotation ID), "reply ID" (a reply to it) */
+	char *document;  /* the store's document id, if it was known */
+	char *quote;     /* "add": the text it was on */
+	char *about;     /* what it was for, in words */
+	char *note;      /* what was typed */
+	char *file;      /* annotate_read_drafts: the file it is in */
+};
+void annotate_draft_clear(struct annotate_draft *d);
+
+/* Writes note drafts the reader is left with (n of them; `file` is not
+ * used) to $XDG_STATE_HOME/gloss/drafts-TIME-PID.txt, mode 0600: each
+ * as "draft: ABOUT", "key: KEY", "document: ID", "quote: N bytes" and
+ * "note: N bytes" lines, the last two followed by the N bytes and a
+ * line break (a person can copy a note from there; the reader reads it
+ * back).  *path (caller frees) gets its name.  Errors: GL_IO. */
+enum gl_status annotate_write_drafts(const struct annotate_draft *drafts, size_t n, char **path,
+				     struct gl_error *err);
+
+/* Reads the drafts of every drafts-*.txt in $XDG_STATE_HOME/gloss/
+ * (oldest file first), appending them to *drafts (n of them; caller
+ * frees each with annotate_draft_clear, then the array).  A file that
+ * cannot be read, and an entry without a key or a note (a file written
+ * by an older gloss, or cut short), are passed over: such a file is
+ * never changed by gloss. */
+void annotate_read_drafts(struct annotate_draft **drafts, size_t *n);
+
+/* Removes from `file` (as annotate_read_drafts named it) the first draft
+ * with this key and note, rewriting it atomically; a file left with no
+ * draft is removed.  A draft not found there is not an error (another
+ * session took it).  Errors: GL_IO. */
+enum gl_status annotate_forget_draft(const char *file, const char *key, const char *note,
+				     struct gl_error *err);
 
 /* Splits what the reader typed into tags: separated by spaces, commas
  * (also ，、), each NFC, empty ones and those store_tag_problem refuses

@@ -242,7 +242,9 @@ test_recovery(void)
 	annotate_change_clear(&c);
 }
 
-/* Note drafts left when the reader ends go to a file of their own. */
+/* Note drafts left when the reader ends go to a file of their own, which
+ * the reader reads back; a draft leaves it only when forgotten (its note
+ * saved). */
 static void
 test_drafts_file(void)
 {
@@ -252,27 +254,87 @@ test_drafts_file(void)
 		return;
 	}
 	setenv("XDG_STATE_HOME", dir, 1);
-	const char *about[] = { "a note on \"好茶要慢\" in 山城的茶館", "a reply to annotation 1a2b" };
-	const char *notes[] = { "第一行\n第二行", "me too" };
+	struct annotate_draft drafts[2] = { { 0 } };
+	drafts[0].key = xstrdup("add 0123abcd 3 7");
+	drafts[0].document = xstrdup("doc-1");
+	drafts[0].quote = xstrdup("好茶\n要慢");
+	drafts[0].about = xstrdup("a note on \"好茶\n要慢\" in 山城的茶館");
+	drafts[0].note = xstrdup("第一行\n第二行");
+	drafts[1].key = xstrdup("reply 1a2b");
+	drafts[1].about = xstrdup("a reply to annotation 1a2b");
+	drafts[1].note = xstrdup("me too\ndraft: not a new draft\nnote: 3 bytes");
 	char *path = NULL;
 	struct gl_error err;
-	is_int(annotate_write_drafts(about, notes, 2, &path, &err), GL_OK, "the drafts file is written");
+	is_int(annotate_write_drafts(drafts, 2, &path, &err), GL_OK, "the drafts file is written");
 	char *want_dir = xasprintf("%s/gloss/drafts-", dir);
 	ok(path && strncmp(path, want_dir, strlen(want_dir)) == 0, "as drafts-TIME-PID.txt in $XDG_STATE_HOME/gloss/");
 	char *text = NULL;
 	size_t len;
 	if (path && gl_read_file(path, &text, &len, 1 << 20, &err) == GL_OK) {
-		ok(strstr(text, "draft: a note on \"好茶要慢\" in 山城的茶館\nnote:\n第一行\n第二行\n") != NULL,
-		   "each draft says what it was for, then its whole note");
-		ok(strstr(text, "draft: a reply to annotation 1a2b\nnote:\nme too\n") != NULL,
-		   "both drafts are in it");
+		ok(strstr(text, "draft: a note on \"好茶 要慢\" in 山城的茶館\n") != NULL,
+		   "each draft says what it was for, on one line");
+		ok(strstr(text, "note: 19 bytes\n第一行\n第二行\n") != NULL,
+		   "then its whole note, as a person can copy it");
+		ok(strstr(text, "draft: a reply to annotation 1a2b\n") != NULL, "both drafts are in it");
 		struct stat sb;
 		ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "readable by its owner only");
-		unlink(path);
 	} else {
 		ok(0, "the drafts file can be read back");
 	}
 	free(text);
+
+	/* Read back as written, even a note with lines like the file's own. */
+	struct annotate_draft *back = NULL;
+	size_t n = 0;
+	annotate_read_drafts(&back, &n);
+	is_int((long long)n, 2, "the reader reads both drafts back");
+	if (n == 2) {
+		is_str(back[0].key, "add 0123abcd 3 7", "with what each is for");
+		is_str(back[0].document, "doc-1", "the article's document");
+		is_str(back[0].quote, "好茶\n要慢", "the text a new note was on, both lines");
+		is_str(back[0].note, "第一行\n第二行", "and the whole note");
+		is_str(back[1].note, "me too\ndraft: not a new draft\nnote: 3 bytes",
+		       "a note whose lines look like the file's own is read whole");
+		is_str(back[1].file, path, "each says which file keeps it");
+	}
+
+	/* A note saved: its draft leaves the file; the last one, the file. */
+	is_int(annotate_forget_draft(path, "reply 1a2b", "another text", &err), GL_OK,
+	       "forgetting a draft the file does not have is no error");
+	is_int(annotate_forget_draft(path, "add 0123abcd 3 7", "第一行\n第二行", &err), GL_OK,
+	       "a draft whose note is saved is forgotten");
+	for (size_t i = 0; i < n; i++)
+		annotate_draft_clear(&back[i]);
+	free(back);
+	back = NULL;
+	n = 0;
+	annotate_read_drafts(&back, &n);
+	ok(n == 1 && strcmp(back[0].key, "reply 1a2b") == 0, "the other draft is still kept");
+	for (size_t i = 0; i < n; i++)
+		annotate_draft_clear(&back[i]);
+	free(back);
+	is_int(annotate_forget_draft(path, "reply 1a2b", "me too\ndraft: not a new draft\nnote: 3 bytes",
+				     &err), GL_OK, "the last draft is forgotten");
+	ok(access(path, F_OK) != 0, "and the file with no draft left is removed");
+
+	/* A file of an older gloss (no key, no counts) is passed over and
+	   never changed. */
+	char *old = xasprintf("%s/gloss/drafts-20240101T000000Z-1.txt", dir);
+	const char *old_text = "# gloss: note drafts\n\ndraft: a page note on X\nnote:\nhello\n";
+	gl_write_file_atomic(old, old_text, strlen(old_text), 0600, &err);
+	back = NULL;
+	n = 0;
+	annotate_read_drafts(&back, &n);
+	is_int((long long)n, 0, "a drafts file without keys is not read back");
+	free(back);
+	char *kept = NULL;
+	ok(gl_read_file(old, &kept, &len, 1 << 20, &err) == GL_OK && strcmp(kept, old_text) == 0,
+	   "and is left as it is");
+	free(kept);
+	unlink(old);
+	free(old);
+	annotate_draft_clear(&drafts[0]);
+	annotate_draft_clear(&drafts[1]);
 	free(path);
 	free(want_dir);
 	char *sub = xasprintf("%s/gloss", dir);
