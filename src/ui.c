@@ -40,6 +40,7 @@ struct ui {
 	bool colour_started;     /* start_color was called */
 	struct buf event_text;
 	int tty_fd;              /* for raw OSC 52 output; -1 headless */
+	bool input_ready;        /* ready_input has run */
 };
 
 struct ui_win {
@@ -457,7 +458,6 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 	cbreak();
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
 	curs_set(0);
 	/* Ctrl-C is a key (cancel), never a signal from our own terminal,
@@ -478,19 +478,6 @@ ui_open(const struct ui_options *opt, struct ui **out, struct gl_error *err)
 	ui->colours = 0;
 	ui_set_theme(ui, opt->theme ? opt->theme : "default", opt->no_color);
 
-	define_key("\033[200~", UI_KEY_PASTE_START);
-	define_key("\033[201~", UI_KEY_PASTE_END);
-	define_key("\033[1;3D", UI_KEY_ALT_LEFT);
-	define_key("\033[1;3C", UI_KEY_ALT_RIGHT);
-	if (!opt->headless) {
-		/* Bracketed paste: pasted text is text, never keys. */
-		fputs("\033[?2004h", ui->out);
-		fflush(ui->out);
-	}
-	if (opt->mouse && !opt->headless) {
-		mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
-		mouseinterval(0);
-	}
 	ui->mouse = opt->mouse;
 	if (msg.len)
 		ui->startup_message = buf_steal(&msg, NULL);
@@ -504,12 +491,12 @@ ui_close(struct ui *ui)
 {
 	if (!ui)
 		return;
-	if (!ui->headless) {
+	if (ui->input_ready) {
 		fputs("\033[?2004l", ui->out);
 		fflush(ui->out);
+		if (ui->mouse)
+			mousemask(0, NULL);
 	}
-	if (ui->mouse && !ui->headless)
-		mousemask(0, NULL);
 	curs_set(1);
 	endwin();
 	delscreen(ui->screen);
@@ -615,7 +602,6 @@ ui_win_new(struct ui *ui, int y, int x, int h, int w)
 	win->win = newwin(h > 0 ? h : 1, w > 0 ? w : 1, y, x);
 	if (!win->win)
 		win->win = newwin(1, 1, 0, 0);
-	keypad(win->win, TRUE);
 	/* The cursor is hidden but where a prompt shows it (ui_set_cursor):
 	   left where the last drawing put it, never moved there for
 	   nothing (a redraw that changed no cell would still send a cursor
@@ -959,6 +945,31 @@ next_script_line(struct ui *ui, struct ui_event *ev)
 	}
 }
 
+/* What reading keys needs: the keypad mode (ncurses builds its table of
+ * some 250 key sequences then), gloss's own sequences, bracketed paste and
+ * the mouse.  Done before the first key is read rather than before the
+ * first screen, which it would hold back (a tenth of the work before it)
+ * and which it would split into two writes. */
+static void
+ready_input(struct ui *ui)
+{
+	if (ui->input_ready || ui->headless)
+		return;
+	ui->input_ready = true;
+	keypad(stdscr, TRUE);
+	define_key("\033[200~", UI_KEY_PASTE_START);
+	define_key("\033[201~", UI_KEY_PASTE_END);
+	define_key("\033[1;3D", UI_KEY_ALT_LEFT);
+	define_key("\033[1;3C", UI_KEY_ALT_RIGHT);
+	/* Bracketed paste: pasted text is text, never keys. */
+	fputs("\033[?2004h", ui->out);
+	fflush(ui->out);
+	if (ui->mouse) {
+		mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
+		mouseinterval(0);
+	}
+}
+
 void
 ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 {
@@ -977,6 +988,7 @@ ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 		ev->kind = UI_EVENT_EOF;
 		return;
 	}
+	ready_input(ui);
 	timeout(timeout_ms);
 	/* get_wch refreshes stdscr first when it looks changed (it does at
 	   the start and after a resize), which would paint the blank stdscr
