@@ -1115,7 +1115,8 @@ arrange(struct app *a)
 	}
 	a->sep_shown[0] = a->sep_shown[1] = false;
 	all_dirty(a);
-	place(a, &a->full_win, 0, 0, rows > 0 ? rows : 1, cols > 0 ? cols : 1);
+	if (a->full_win)
+		place(a, &a->full_win, 0, 0, rows > 0 ? rows : 1, cols > 0 ? cols : 1);
 	if (cols < MIN_COLS || rows < MIN_ROWS) {
 		a->arr = ARR_TOO_SMALL;
 		return;
@@ -1501,10 +1502,20 @@ draw_status(struct app *a)
 	buf_free(&sig);
 }
 
+/* The window of the whole screen (help, lists, "too small"), made when
+ * first shown: the first screen of an article needs none. */
+static struct ui_win *
+full_window(struct app *a)
+{
+	if (!a->full_win)
+		place(a, &a->full_win, 0, 0, a->rows > 0 ? a->rows : 1, a->cols > 0 ? a->cols : 1);
+	return a->full_win;
+}
+
 static void
 draw_too_small(struct app *a)
 {
-	struct ui_win *w = a->full_win;
+	struct ui_win *w = full_window(a);
 	ui_win_erase(w);
 	char size[64];
 	snprintf(size, sizeof size, "%dx%d, needs %dx%d", a->cols, a->rows, MIN_COLS, MIN_ROWS);
@@ -1519,7 +1530,7 @@ draw_too_small(struct app *a)
 static void
 draw_list(struct app *a)
 {
-	struct ui_win *w = a->full_win;
+	struct ui_win *w = full_window(a);
 	int h = a->rows - 1;
 	if (!a->list_dirty)
 		return;
