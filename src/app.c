@@ -40,17 +40,20 @@
 #define MEDIUM_COLS 90
 /* Bytes of text searched or counted between two looks at the keyboard. */
 #define WORK_BUDGET ((size_t)2 * 1024 * 1024)
-/* A file over twice this is shown from its head while the whole of it
+/* A file over twice its head is shown from the head while the whole of it
  * loads on a second thread (app-load.c); meanwhile the loop looks for the
  * end of the load this often.  The head is what the first screen costs
- * (read, normalise, lay out: about 0.5 ms for 32 KiB; 64 KiB made the
- * first screen of a 1 MB file 0.3 ms later, 64 KiB of mixed text 0.9 ms),
- * and some ten screens of CJK text to scroll through without waiting;
- * scrolling into its last LOAD_MARGIN waits for the whole article, which
- * is there long before a reader gets that far but on the largest files
- * (a 100 MB one takes two or three seconds). */
-#define LOAD_HEAD ((size_t)32 * 1024)
-#define LOAD_MARGIN ((size_t)8 * 1024)
+ * (read, normalise, lay out: some 100 instructions a byte, half the work
+ * before the first screen with the 32 KiB it was), so it is sized by the
+ * terminal (load_sizes): a screen's bytes are at most about two a column
+ * (CJK text: three bytes for two columns), the head is four screens
+ * (16 KiB at least, 64 KiB at most), and scrolling into its last screen
+ * (the margin) waits for the whole article, which is there long before a
+ * reader gets that far but on the largest files (a 100 MB one takes two
+ * or three seconds). */
+#define LOAD_HEAD_MIN ((size_t)16 * 1024)
+#define LOAD_HEAD_MAX ((size_t)64 * 1024)
+#define LOAD_HEAD ((size_t)32 * 1024)   /* the tail shown for G meanwhile */
 #define LOAD_POLL_MS 20
 #define HISTORY_MAX 50
 
@@ -242,6 +245,7 @@ struct app {
 	size_t drafts_next;              /* :drafts restores this one next */
 	bool annotations_later;          /* read after the first screen */
 	bool drawn_once;                 /* the first screen is drawn */
+	size_t load_margin;              /* see load_sizes */
 	bool drafts_checked;             /* the open article's kept drafts
 					    were looked for */
 	/* What the annotation a note prompt edits or replies to stood on
@@ -887,6 +891,21 @@ open_document(struct app *a, struct doc *d, const char *id)
 	open_built_document(a, d, outline_build(d), id);
 }
 
+/* The head of a large article (returned) and the margin at its end
+ * (a->load_margin) for the terminal the first screen is drawn on. */
+static size_t
+load_sizes(struct app *a)
+{
+	int rows = 24, cols = 80;
+	if (!a->opt->headless)
+		ui_terminal_size(&rows, &cols);
+	size_t screen = (size_t)rows * (size_t)cols * 2;
+	size_t head = 4 * screen;
+	head = head < LOAD_HEAD_MIN ? LOAD_HEAD_MIN : head > LOAD_HEAD_MAX ? LOAD_HEAD_MAX : head;
+	a->load_margin = screen < head / 4 ? screen : head / 4;
+	return head;
+}
+
 /* Shows the head of a large article (taking it); the whole of it is
  * loaded on a thread started once the head is drawn (load_pending), so
  * that the first screen does not share the processor with it.
@@ -1037,8 +1056,8 @@ may_wait_for_load(struct app *a, const struct ui_event *ev)
 	if (act == ACTION_BOTTOM)
 		return show_tail(a);
 	/* Near the part's edge that the rest of the article is beyond. */
-	if (a->partial_tail ? a->sh.top < LOAD_MARGIN
-			    : doc_length(a->doc) - a->sh.bottom < LOAD_MARGIN)
+	if (a->partial_tail ? a->sh.top < a->load_margin
+			    : doc_length(a->doc) - a->sh.bottom < a->load_margin)
 		return false;
 	switch (act) {
 	case ACTION_LINE_DOWN:
@@ -5548,7 +5567,8 @@ app_run(const struct app_options *opt)
 	enum gl_status s = GL_OK;
 	/* A large plain-text file: its head now, the whole of it on a second
 	   thread (open_head). */
-	struct doc *head = opt->stored ? NULL : doc_load_head(&opt->load, LOAD_HEAD);
+	size_t head_bytes = load_sizes(a);
+	struct doc *head = opt->stored ? NULL : doc_load_head(&opt->load, head_bytes);
 	if (!opt->stored && !head)
 		s = doc_load(&opt->load, &d, &err);
 	if (s != GL_OK) {

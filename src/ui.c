@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <term.h>
 #include <termios.h>
@@ -943,6 +944,17 @@ next_script_line(struct ui *ui, struct ui_event *ev)
 		ev->text = ui->event_text.data;
 		return true;
 	}
+}
+
+bool
+ui_terminal_size(int *rows, int *cols)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0)
+		return false;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+	return true;
 }
 
 /* What reading keys needs: the keypad mode (ncurses builds its table of

@@ -65,6 +65,10 @@ void ui_close(struct ui *ui);
 const char *ui_startup_message(const struct ui *ui);
 
 void ui_size(const struct ui *ui, int *rows, int *cols);
+/* The size of the terminal on standard output before the screen is
+ * opened (for what to prepare for the first screen), or false when it is
+ * not a terminal that says. */
+bool ui_terminal_size(int *rows, int *cols);
 /* Headless: change the size as a terminal resize would (tests, :resize). */
 void ui_resize(struct ui *ui, int rows, int cols);
 int ui_colours(const struct ui *ui);  /* 0 (monochrome), 8 or 256 */
