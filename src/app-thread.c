@@ -9,15 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Adds a line of item `item`; `body`: of the item's own text (else a
+ * blank between items or the count of replies). */
 static void
-push_line(struct thread_lines *t, const char *s, size_t len, size_t item, bool head)
+push_line(struct thread_lines *t, const char *s, size_t len, size_t item, bool head,
+	  bool body)
 {
 	t->text = xreallocarray(t->text, t->n + 1, sizeof *t->text);
 	t->item = xreallocarray(t->item, t->n + 1, sizeof *t->item);
 	t->head = xreallocarray(t->head, t->n + 1, sizeof *t->head);
+	t->body = xreallocarray(t->body, t->n + 1, sizeof *t->body);
 	t->text[t->n] = xstrndup(s, len);
 	t->item[t->n] = item;
 	t->head[t->n] = head;
+	t->body[t->n] = body;
 	t->n++;
 }
 
@@ -61,7 +66,7 @@ push_wrapped(struct thread_lines *t, const char *text, int indent, int width,
 			while (e > start && p[e - 1] == ' ')
 				e--;
 			buf_append(&line, p + start, e - start);
-			push_line(t, line.data, line.len, item, false);
+			push_line(t, line.data, line.len, item, false, true);
 			start = end;
 			while (start < n && p[start] == ' ')
 				start++;
@@ -163,11 +168,11 @@ thread_lines_build(const struct store_annotation *root,
 			   root->exact);
 		push_wrapped(out, b.data, 0, width, 0);
 	}
-	push_line(out, "", 0, 0, false);
+	push_line(out, "", 0, 0, false, true);   /* between the header and the note */
 	if (root->note && *root->note)
 		push_wrapped(out, root->note, 2, width, 0);
 	else
-		push_line(out, "  (no note)", 11, 0, false);
+		push_line(out, "  (no note)", 11, 0, false, true);
 
 	/* The replies, oldest first as the store gives them, each reply's
 	   own replies under it, indented a step further. */
@@ -175,16 +180,16 @@ thread_lines_build(const struct store_annotation *root,
 	collect_replies(all, n, root->id, 0, &rl);
 	const struct store_annotation **rs = rl.r;
 	size_t nr = rl.n;
-	push_line(out, "", 0, 0, false);
+	push_line(out, "", 0, 0, false, false);
 	buf_clear(&b);
 	if (nr)
 		buf_printf(&b, "%zu repl%s (r replies)", nr, nr == 1 ? "y" : "ies");
 	else
 		buf_puts(&b, "No replies (r replies)");
-	push_line(out, b.data, b.len, 0, false);
+	push_line(out, b.data, b.len, 0, false, false);
 	for (size_t k = 0; k < nr; k++) {
 		const struct store_annotation *r = rs[k];
-		push_line(out, "", 0, k + 1, false);
+		push_line(out, "", 0, k + 1, false, false);
 		buf_clear(&b);
 		buf_printf(&b, "%s \xC2\xB7 ", who(r->author, me));
 		put_time(&b, r->created);
@@ -217,5 +222,31 @@ thread_lines_free(struct thread_lines *t)
 	free(t->text);
 	free(t->item);
 	free(t->head);
+	free(t->body);
 	memset(t, 0, sizeof *t);
+}
+
+size_t
+thread_item_head(const struct thread_lines *t, size_t item)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->item[i] == item && t->head[i])
+			return i;
+	return t->n;
+}
+
+bool
+thread_item_span(const struct thread_lines *t, size_t item, size_t *first,
+		 size_t *last)
+{
+	bool found = false;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->item[i] != item || !t->body[i])
+			continue;
+		if (!found)
+			*first = i;
+		*last = i;
+		found = true;
+	}
+	return found;
 }

@@ -17,6 +17,10 @@ struct thread_lines {
 	size_t *item;       /* per line: 0 the annotation, k the k-th reply
 			       (replies to replies counted, in display order) */
 	bool *head;         /* per line: the first line of an item (its header) */
+	bool *body;         /* per line: the item's own text (header, tags,
+			       quote, note), not a blank between items or the
+			       count of replies: what is highlighted when the
+			       item is chosen */
 	size_t n;
 	size_t nitems;      /* 1 + the number of replies */
 };
@@ -32,5 +36,14 @@ void thread_lines_build(const struct store_annotation *root,
 			const char *me, int width, struct thread_lines *out,
 			const struct store_annotation ***replies);
 void thread_lines_free(struct thread_lines *t);
+
+/* The line of item `item`'s header (0 for the annotation); t->n when
+ * there is no such item. */
+size_t thread_item_head(const struct thread_lines *t, size_t item);
+
+/* The first and last lines of item `item`'s own text (t->body), for
+ * showing it whole; false when there is no such item. */
+bool thread_item_span(const struct thread_lines *t, size_t item, size_t *first,
+		      size_t *last);
 
 #endif

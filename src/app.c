@@ -1566,12 +1566,20 @@ draw_list(struct app *a)
 				    : "Documents in the store (Enter opens, q or Esc closes)";
 	pane_put_clipped(w, 0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
-	if (a->list == LIST_DOCS || a->list == LIST_THREAD) {
+	if (a->list == LIST_DOCS) {
 		if (a->list_chosen < a->list_scroll)
 			a->list_scroll = a->list_chosen;
 		else if (a->list_chosen >= a->list_scroll + rows)
 			a->list_scroll = a->list_chosen - rows + 1;
+	} else if (a->list == LIST_THREAD) {
+		/* Scrolled by the page keys (a long note is read so); the
+		   choice is kept in view by thread_choose. */
+		size_t maxs = a->list_n > rows ? a->list_n - rows : 0;
+		if (a->list_scroll > maxs)
+			a->list_scroll = maxs;
 	}
+	size_t chosen_item = a->list == LIST_THREAD && a->list_chosen < a->thread.n
+				     ? a->thread.item[a->list_chosen] : (size_t)-1;
 	for (size_t i = 0; i < rows && a->list_scroll + i < a->list_n; i++) {
 		const char *line = a->list_lines[a->list_scroll + i];
 		enum ui_style s = UI_NORMAL;
@@ -1582,8 +1590,12 @@ draw_list(struct app *a)
 			s = UI_HEADING;
 		int y = (int)i + 1;
 		pane_put_clipped(w, y, 1, line, strlen(line), a->cols - 1, s);
-		if ((a->list == LIST_DOCS || a->list == LIST_THREAD) &&
-		    a->list_scroll + i == a->list_chosen)
+		if (a->list == LIST_DOCS && a->list_scroll + i == a->list_chosen)
+			ui_restyle(w, y, 0, a->cols, UI_CHOSEN);
+		/* The thread: the chosen note or reply, all its lines. */
+		if (a->list == LIST_THREAD && a->list_scroll + i < a->thread.n &&
+		    a->thread.item[a->list_scroll + i] == chosen_item &&
+		    a->thread.body[a->list_scroll + i])
 			ui_restyle(w, y, 0, a->cols, UI_CHOSEN);
 	}
 	ui_win_stage(w);
@@ -1943,6 +1955,8 @@ set_query(struct app *a, const char *q)
 	a->status_dirty = true;
 }
 
+static size_t search_start(const struct app *a, bool backward);
+
 static void
 search_next(struct app *a, bool reverse, long count)
 {
@@ -1955,7 +1969,8 @@ search_next(struct app *a, bool reverse, long count)
 	/* n goes the way of the last / or ?, N the other way. */
 	bool back = a->last_backward != reverse;
 	bool on_screen = a->has_match && a->match.start >= a->sh.top && a->match.start < a->sh.bottom;
-	size_t from = on_screen ? (back ? a->match.start : a->match.start + 1) : a->sh.top;
+	size_t from = on_screen ? (back ? a->match.start : a->match.start + 1)
+		      : search_start(a, back);
 	start_find(a, from, back, false, true, count);
 }
 
@@ -2211,14 +2226,18 @@ complete_path(struct app *a)
 /* ---------------------------------------------------------------- prompts */
 
 /* Where / and ? look from, as in vim: from the reading cursor when it is
- * on the screen (/ after it, ? before it), else from the top of the
- * screen (less's way: / from the first row shown). */
+ * on the screen (/ after it, ? before it), else from the screen, as less
+ * does: / from the first row shown, ? from the end of the last one (the
+ * end of the article when it is shown: after G, ? finds the last match). */
 static size_t
 search_start(const struct app *a, bool backward)
 {
 	const struct pane_shared *sh = &a->sh;
-	if (!sh->cursor_shown || sh->cursor < sh->top || sh->cursor >= sh->bottom)
-		return sh->top;
+	if (!sh->cursor_shown || sh->cursor < sh->top || sh->cursor >= sh->bottom) {
+		if (!backward)
+			return sh->top;
+		return sh->at_end ? doc_length(a->doc) : sh->bottom;
+	}
 	return backward ? sh->cursor : sh->cursor + 1;
 }
 
@@ -2691,6 +2710,78 @@ open_chosen_doc(struct app *a)
 }
 
 static bool thread_action(struct app *a, enum action act);
+static const struct store_annotation *thread_chosen(const struct app *a);
+
+/* Chooses item `item` of the thread view (its header line) and scrolls
+ * to show it: whole when it fits on the `rows` shown, else from its
+ * header. */
+static void
+thread_choose(struct app *a, size_t item, size_t rows)
+{
+	size_t head = thread_item_head(&a->thread, item), first, last;
+	if (head >= a->thread.n || !thread_item_span(&a->thread, item, &first, &last))
+		return;
+	a->list_chosen = head;
+	if (first < a->list_scroll || last - first + 1 > rows)
+		a->list_scroll = first;
+	else if (last >= a->list_scroll + rows)
+		a->list_scroll = last - rows + 1;
+}
+
+/* Moves in the thread view, as in a mail reader's thread: j/k (Down/Up)
+ * from one note or reply to the next, g/G to the first and last; the
+ * page keys (Space/f/PgDn, b/PgUp, Ctrl-D/Ctrl-U: the notes mode's) scroll
+ * a long note, and the choice follows when it leaves the screen.  False
+ * for other actions. */
+static bool
+thread_move(struct app *a, enum action act, size_t rows)
+{
+	size_t item = a->list_chosen < a->thread.n ? a->thread.item[a->list_chosen] : 0;
+	size_t nitems = a->thread.nitems;
+	long scroll = 0;
+	switch (act) {
+	case ACTION_LINE_DOWN:
+		if (item + 1 < nitems)
+			thread_choose(a, item + 1, rows);
+		return true;
+	case ACTION_LINE_UP:
+		thread_choose(a, item ? item - 1 : 0, rows);
+		return true;
+	case ACTION_TOP:
+		thread_choose(a, 0, rows);
+		return true;
+	case ACTION_BOTTOM:
+		thread_choose(a, nitems ? nitems - 1 : 0, rows);
+		return true;
+	case ACTION_PAGE_DOWN: scroll = (long)rows; break;
+	case ACTION_PAGE_UP: scroll = -(long)rows; break;
+	case ACTION_HALF_PAGE_DOWN: scroll = (long)(rows / 2 ? rows / 2 : 1); break;
+	case ACTION_HALF_PAGE_UP: scroll = -(long)(rows / 2 ? rows / 2 : 1); break;
+	default:
+		return false;
+	}
+	size_t maxs = a->list_n > rows ? a->list_n - rows : 0;
+	if (scroll > 0)
+		a->list_scroll = a->list_scroll + (size_t)scroll < maxs
+				 ? a->list_scroll + (size_t)scroll : maxs;
+	else
+		a->list_scroll = a->list_scroll > (size_t)-scroll ? a->list_scroll - (size_t)-scroll : 0;
+	/* The chosen item scrolled out of sight: the nearest one shown is
+	   chosen (the first shown going down, the last going up). */
+	size_t first, last, end = a->list_scroll + rows;
+	if (thread_item_span(&a->thread, item, &first, &last) &&
+	    last >= a->list_scroll && first < end)
+		return true;
+	for (size_t k = 0; k < nitems; k++) {
+		size_t pick = scroll > 0 ? k : nitems - 1 - k;
+		if (thread_item_span(&a->thread, pick, &first, &last) &&
+		    last >= a->list_scroll && first < end) {
+			a->list_chosen = thread_item_head(&a->thread, pick);
+			break;
+		}
+	}
+	return true;
+}
 
 static void
 list_key(struct app *a, int32_t key)
@@ -2708,16 +2799,8 @@ list_key(struct app *a, int32_t key)
 	if (a->list == LIST_THREAD) {
 		if (thread_action(a, act))
 			return;
-		/* Paging moves the chosen line (the notes keys have none). */
-		if (act == ACTION_NONE && (key == ' ' || key == GK_PGDN || key == 'f')) {
-			a->list_chosen = a->list_chosen + rows < a->list_n ? a->list_chosen + rows
-					 : a->list_n ? a->list_n - 1 : 0;
+		if (thread_move(a, act, rows))
 			return;
-		}
-		if (act == ACTION_NONE && (key == 'b' || key == GK_PGUP)) {
-			a->list_chosen = a->list_chosen > rows ? a->list_chosen - rows : 0;
-			return;
-		}
 	}
 	switch (act) {
 	case ACTION_LINE_DOWN:
@@ -2844,6 +2927,26 @@ save_state(struct app *a, const char *path)
 	buf_printf(&out, "others: %s\n", a->sh.hide_others ? "hidden" : "shown");
 	buf_printf(&out, "theme: %s\n", ui_theme(a->ui));
 	buf_printf(&out, "drafts: %zu\n", a->nnote_drafts);
+	if (a->list == LIST_THREAD && a->list_chosen < a->thread.n) {
+		/* The note or reply chosen in the thread view, and the rows
+		   highlighted (1 = the first under the title) (for tests). */
+		size_t item = a->thread.item[a->list_chosen], first, last;
+		const struct store_annotation *sa = thread_chosen(a);
+		buf_printf(&out, "thread-chosen: %zu ", item);
+		if (sa && sa->author)
+			u8_safe(&out, sa->author, strlen(sa->author));
+		if (thread_item_span(&a->thread, item, &first, &last)) {
+			size_t rows = a->rows > 2 ? (size_t)(a->rows - 2) : 1;
+			size_t from = first > a->list_scroll ? first : a->list_scroll;
+			size_t to = last < a->list_scroll + rows - 1 ? last : a->list_scroll + rows - 1;
+			if (from <= to)
+				buf_printf(&out, " rows %zu-%zu", from - a->list_scroll + 1,
+					   to - a->list_scroll + 1);
+			else
+				buf_puts(&out, " off screen");
+		}
+		buf_printf(&out, "\nthread-scroll: %zu\n", a->list_scroll);
+	}
 	if (a->prompt) {
 		/* The line being typed: its length and cursor in characters,
 		   and the text, line breaks as "|" (for tests). */
@@ -3055,7 +3158,7 @@ warn_unsaved(struct app *a)
 		say(a, true, "%zu change%s not saved (copies are in recovery files): :retry tries "
 		    "again, q again quits", a->nunsaved, a->nunsaved == 1 ? "" : "s");
 	else
-		say(a, true, "%zu note draft%s not saved (c, e or r offers it again): q again or :q! "
+		say(a, true, "%zu note draft%s not saved (c, C, e or r offers it again): q again or :q! "
 		    "quits, writing %s to a recovery file", typed,
 		    typed == 1 ? "" : "s", typed == 1 ? "it" : "them");
 	return true;
@@ -3585,10 +3688,12 @@ keep_draft(struct app *a)
 	}
 	free(d->text);
 	d->text = xstrdup(text);
+	/* The key that opens the same prompt again (share/keys.conf). */
+	const char *again = a->draft.kind == ANNOTATE_REPLY ? "r here"
+			    : a->draft.kind == ANNOTATE_EDIT ? "e here"
+			    : a->draft.start_cp < 0 ? "C" : "c on the same text";
 	say(a, false, "the %s is kept as a draft: %s offers it again",
-	    a->draft.kind == ANNOTATE_REPLY ? "reply" : "note",
-	    a->draft.kind == ANNOTATE_REPLY ? "r here" : a->draft.kind == ANNOTATE_EDIT ? "e here"
-										 : "c on the same text");
+	    a->draft.kind == ANNOTATE_REPLY ? "reply" : "note", again);
 }
 
 /* The prompt of a tag or note: for the selection (a new annotation), a
@@ -4956,6 +5061,12 @@ build_thread(struct app *a)
 	for (size_t i = 0; i < a->thread.n; i++)
 		list_push(a, a->thread.text[i], strlen(a->thread.text[i]));
 	a->list_chosen = chosen < a->list_n ? chosen : a->list_n ? a->list_n - 1 : 0;
+	/* The choice is an item (j/k go from one to the next): its header. */
+	if (a->list_chosen < a->thread.n) {
+		size_t head = thread_item_head(&a->thread, a->thread.item[a->list_chosen]);
+		if (head < a->thread.n)
+			a->list_chosen = head;
+	}
 	a->list_scroll = scroll;
 	a->list = LIST_THREAD;
 	a->list_dirty = true;
@@ -5084,10 +5195,18 @@ common_action(struct app *a, enum action act, long count, bool counted)
 			app_jump(a, 0, true);
 		break;
 	case ACTION_BOTTOM:
-		if (counted)
+		if (counted) {
 			go_percent(a, count);
-		else
+		} else {
 			app_jump(a, doc_length(a->doc), true);
+			/* As vim's G: a cursor shown goes to the last line, not
+			   to the top row (where ? would find what is above the
+			   last screen); the text pane puts it on that row. */
+			size_t len;
+			const char *text = doc_text(a->doc, &len);
+			if (a->sh.cursor_shown && len)
+				a->sh.cursor = u8_prev_cluster(text, len, len);
+		}
 		break;
 	case ACTION_PERCENT: go_percent(a, counted ? count : 0); break;
 	case ACTION_HEADING_NEXT: go_heading(a, true, count); break;
@@ -5572,7 +5691,12 @@ app_run(const struct app_options *opt)
 	if (!opt->stored && !head)
 		s = doc_load(&opt->load, &d, &err);
 	if (s != GL_OK) {
-		fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
+		/* gloss with no FILE, from a build not installed: say where
+		   the tutorial comes from. */
+		fprintf(stderr, "gloss: %s%s\n", u8_safe_str(err.message),
+			opt->tutorial && s == GL_NOT_FOUND
+			? " (the tutorial is installed by make install; in a source tree, "
+			  "GLOSS_DATADIR=DIR/share points to it)" : "");
 		return gl_status_exit_code(s);
 	}
 	char *store_msg = NULL;

@@ -201,12 +201,16 @@ cli_export_command(const struct cli_context *ctx, bool json, int argc, char **ar
 		progress_end(&pr);
 		if (st != GL_OK) {
 			rc = cli_report_error(&err);
-		} else if (output && !count) {
-			/* As :export in the reader: a file with no annotation
-			   is not written (standard output still gets the empty
-			   export, for scripts). */
-			gl_fail(&err, GL_NO_MATCH, "nothing to export: no annotation matches; %s "
-				"was not written", output);
+		} else if (!count) {
+			/* As :export in the reader: with no annotation there is
+			   nothing to write, to a file or to standard output (an
+			   empty export would look like a success to a script). */
+			if (output)
+				gl_fail(&err, GL_NO_MATCH, "nothing to export: no annotation "
+					"matches; %s was not written", output);
+			else
+				gl_fail(&err, GL_NO_MATCH, "nothing to export: no annotation "
+					"matches");
 			rc = cli_report_error(&err);
 		} else if (output) {
 			mode_t mask = umask(0);

@@ -1158,13 +1158,18 @@ put_field(struct buf *out, const char *key, const char *value)
 	buf_putc(out, '\n');
 }
 
+/* How put_replies writes a reply as text: gloss show's dated line, or
+ * gloss review's "id  author: note" under its thread. */
+enum reply_style { REPLY_DATED, REPLY_BRIEF };
+
 /* The replies to `parent` and, under each, the replies to it (Hypothesis
  * and gloss reply allow a reply to a reply), oldest first: as text lines
- * indented two columns a level, or as JSON (each reply with its own
- * "replies"). */
+ * indented two columns a level (from column 2, or 4 in REPLY_BRIEF, under
+ * the thread's own line), or as JSON (each reply with its own "replies").
+ * gloss show and gloss review both print threads with it. */
 static enum gl_status
-put_replies(struct cli *c, const char *parent, int depth, struct buf *out,
-	    json_t *arr, struct gl_error *err)
+put_replies(struct cli *c, const char *parent, int depth, enum reply_style style,
+	    struct buf *out, json_t *arr, struct gl_error *err)
 {
 	struct store_annotation_list replies = { 0 };
 	struct store_filter f = { .parent = parent };
@@ -1177,6 +1182,12 @@ put_replies(struct cli *c, const char *parent, int depth, struct buf *out,
 			sub = json_array();
 			json_object_set_new(j, "replies", sub);
 			json_array_append_new(arr, j);
+		} else if (style == REPLY_BRIEF) {
+			buf_printf(out, "%*s%.8s  ", 4 + 2 * depth, "", r->id);
+			put_safe(out, r->author);
+			buf_puts(out, ": ");
+			put_safe_short(out, r->note, LIST_NOTE_CLUSTERS, true);
+			buf_putc(out, '\n');
 		} else {
 			buf_printf(out, "%*s%.8s  ", 2 + 2 * depth, "", r->id);
 			put_safe(out, r->author);
@@ -1187,7 +1198,7 @@ put_replies(struct cli *c, const char *parent, int depth, struct buf *out,
 			buf_putc(out, '\n');
 		}
 		if (depth < 32)   /* the store makes no loops; a guard all the same */
-			st = put_replies(c, r->id, depth + 1, out, sub, err);
+			st = put_replies(c, r->id, depth + 1, style, out, sub, err);
 	}
 	store_annotation_list_free(&replies);
 	return st;
@@ -1217,7 +1228,7 @@ cmd_show(struct cli *c, int argc, char **argv)
 		json_t *j = annotation_json(&a);
 		json_t *arr = json_array();
 		json_object_set_new(j, "replies", arr);
-		if (put_replies(c, id, 0, NULL, arr, &err) != GL_OK)
+		if (put_replies(c, id, 0, REPLY_DATED, NULL, arr, &err) != GL_OK)
 			rc = cli_report_error(&err);
 		else
 			print_json(j);
@@ -1285,7 +1296,7 @@ cmd_show(struct cli *c, int argc, char **argv)
 	}
 	if (replies.count) {
 		buf_puts(&out, "\nreplies:\n");
-		if (put_replies(c, id, 0, &out, NULL, &err) != GL_OK) {
+		if (put_replies(c, id, 0, REPLY_DATED, &out, NULL, &err) != GL_OK) {
 			buf_free(&out);
 			rc = cli_report_error(&err);
 			goto out;
@@ -1981,11 +1992,17 @@ cmd_review(struct cli *c, int argc, char **argv)
 				continue;
 			json_t *t = annotation_json(a);
 			json_t *rs = json_array();
-			for (size_t k = 0; k < l.count; k++)
-				if (l.items[k].parent && strcmp(l.items[k].parent, a->id) == 0)
-					json_array_append_new(rs, annotation_json(&l.items[k]));
 			json_object_set_new(t, "replies", rs);
 			json_array_append_new(jth, t);
+			if (put_replies(c, a->id, 0, REPLY_BRIEF, NULL, rs, &err) != GL_OK) {
+				json_decref(j);
+				json_decref(ja);
+				json_decref(jt);
+				json_decref(js);
+				json_decref(jth);
+				rc = cli_report_error(&err);
+				goto out;
+			}
 		}
 		json_object_set_new(j, "authors", ja);
 		json_object_set_new(j, "tags", jt);
@@ -2041,15 +2058,10 @@ cmd_review(struct cli *c, int argc, char **argv)
 			}
 		}
 		put_annotation_line(&out, a);
-		for (size_t k = 0; k < l.count; k++) {
-			const struct store_annotation *r = &l.items[k];
-			if (!r->parent || strcmp(r->parent, a->id) != 0)
-				continue;
-			buf_printf(&out, "    %.8s  ", r->id);
-			put_safe(&out, r->author);
-			buf_puts(&out, ": ");
-			put_safe_short(&out, r->note, LIST_NOTE_CLUSTERS, true);
-			buf_putc(&out, '\n');
+		if (put_replies(c, a->id, 0, REPLY_BRIEF, &out, NULL, &err) != GL_OK) {
+			buf_free(&out);
+			rc = cli_report_error(&err);
+			goto out;
 		}
 	}
 	fwrite(out.data, 1, out.len, stdout);

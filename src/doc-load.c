@@ -769,7 +769,107 @@ size_limit(const struct doc_load_options *opt, enum doc_format fmt)
 	return fmt == DOC_FORMAT_HTML ? DOC_HTML_DEFAULT_MAX_SIZE : DOC_DEFAULT_MAX_SIZE;
 }
 
-/* Standard input is HTML when it looks like a page; an HTML text that
+/* The line of s[0, n) starting at i: its end (the '\n' or n). */
+static size_t
+line_end(const char *s, size_t n, size_t i)
+{
+	const char *nl = memchr(s + i, '\n', n - i);
+	return nl ? (size_t)(nl - s) : n;
+}
+
+/* s[i, e) is an ATX heading: one to six '#', a space, then text. */
+static bool
+atx_heading(const char *s, size_t i, size_t e)
+{
+	size_t k = i;
+	while (k < e && k - i < 7 && s[k] == '#')
+		k++;
+	if (k == i || k - i > 6 || k + 1 >= e || (s[k] != ' ' && s[k] != '\t'))
+		return false;
+	while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'))
+		k++;
+	return k < e;
+}
+
+/* s[i, e) is Markdown beyond plain prose: a list item ("- ", "* ", "+ ",
+ * "1. ", "1) "), a code fence, a heading, a link "[text](" or emphasis
+ * ("**word**", "*word*", "_word_" between spaces or punctuation). */
+static bool
+markdown_line(const char *s, size_t i, size_t e)
+{
+	size_t k = i;
+	while (k < e && k - i < 3 && s[k] == ' ')
+		k++;
+	if (k + 1 < e && strchr("-*+", s[k]) && s[k + 1] == ' ')
+		return true;
+	size_t d = k;
+	while (d < e && d - k < 9 && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d > k && d + 1 < e && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		return true;
+	if (e - k >= 3 && (memcmp(s + k, "```", 3) == 0 || memcmp(s + k, "~~~", 3) == 0))
+		return true;
+	if (atx_heading(s, k, e))
+		return true;
+	for (size_t p = k; p < e; p++) {
+		if (s[p] == ']' && p + 1 < e && s[p + 1] == '(' && memchr(s + k, '[', p - k))
+			return true;
+		if (s[p] != '*' && s[p] != '_')
+			continue;
+		/* An opening mark after a space or line start, a word, the
+		   same mark closing it before a space, punctuation or the end. */
+		char m = s[p];
+		size_t w = p + (p + 1 < e && s[p + 1] == m ? 2 : 1), mark = w - p;
+		if ((p > k && s[p - 1] != ' ' && s[p - 1] != '(') || w >= e || s[w] == ' ' ||
+		    s[w] == m)
+			continue;
+		const char *close = memchr(s + w, m, e - w);
+		if (!close || close[-1] == ' ')
+			continue;
+		size_t c = (size_t)(close - s);
+		if (c + mark > e || (mark == 2 && s[c + 1] != m))
+			continue;
+		size_t after = c + mark;
+		if (after == e || strchr(" .,;:!?)\r", s[after]))
+			return true;
+	}
+	return false;
+}
+
+/* Standard input (or a pipe) that is clearly Markdown: its first line
+ * with text is an ATX heading ("# Title") and a later line, in the first
+ * SNIFF_BYTES, has Markdown structure of its own (markdown_line).  A
+ * plain text that merely starts with a '#' line stays plain. */
+static bool
+markdown_sniff(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	if (n > SNIFF_BYTES)
+		n = SNIFF_BYTES;
+	size_t e = line_end(s, n, i);
+	while (i < n) {   /* the first line with text */
+		size_t k = i;
+		while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'))
+			k++;
+		if (k < e)
+			break;
+		i = e + 1;
+		e = i < n ? line_end(s, n, i) : n;
+	}
+	if (i >= n || !atx_heading(s, i, e))
+		return false;
+	for (i = e + 1; i < n; i = e + 1) {
+		e = line_end(s, n, i);
+		if (markdown_line(s, i, e))
+			return true;
+	}
+	return false;
+}
+
+/* Standard input is HTML when it looks like a page, Markdown when it is
+ * clearly Markdown (markdown_sniff), else plain text; an HTML text that
  * only now turned out to be one gets HTML's size limit. */
 static enum gl_status
 settle_format(const struct doc_load_options *opt, const char *name,
@@ -778,7 +878,8 @@ settle_format(const struct doc_load_options *opt, const char *name,
 {
 	if (*fmt != DOC_FORMAT_AUTO)
 		return GL_OK;
-	*fmt = doc_html_sniff(data, len) ? DOC_FORMAT_HTML : DOC_FORMAT_TEXT;
+	*fmt = doc_html_sniff(data, len) ? DOC_FORMAT_HTML
+	       : markdown_sniff(data, len) ? DOC_FORMAT_MARKDOWN : DOC_FORMAT_TEXT;
 	size_t max = size_limit(opt, *fmt);
 	if (len > max)
 		return gl_fail(err, GL_TOO_LARGE,
