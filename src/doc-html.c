@@ -44,7 +44,8 @@
  * vanishes.  <pre> keeps its text as written.  Block elements end
  * paragraphs; <br> is an LF inside the block and two of them end it;
  * headings, list items (nested, numbered), block quotes, preformatted
- * code, table rows (cells joined by " | "; a table whose cells hold
+ * code, table rows (cells joined by " | " and recorded, with their
+ * align= or text-align; a table whose cells hold
  * paragraphs or lists is layout and its cells are read as blocks) and
  * <hr> give the block kinds Markdown gives.  Links (with their target,
  * resolved against the page's URL or <base>), emphasis, strong, code and
@@ -364,7 +365,8 @@ struct hnode {
 	uint8_t props;      /* its tag's P_ bits */
 	uint16_t flags;
 	uint32_t str;       /* text or string: offset in the pool; ol: start;
-			       li: value (+1, 0 when none) */
+			       li: value (+1, 0 when none); td, th: its
+			       enum doc_align */
 	uint32_t len;
 };
 
@@ -514,6 +516,36 @@ style_hides(const char *style)
 			squeezed[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
 	squeezed[n] = '\0';
 	return strstr(squeezed, "display:none") || strstr(squeezed, "visibility:hidden");
+}
+
+/* A table cell's alignment: text-align in its style, else its align=
+ * (both as browsers read them, case ignored). */
+static enum doc_align
+cell_align(const char *align, const char *style)
+{
+	const char *v = NULL;
+	char squeezed[256];
+	if (style) {
+		size_t n = 0;
+		for (const char *p = style; *p && n + 1 < sizeof squeezed; p++)
+			if (!ascii_space((unsigned char)*p))
+				squeezed[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+		squeezed[n] = '\0';
+		const char *ta = strstr(squeezed, "text-align:");
+		if (ta)
+			v = ta + strlen("text-align:");
+	}
+	if (!v && align)
+		v = align;
+	if (!v)
+		return DOC_ALIGN_NONE;
+	if (strncasecmp(v, "center", 6) == 0)
+		return DOC_ALIGN_CENTER;
+	if (strncasecmp(v, "right", 5) == 0)
+		return DOC_ALIGN_RIGHT;
+	if (strncasecmp(v, "left", 4) == 0)
+		return DOC_ALIGN_LEFT;
+	return DOC_ALIGN_NONE;
 }
 
 static const char *const boiler_roles[] = {
@@ -784,6 +816,10 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 			set_meta(ps, M_AUTHOR, 2, content);
 		break;
 	}
+	case T_TD:
+	case T_TH:
+		nd->str = (uint32_t)cell_align(attr(atts, "align"), style);
+		break;
 	case T_BASE: {
 		const char *href = attr(atts, "href");
 		if (href)
@@ -1405,6 +1441,7 @@ close_block(struct render *r)
 		}
 		if (r->b->text.len == blk->start && blk->kind != DOC_BLOCK_RULE) {
 			/* Nothing was put in it: take it back, with its LF. */
+			docb_cells_drop(r->b);
 			r->b->nblocks--;
 			r->b->block_open = false;
 			if (r->b->nblocks > 0 && r->b->text.len > 0)
@@ -1801,6 +1838,8 @@ enter(struct render *r, uint32_t i)
 				docb_append(r->b, " | ", 3);
 				r->has_text = false;
 			}
+			ensure_block(r);
+			docb_cell_begin(r->b, (enum doc_align)r->t->nodes[i].str);
 			push(r, i, R_CELL);
 			return;
 		}
@@ -1884,6 +1923,8 @@ leave(struct render *r)
 	case R_CELL:
 		/* The stretch so far had this frame's attributes. */
 		flush_stretch(r);
+		if (f->role == R_CELL)
+			docb_cell_end(r->b);
 		free(f->href);
 		r->depth--;
 		return;

@@ -83,6 +83,11 @@ struct doc_builder {
 	const char *input;
 	size_t released;             /* input before this is given back */
 	const char *last_nest;       /* docb_nest's last copy, or NULL */
+	/* Table rows' cells, all rows' in text order; each block's `cells`
+	   is set to its part when the doc is made (blocks count theirs in
+	   ncells meanwhile). */
+	struct doc_cell *cells;
+	size_t ncells, cells_cap;
 };
 
 /* The renderer will never read its input before `upto` again: with
@@ -104,6 +109,14 @@ struct doc_block *docb_current(struct doc_builder *b);
 /* Records a span; `href` is copied. Empty spans are ignored. */
 void docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	       const char *href, size_t href_len);
+/* Starts a cell of the open block (a table row) at the current end of
+ * the text, aligned `align`; the renderer appends the " | " before it
+ * first.  Does nothing when no block is open. */
+void docb_cell_begin(struct doc_builder *b, enum doc_align align);
+/* Ends the open block's last cell at the current end of the text. */
+void docb_cell_end(struct doc_builder *b);
+/* Forgets the cells of the open block (a renderer taking it back). */
+void docb_cells_drop(struct doc_builder *b);
 /* A copy of s[0, n) that the doc owns (for doc_block.info). */
 const char *docb_string(struct doc_builder *b, const char *s, size_t n);
 /* doc_block.nest for s[0, n) ('>' and '-', outermost first): a copy the

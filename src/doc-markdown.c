@@ -10,7 +10,7 @@
  * ones from HTML 4's list of 252 plus &apos; (an unknown name stays as
  * written).  List markers are markup, not text; a task item keeps its
  * box as "[ ] " or "[x] ".  Table rows are one block each, their cells
- * joined by " | ".  Images show their alternative text.  YAML front
+ * joined by " | " and recorded (doc_block.cells, with their alignment).  Images show their alternative text.  YAML front
  * matter at the very start is metadata (title:, author:, date:), not text;
  * footnote definitions "[^1]: note" stay as text, "[^1] note", where they
  * stand (md4c has no footnotes). */
@@ -503,6 +503,21 @@ grow(void *array, size_t *cap, size_t count, size_t size)
 	return xreallocarray(array, *cap, size);
 }
 
+static enum doc_align
+cell_align(MD_ALIGN a)
+{
+	switch (a) {
+	case MD_ALIGN_LEFT:
+		return DOC_ALIGN_LEFT;
+	case MD_ALIGN_CENTER:
+		return DOC_ALIGN_CENTER;
+	case MD_ALIGN_RIGHT:
+		return DOC_ALIGN_RIGHT;
+	default:
+		return DOC_ALIGN_NONE;
+	}
+}
+
 static int
 enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
@@ -598,6 +613,8 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	case MD_BLOCK_TD:
 		if (st->cells++ > 0 && docb_current(st->b))
 			docb_append(st->b, " | ", 3);
+		docb_cell_begin(st->b, detail ? cell_align(((MD_BLOCK_TD_DETAIL *)detail)->align)
+					      : DOC_ALIGN_NONE);
 		break;
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_TABLE:
@@ -617,6 +634,7 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 	case MD_BLOCK_TH:
 	case MD_BLOCK_TD:
 		drop_spans(st);
+		docb_cell_end(st->b);
 		break;
 	case MD_BLOCK_QUOTE:
 		close_block(st);

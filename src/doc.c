@@ -44,6 +44,7 @@ struct doc {
 	size_t nblocks;
 	struct doc_span *spans;
 	size_t nspans;
+	struct doc_cell *cells;   /* every row's, in block order */
 	char **strings;
 	size_t nstrings;
 	size_t *cp_index;      /* byte offset of code point k * CP_SAMPLE */
@@ -145,6 +146,40 @@ docb_current(struct doc_builder *b)
 }
 
 void
+docb_cell_begin(struct doc_builder *b, enum doc_align align)
+{
+	struct doc_block *blk = docb_current(b);
+	if (!blk)
+		return;
+	if (b->ncells == b->cells_cap) {
+		b->cells_cap = b->cells_cap ? b->cells_cap * 2 : 64;
+		b->cells = xreallocarray(b->cells, b->cells_cap, sizeof *b->cells);
+	}
+	struct doc_cell *c = &b->cells[b->ncells++];
+	c->start = c->end = b->text.len;
+	c->align = align;
+	blk->ncells++;
+}
+
+void
+docb_cell_end(struct doc_builder *b)
+{
+	struct doc_block *blk = docb_current(b);
+	if (blk && blk->ncells > 0)
+		b->cells[b->ncells - 1].end = b->text.len;
+}
+
+void
+docb_cells_drop(struct doc_builder *b)
+{
+	struct doc_block *blk = docb_current(b);
+	if (blk) {
+		b->ncells -= blk->ncells;
+		blk->ncells = 0;
+	}
+}
+
+void
 docb_span(struct doc_builder *b, size_t start, size_t end, unsigned attrs,
 	  const char *href, size_t href_len)
 {
@@ -242,6 +277,7 @@ builder_free(struct doc_builder *b)
 	buf_free(&b->text);
 	free(b->blocks);
 	free(b->spans);
+	free(b->cells);
 	for (size_t i = 0; i < b->nstrings; i++)
 		free(b->strings[i]);
 	free(b->strings);
@@ -406,6 +442,42 @@ capped_title(const char *s, size_t n)
 	return xasprintf("%.*s\xE2\x80\xA6", (int)end, s);  /* … */
 }
 
+/* Points each table row at its part of d->cells (ncells of them, in
+ * block order), keeping every cell inside its block and in order; text
+ * of the row before its first cell or after its last (HTML's stray text
+ * in a <tr>) belongs to that cell, so that all of a row is in a cell or
+ * between two. */
+static void
+attach_cells(struct doc *d, size_t ncells)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < d->nblocks; i++) {
+		struct doc_block *blk = &d->blocks[i];
+		if (blk->ncells == 0 || k + blk->ncells > ncells) {
+			blk->ncells = 0;
+			blk->cells = NULL;
+			continue;
+		}
+		size_t at = blk->start;
+		for (size_t c = k; c < k + blk->ncells; c++) {
+			struct doc_cell *cell = &d->cells[c];
+			if (cell->start < at)
+				cell->start = at;
+			if (cell->start > blk->end)
+				cell->start = blk->end;
+			if (cell->end < cell->start)
+				cell->end = cell->start;
+			if (cell->end > blk->end)
+				cell->end = blk->end;
+			at = cell->end;
+		}
+		d->cells[k].start = blk->start;
+		d->cells[k + blk->ncells - 1].end = blk->end;
+		blk->cells = d->cells + k;
+		k += blk->ncells;
+	}
+}
+
 /* Renders the loaded text and takes what `l` owns (its text is freed as
  * soon as it is rendered, so two copies at most live at once). */
 static enum gl_status
@@ -453,6 +525,8 @@ doc_build(struct doc_loaded *l, enum doc_format fmt, const char *source,
 	d->text = xrealloc(d->text, d->len + 1);
 	d->blocks = b.blocks;
 	d->nblocks = b.nblocks;
+	d->cells = b.cells;
+	attach_cells(d, b.ncells);
 	d->spans = b.spans;
 	d->nspans = b.nspans;
 	d->strings = b.strings;
@@ -721,6 +795,7 @@ doc_free(struct doc *d)
 	free(d->encoding);
 	free(d->blocks);
 	free(d->spans);
+	free(d->cells);
 	for (size_t i = 0; i < d->nstrings; i++)
 		free(d->strings[i]);
 	free(d->strings);

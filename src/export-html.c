@@ -296,6 +296,7 @@ struct html_article {
 	bool open_ordered[EX_NEST_MAX + 1];
 	size_t nopen;
 	bool table, table_body;
+	const struct doc_block *row;   /* the table row being written */
 	size_t *pending, npending;
 	bool *marked_once;
 };
@@ -305,11 +306,23 @@ static const char *const html_tag[EX_EL_COUNT] = {
 	[EX_EL_STRONG] = "strong", [EX_EL_EM] = "em", [EX_EL_CODE] = "code",
 };
 
+/* Opens cell k of a table row: <th> or <td>, with its alignment. */
+static void
+cell_open(struct buf *out, const char *cell, const struct doc_block *row, size_t k)
+{
+	enum doc_align al = row && k < row->ncells ? row->cells[k].align : DOC_ALIGN_NONE;
+	buf_printf(out, "<%s%s>", cell,
+		   al == DOC_ALIGN_LEFT ? " style=\"text-align: left\"" :
+		   al == DOC_ALIGN_CENTER ? " style=\"text-align: center\"" :
+		   al == DOC_ALIGN_RIGHT ? " style=\"text-align: right\"" : "");
+}
+
 /* A block's tokens as HTML; `cell` is the tag of a table row's cells. */
 static void
 html_inline(struct html_article *a, bool pre, const char *cell)
 {
 	struct buf *out = a->out;
+	size_t k = 0;   /* the cell a table row's text is in */
 	for (size_t i = 0; i < a->il.n; i++) {
 		const struct ex_tok *t = &a->il.toks[i];
 		switch (t->kind) {
@@ -317,7 +330,8 @@ html_inline(struct html_article *a, bool pre, const char *cell)
 			put_text_lines(out, a->text + t->start, t->end - t->start, pre);
 			break;
 		case EX_TOK_CELL:
-			buf_printf(out, "</%s><%s>", cell, cell);
+			buf_printf(out, "</%s>", cell);
+			cell_open(out, cell, a->row, ++k);
 			break;
 		case EX_TOK_REF: {
 			const struct ex_thread *th = &a->d->threads[t->thread];
@@ -460,7 +474,7 @@ html_block(struct html_article *a, size_t b, int level)
 	if (!level && html_item(blk) &&
 	    blk->marker_len < blk->end - blk->start)
 		start += blk->marker_len;
-	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, row);
+	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, row ? blk : NULL);
 	if (level) {
 		if (level > 6)
 			level = 6;
@@ -477,8 +491,11 @@ html_block(struct html_article *a, size_t b, int level)
 			buf_puts(out, "</thead>\n<tbody>\n");
 			a->table_body = true;
 		}
-		buf_printf(out, "<tr><%s>", cell);
+		buf_puts(out, "<tr>");
+		a->row = blk;
+		cell_open(out, cell, blk, 0);
 		html_inline(a, false, cell);
+		a->row = NULL;
 		buf_printf(out, "</%s></tr>\n", cell);
 	} else if (blk->kind == DOC_BLOCK_CODE) {
 		buf_puts(out, "<pre><code");
@@ -558,7 +575,7 @@ article_text(struct buf *out, const struct ex_document *d, struct ex_export *x)
 	if (title != (size_t)-1) {
 		const struct doc_block *blk = doc_block(a.doc, title);
 		html_heading_level(&a, title);
-		ex_inline_block(&a.il, &a.sw, a.doc, &a.span, blk->start, blk->end, false);
+		ex_inline_block(&a.il, &a.sw, a.doc, &a.span, blk->start, blk->end, NULL);
 		buf_puts(out, "<h1>");
 		html_inline(&a, false, "td");
 		buf_puts(out, "</h1>\n");

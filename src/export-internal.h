@@ -138,7 +138,8 @@ enum ex_tok_kind {
 	EX_TOK_OPEN,     /* elem opens */
 	EX_TOK_CLOSE,    /* elem closes */
 	EX_TOK_REF,      /* the reference of `thread`, whose highlight ends */
-	EX_TOK_CELL,     /* text[start, end) is " | " between two cells */
+	EX_TOK_CELL,     /* text[start, end) is the " | " between two
+			    cells (doc_block.cells) */
 };
 
 struct ex_tok {
@@ -159,13 +160,14 @@ struct ex_inline {
 /* Cuts text[start, end) of a block into il's tokens (replacing what was
  * there), moving the sweep on to `end`.  *span is the first doc span not
  * before this block: start at 0 and keep it between blocks, in text
- * order.  `table`: " | " separates cells (a table row).  Every element
+ * order.  `row`: the table row whose cells the text is (its separators
+ * become EX_TOK_CELL), or NULL.  Every element
  * opened is closed again by the end; a highlight's element is closed
  * and opened again wherever another highlight starts or ends, and
  * everything is closed before a reference, a cell separator and the
  * end. */
 void ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc,
-		     size_t *span, size_t start, size_t end, bool table);
+		     size_t *span, size_t start, size_t end, const struct doc_block *row);
 void ex_inline_free(struct ex_inline *il);
 /* True when a link to href is safe to write (no scheme, or http, https,
  * mailto, ftp): a javascript: or data: link is written as its text. */

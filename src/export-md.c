@@ -966,7 +966,7 @@ md_block(struct md_article *a, size_t b, int level)
 	a->m.prefix = rest.data ? rest.data : "";
 
 	bool table = blk->kind == DOC_BLOCK_TABLE_ROW && level == 0;
-	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, table);
+	ex_inline_block(&a->il, &a->sw, a->doc, &a->span, start, blk->end, table ? blk : NULL);
 	buf_puts(out, first.data ? first.data : "");
 	if (level) {
 		for (int i = 0; i < level && i < 6; i++)
@@ -1008,8 +1008,13 @@ md_block(struct md_article *a, size_t b, int level)
 		if (head) {
 			/* GFM's table: the first row is the header. */
 			buf_puts(out, a->m.prefix);
-			for (size_t i = 0; i < cells; i++)
-				buf_puts(out, "| --- ");
+			for (size_t i = 0; i < cells; i++) {
+				enum doc_align al = i < blk->ncells ? blk->cells[i].align
+								    : DOC_ALIGN_NONE;
+				buf_puts(out, al == DOC_ALIGN_LEFT ? "| :-- " :
+					      al == DOC_ALIGN_CENTER ? "| :-: " :
+					      al == DOC_ALIGN_RIGHT ? "| --: " : "| --- ");
+			}
 			buf_puts(out, "|\n");
 		}
 	} else {

@@ -298,13 +298,14 @@ close_to(struct ex_inline *il, struct open_elem *stack, size_t *depth, size_t ke
 
 void
 ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc,
-		size_t *span, size_t start, size_t end, bool table)
+		size_t *span, size_t start, size_t end, const struct doc_block *row)
 {
-	const char *text = doc_text(doc, NULL);
 	size_t nspans = doc_span_count(doc);
 	struct open_elem stack[EX_EL_COUNT];
 	size_t depth = 0, *refs = NULL, nrefs = 0, refs_cap = 0;
 	size_t cur = start;
+	size_t cell = 0;    /* row: the cell that holds or follows cur */
+	bool table = row && row->ncells > 0;
 	il->n = 0;
 	for (;;) {
 		/* The highlights that end here, then those that start. */
@@ -320,9 +321,12 @@ ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc
 		if (cur < end)
 			ex_sweep_starting(sw, cur);
 		bool event = nrefs > 0 || sw->si != si;
-		bool cell = table && cur < end && end - cur >= 3 &&
-			    memcmp(text + cur, " | ", 3) == 0;
-		if (cur >= end || cell) {
+		while (table && cell < row->ncells && row->cells[cell].end < cur)
+			cell++;
+		/* At a cell's end with another cell after it: the separator. */
+		bool sep = table && cur < end && cell + 1 < row->ncells &&
+			   row->cells[cell].end == cur && row->cells[cell + 1].start > cur;
+		if (cur >= end || sep) {
 			close_to(il, stack, &depth, 0);
 			for (size_t i = 0; i < nrefs; i++) {
 				struct ex_tok r = { .kind = EX_TOK_REF, .thread = refs[i] };
@@ -330,9 +334,11 @@ ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc
 			}
 			if (cur >= end)
 				break;
-			struct ex_tok c = { .kind = EX_TOK_CELL, .start = cur, .end = cur + 3 };
+			size_t next_cell = row->cells[cell + 1].start;
+			struct ex_tok c = { .kind = EX_TOK_CELL, .start = cur, .end = next_cell };
 			tok_push(il, &c);
-			cur += 3;
+			cur = next_cell;
+			cell++;
 			continue;
 		}
 		/* The doc's attributes here, and where they change. */
@@ -352,17 +358,10 @@ ex_inline_block(struct ex_inline *il, struct ex_sweep *sw, const struct doc *doc
 				next = sp->start;
 			}
 		}
-		if (table) {
-			const char *bar = NULL;
-			for (size_t k = cur + 1; k < next && k + 3 <= end; k++) {
-				if (memcmp(text + k, " | ", 3) == 0) {
-					bar = text + k;
-					break;
-				}
-			}
-			if (bar)
-				next = (size_t)(bar - text);
-		}
+		/* Text stops at its cell's end. */
+		if (table && cell < row->ncells && row->cells[cell].end > cur &&
+		    row->cells[cell].end < next)
+			next = row->cells[cell].end;
 		bool want[EX_EL_COUNT] = {
 			[EX_EL_LINK] = (attrs & DOC_ATTR_LINK) && ex_link_ok(href),
 			[EX_EL_MARK] = sw->nactive > 0,

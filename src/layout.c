@@ -20,6 +20,7 @@
 #include "gloss/u8.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ struct table_cols {
 	bool aligned;         /* cells padded to their column's width */
 	size_t ncols;
 	int colw[TABLE_MAX_COLS];
+	enum doc_align align[TABLE_MAX_COLS];   /* the first said in each column */
 	unsigned long used;
 };
 
@@ -145,6 +147,19 @@ struct style {
 	int content_rest;     /* ... on the other rows (>= 1) */
 	bool code, rule;
 	char number[24];      /* storage for "N. " */
+	/* A block with containers (doc_block.nest) is decorated by them
+	   instead of by bars, indent, bullet and hang above: one entry
+	   per container, outermost first (none when too narrow). */
+	struct nest_deco {
+		bool bar;         /* a quote: "│ " on every row */
+		bool marker;      /* an item that starts here: its bullet or
+				     "N. " on the first row */
+		bool ordered;
+		unsigned number;
+		int first_w;      /* columns on the first row */
+		int rest_w;       /* ... on the other rows (blank for a list) */
+	} deco[DOC_NEST_MAX];
+	size_t ndeco;
 };
 
 /* ------------------------------------------------------------- styles */
@@ -181,21 +196,178 @@ item_bullet_width(const struct layout *l, size_t b, int depth)
 	return l->bullet_w;
 }
 
+/* ------------------------------------------------- nested containers
+ * A Markdown or HTML block knows the quotes and lists around it,
+ * outermost first (doc_block.nest): each quote draws "│ " on every row,
+ * each list level the indent of its item's text, and the item that
+ * starts with the block its bullet (or "N. ") on the first row.  A list
+ * level with another list level right inside it indents by 2 (as a
+ * nested list always did); one with a quote or the text inside it by
+ * its item's marker, so the quote's bar or the text stands under the
+ * item's text. */
+
+/* Whether nests a and b hold the same first n containers (an item's
+ * start, '+', is the item, '-'). */
+static bool
+nest_prefix_same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '+' ? '-' : a[i];
+		char y = b[i] == '+' ? '-' : b[i];
+		if (!x || x != y)
+			return false;
+	}
+	return true;
+}
+
+/* How many of cur's outer containers the block before it (its nest
+ * prev) is in too: they go on across the blank row between the two. */
+static size_t
+nest_shared(const char *prev, const char *cur)
+{
+	size_t i = 0;
+	while (cur[i] && cur[i] != '+' && prev[i] && (prev[i] == '+' ? '-' : prev[i]) == cur[i])
+		i++;
+	return i;
+}
+
+/* Whether a quote holds one of two neighbouring blocks and not the
+ * other: two list items so placed are not one list. */
+static bool
+nest_quote_apart(const char *a, const char *b)
+{
+	size_t i = 0;
+	while (a[i] && b[i] && (a[i] == '+' ? '-' : a[i]) == (b[i] == '+' ? '-' : b[i]))
+		i++;
+	return strchr(a + i, '>') || strchr(b + i, '>');
+}
+
+struct item_marker {
+	bool own_text;    /* the text starts with its own marker */
+	bool ordered;
+	unsigned number;
+	int width;
+};
+
+static void
+marker_of(const struct layout *l, const struct doc_block *p, struct item_marker *m)
+{
+	memset(m, 0, sizeof *m);
+	if (p->marker_len > 0) {
+		m->own_text = true;
+		m->width = (int)u8_str_width(l->text + p->start, p->marker_len);
+	} else if (p->ordered) {
+		char num[24];
+		m->ordered = true;
+		m->number = p->number;
+		m->width = snprintf(num, sizeof num, "%u. ", p->number);
+	} else {
+		m->width = l->bullet_w;
+	}
+}
+
+/* The marker of the list item that is container i (a list level) of
+ * block b: that of the item's first paragraph (the LIST_ITEM block whose
+ * innermost container it is), looking a little back for the item's
+ * start and on from there; "• " when none is near (an item of a quote
+ * alone). */
+static void
+item_marker_at(const struct layout *l, size_t b, size_t i, struct item_marker *m)
+{
+	memset(m, 0, sizeof *m);
+	m->width = l->bullet_w;
+	const char *nest = doc_block(l->doc, b)->nest;
+	size_t s = b;
+	if (nest[i] != '+') {
+		bool found = false;
+		size_t stop = b > 64 ? b - 64 : 0;
+		for (size_t k = b; k-- > stop;) {
+			const char *kn = doc_block(l->doc, k)->nest;
+			if (!nest_prefix_same(kn, nest, i + 1))
+				break;
+			if (kn[i] == '+') {
+				s = k;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return;
+	}
+	const char *sn = doc_block(l->doc, s)->nest;
+	size_t stop = l->nblocks - s > 64 ? s + 64 : l->nblocks;
+	for (size_t k = s; k < stop; k++) {
+		const struct doc_block *p = doc_block(l->doc, k);
+		if (k > s && (!nest_prefix_same(p->nest, sn, i + 1) || p->nest[i] == '+'))
+			return;
+		if (p->kind == DOC_BLOCK_LIST_ITEM && strlen(p->nest) == i + 1) {
+			marker_of(l, p, m);
+			return;
+		}
+	}
+}
+
+/* Fills st->deco from block b's nest. */
+static void
+nest_style(const struct layout *l, size_t b, const struct doc_block *blk, struct style *st)
+{
+	const char *nest = blk->nest;
+	size_t n = strnlen(nest, DOC_NEST_MAX);
+	for (size_t i = 0; i < n; i++)
+		st->attrs |= nest[i] == '>' ? LAYOUT_ATTR_QUOTE : LAYOUT_ATTR_LIST;
+	for (size_t i = 0; i < n; i++) {
+		/* Past the width they are all left out (block_style): a
+		   deep nest costs no more looking for markers. */
+		if (st->prefix_first > l->width || st->prefix_rest > l->width)
+			break;
+		struct nest_deco *d = &st->deco[st->ndeco++];
+		memset(d, 0, sizeof *d);
+		if (nest[i] == '>') {
+			d->bar = true;
+			d->first_w = d->rest_w = l->bar_w;
+			st->prefix_first += d->first_w;
+			st->prefix_rest += d->rest_w;
+			continue;
+		}
+		bool list_inside = i + 1 < n && nest[i + 1] != '>';
+		struct item_marker m = { .width = 2 };
+		if (nest[i] == '+' || !list_inside)
+			item_marker_at(l, b, i, &m);
+		d->rest_w = list_inside ? 2 : m.width;
+		if (nest[i] != '+') {
+			d->first_w = d->rest_w;
+		} else if (!m.own_text) {
+			d->marker = true;
+			d->ordered = m.ordered;
+			d->number = m.number;
+			d->first_w = m.width;
+		}
+		st->prefix_first += d->first_w;
+		st->prefix_rest += d->rest_w;
+	}
+}
+
 static void
 block_style(const struct layout *l, size_t b, struct style *st)
 {
 	const struct doc_block *blk = doc_block(l->doc, b);
-	memset(st, 0, sizeof *st);
+	memset(st, 0, offsetof(struct style, deco));
+	st->ndeco = 0;
 	st->kind = blk->kind;
 	int depth = blk->depth > 0 ? blk->depth : 0;
+	bool nested = blk->nest[0] != '\0';
 	switch (blk->kind) {
 	case DOC_BLOCK_QUOTE:
 		st->attrs = LAYOUT_ATTR_QUOTE;
+		if (nested)
+			break;
 		st->bars = depth > 0 ? depth : 1;
 		st->prefix_first = st->prefix_rest = st->bars * l->bar_w;
 		break;
 	case DOC_BLOCK_LIST_ITEM:
 		st->attrs = LAYOUT_ATTR_LIST;
+		if (nested)
+			break;
 		st->indent = 2 * (depth > 0 ? depth - 1 : 0);
 		if (blk->marker_len > 0) {
 			/* The text keeps its own marker: hang under the text
@@ -234,8 +406,10 @@ block_style(const struct layout *l, size_t b, struct style *st)
 	}
 	if (is_heading(l, b, blk))
 		st->attrs |= LAYOUT_ATTR_HEADING;
-	if (depth > 0 && blk->kind != DOC_BLOCK_QUOTE && blk->kind != DOC_BLOCK_LIST_ITEM &&
-	    blk->kind != DOC_BLOCK_RULE) {
+	if (nested) {
+		nest_style(l, b, blk, st);
+	} else if (depth > 0 && blk->kind != DOC_BLOCK_QUOTE && blk->kind != DOC_BLOCK_LIST_ITEM &&
+		   blk->kind != DOC_BLOCK_RULE) {
 		/* A later paragraph (or code) of a list item: under its text. */
 		st->attrs |= LAYOUT_ATTR_LIST;
 		st->hang = 2 * (depth - 1) + item_bullet_width(l, b, depth);
@@ -250,6 +424,7 @@ block_style(const struct layout *l, size_t b, struct style *st)
 		st->bullet_len = 0;
 		st->bullet_w = 0;
 		st->prefix_first = st->prefix_rest = 0;
+		st->ndeco = 0;
 	}
 	st->content_first = l->width - st->prefix_first;
 	st->content_rest = l->width - st->prefix_rest;
@@ -288,7 +463,7 @@ block_separator(const struct layout *l, size_t b, int *bars)
 	const struct doc_block *prev = doc_block(l->doc, b - 1);
 	const struct doc_block *cur = doc_block(l->doc, b);
 	if (prev->kind == DOC_BLOCK_LIST_ITEM && cur->kind == DOC_BLOCK_LIST_ITEM)
-		return !same_list(l, b);
+		return nest_quote_apart(prev->nest, cur->nest) || !same_list(l, b);
 	if (prev->kind == DOC_BLOCK_TABLE_ROW && cur->kind == DOC_BLOCK_TABLE_ROW)
 		/* The rule under a table's header row (its first row). */
 		return b == 1 || doc_block(l->doc, b - 2)->kind != DOC_BLOCK_TABLE_ROW;
@@ -442,8 +617,8 @@ ruby_after(const struct layout *l, size_t *k, size_t j, int w, int content, int 
 }
 
 /* -------------------------------------------------------------- tables
- * A table row's text is its cells joined by " | " (doc.h); a cell's own
- * " | " cannot be told apart, as for export. */
+ * A table row's text is its cells joined by " | "; doc_block.cells says
+ * where each cell is, so a cell's own " | " stays in the cell. */
 
 static bool
 is_table_row(const struct layout *l, size_t b)
@@ -451,20 +626,41 @@ is_table_row(const struct layout *l, size_t b)
 	return b < l->nblocks && doc_block(l->doc, b)->kind == DOC_BLOCK_TABLE_ROW;
 }
 
-/* The end of the cell that starts at i (the next " | "), or e. */
+/* The cells of a table row: its own, or (none recorded) the whole row
+ * as one. */
 static size_t
-cell_end(const struct layout *l, size_t i, size_t e)
+row_ncells(const struct doc_block *blk)
 {
-	while (i + 3 <= e) {
-		const char *bar = memchr(l->text + i, '|', e - i);
-		if (!bar)
-			break;
-		size_t k = (size_t)(bar - l->text);
-		if (k > i && k + 1 < e && l->text[k - 1] == ' ' && l->text[k + 1] == ' ')
-			return k - 1;
-		i = k + 1;
+	return blk->ncells ? blk->ncells : 1;
+}
+
+/* Cell k of the row: [*s, *e). */
+static void
+row_cell(const struct doc_block *blk, size_t k, size_t *s, size_t *e)
+{
+	if (blk->ncells == 0) {
+		*s = blk->start;
+		*e = blk->end;
+		return;
 	}
-	return e;
+	*s = blk->cells[k].start;
+	*e = blk->cells[k].end;
+}
+
+/* Whether byte i of a table row is between two of its cells (in their
+ * separator, " | "). */
+static bool
+is_cell_bar(const struct doc_block *blk, size_t i)
+{
+	size_t lo = 0, hi = blk->ncells;
+	while (lo < hi) {   /* the first cell that ends after i */
+		size_t mid = lo + (hi - lo) / 2;
+		if (blk->cells[mid].end <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && lo < blk->ncells && i < blk->cells[lo].start;
 }
 
 /* The width of a cell's text [i, e) as text_cells lays it out. */
@@ -500,26 +696,31 @@ table_measure(const struct layout *l, struct table_cols *t)
 		size_t bn = blk->end - blk->start;
 		if (memchr(l->text + blk->start, '\n', bn) || memchr(l->text + blk->start, '\t', bn))
 			return;
-		size_t i = blk->start;
-		for (size_t col = 0;; col++) {
+		for (size_t col = 0; col < row_ncells(blk); col++) {
 			if (col == TABLE_MAX_COLS)
 				return;
-			size_t e = cell_end(l, i, blk->end);
+			size_t i, e;
+			row_cell(blk, col, &i, &e);
 			int w = cell_width(l, blk->start, blk->end, i, e);
-			if (col >= t->ncols)
+			enum doc_align a = blk->ncells ? blk->cells[col].align : DOC_ALIGN_NONE;
+			if (col >= t->ncols) {
+				t->align[t->ncols] = a;
 				t->colw[t->ncols++] = w;
-			else if (w > t->colw[col])
+			} else if (w > t->colw[col]) {
 				t->colw[col] = w;
-			if (e >= blk->end)
-				break;
-			i = e + 3;
+			}
+			if (t->align[col] == DOC_ALIGN_NONE)
+				t->align[col] = a;
 		}
 	}
 	/* Cells, and " | " between them. */
 	long total = 0;
 	for (size_t k = 0; k < t->ncols; k++)
 		total += t->colw[k] + (k > 0 ? 3 : 0);
-	t->aligned = total <= l->width;
+	/* The table's quotes and lists take their columns first. */
+	struct style fs;
+	block_style(l, t->first, &fs);
+	t->aligned = total <= fs.content_first;
 }
 
 /* The columns of the table that row b belongs to. */
@@ -555,23 +756,69 @@ table_clear(struct layout *l)
 	l->table_clock = 0;
 }
 
-/* The width of an aligned table row [bs, be): every cell but the last
- * padded to its column. */
+/* The blank columns before (*before) and after (*after) cell k of an
+ * aligned table, w columns wide, for its column's alignment; the last
+ * cell has none after. */
+static void
+cell_padding(const struct table_cols *t, size_t k, bool last, int w, int *before, int *after)
+{
+	int pad = (k < t->ncols ? t->colw[k] : 0) - w;
+	if (pad < 0)
+		pad = 0;
+	enum doc_align a = k < t->ncols ? t->align[k] : DOC_ALIGN_NONE;
+	*before = a == DOC_ALIGN_RIGHT ? pad : a == DOC_ALIGN_CENTER ? pad / 2 : 0;
+	*after = last ? 0 : pad - *before;
+}
+
+/* The width of an aligned table row: every cell padded to its column
+ * (the last only before its text), " | " between them. */
 static int
-table_row_width(const struct layout *l, const struct table_cols *t, size_t bs, size_t be)
+table_row_width(const struct layout *l, const struct table_cols *t,
+		const struct doc_block *blk)
 {
 	int col = 0;
-	size_t i = bs;
-	for (size_t k = 0;; k++) {
-		size_t e = cell_end(l, i, be);
-		if (e >= be)
-			return col + cell_width(l, bs, be, i, be);
-		col += (k < t->ncols ? t->colw[k] : 0) + 3;
-		i = e + 3;
+	size_t n = row_ncells(blk);
+	for (size_t k = 0; k < n; k++) {
+		size_t s, e;
+		row_cell(blk, k, &s, &e);
+		int w = cell_width(l, blk->start, blk->end, s, e), before, after;
+		cell_padding(t, k, k + 1 == n, w, &before, &after);
+		col += before + w + after + (k + 1 < n ? 3 : 0);
 	}
+	return col;
 }
 
 /* ------------------------------------------------------- row breaking */
+
+/* Where a row may be cut when no break fits (a word wider than the row):
+ * the start of a cluster, with what is shown before it. */
+struct cut_point {
+	size_t pos, shown_end;
+	int col;
+};
+/* How many clusters a forced cut may go back. */
+#define CUT_BACK 8
+
+/* A forced cut before c->pos would start the next row with closing
+ * punctuation ("」며,", "!") or end this one with an opening bracket: go
+ * back to the nearest of the last clusters (cuts, ncuts recorded, the
+ * newest last) where the cut is a good one (u8_line_cut_ok), e.g.
+ * between two Hangul syllables.  Left alone when none is. */
+static void
+forced_cut(const struct layout *l, size_t bs, size_t be, const struct cut_point *cuts,
+	   size_t ncuts, struct cut_point *c)
+{
+	if (u8_line_cut_ok(l->text + bs, be - bs, c->pos - bs))
+		return;
+	size_t back = ncuts < CUT_BACK ? ncuts : CUT_BACK;
+	for (size_t k = 1; k <= back; k++) {
+		const struct cut_point *q = &cuts[(ncuts - k) % CUT_BACK];
+		if (u8_line_cut_ok(l->text + bs, be - bs, q->pos - bs)) {
+			*c = *q;
+			return;
+		}
+	}
+}
 
 /* One row of flowing text (paragraph, heading, list item, quote, table
  * row) from p (a cluster boundary, p < be). */
@@ -588,6 +835,9 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 	size_t brk_pos = p, brk_shown_end = p;
 	int brk_col = 0;
 	size_t rk = l->nruby ? ruby_from(l, p) : 0;
+	/* The last clusters' starts, for a forced cut (forced_cut). */
+	struct cut_point cuts[CUT_BACK];
+	size_t ncuts = 0;
 
 	ri->start = p;
 	ri->flags = 0;
@@ -609,8 +859,9 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 				k = U8_BREAK_NONE;
 			/* A wrapped table row: the bar between two cells does
 			 * not start a row (it ends one, "cell |"). */
-			if (k == U8_BREAK_ALLOWED && l->text[i] == '|' && l->text[i - 1] == ' ' &&
-			    doc_block(l->doc, b)->kind == DOC_BLOCK_TABLE_ROW)
+			if (k == U8_BREAK_ALLOWED && l->text[i] == '|' &&
+			    doc_block(l->doc, b)->kind == DOC_BLOCK_TABLE_ROW &&
+			    is_cell_bar(doc_block(l->doc, b), i))
 				k = U8_BREAK_NONE;
 			if (k == U8_BREAK_ALLOWED) {
 				have_brk = true;
@@ -650,7 +901,11 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 				shown_end = brk_shown_end;
 				col = brk_col;
 			} else if (i > p) {
-				*next = i;
+				struct cut_point cut = { i, shown_end, col };
+				forced_cut(l, bs, be, cuts, ncuts, &cut);
+				*next = cut.pos;
+				shown_end = cut.shown_end;
+				col = cut.col;
 				ri->flags |= LAYOUT_ROW_FORCED;
 			} else {
 				/* Cannot happen: at the row start w <= content.
@@ -661,6 +916,8 @@ flow_row(struct layout *l, size_t b, size_t bs, size_t be, int content, size_t p
 			}
 			break;
 		}
+		if (i > p)
+			cuts[ncuts++ % CUT_BACK] = (struct cut_point){ i, shown_end, col };
 		col += pending + w;
 		pending = 0;
 		shown_end = j;
@@ -825,7 +1082,7 @@ entry_extend(struct layout *l, struct block_rows *e, size_t want, size_t upto)
 			/* An aligned table row is one row: the table fits. */
 			ri.start = bs;
 			ri.text_end = be;
-			ri.width = table_row_width(l, table_get(l, e->block), bs, be);
+			ri.width = table_row_width(l, table_get(l, e->block), doc_block(l->doc, e->block));
 			ri.flags = 0;
 			entry_push(l, e, &ri);
 			e->resume = be;
@@ -1085,6 +1342,36 @@ bar_cells(const struct layout *l, struct layout_row *row, int *col, int bars)
 			   LAYOUT_ATTR_QUOTE);
 }
 
+/* The decorations of st's first n containers (nest_style) on the block's
+ * first row or on a later one; the blank columns of list levels next to
+ * each other are one cell. */
+static void
+nest_cells(const struct layout *l, const struct style *st, size_t n, bool first,
+	   struct layout_row *row, int *col, unsigned attrs)
+{
+	int blank = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct nest_deco *d = &st->deco[i];
+		if (d->bar || (first && d->marker)) {
+			blank_cells(row, col, blank, attrs);
+			blank = 0;
+		}
+		if (d->bar) {
+			decoration(row, col, bar_glyph, sizeof bar_glyph - 1, l->bar_w,
+				   LAYOUT_ATTR_QUOTE);
+		} else if (first && d->marker && d->ordered) {
+			char num[24];
+			int w = snprintf(num, sizeof num, "%u. ", d->number);
+			decoration(row, col, glyph_store(row, num, (size_t)w), (size_t)w, w, attrs);
+		} else if (first && d->marker) {
+			decoration(row, col, bullet_glyph, sizeof bullet_glyph - 1, d->first_w, attrs);
+		} else {
+			blank += first ? d->first_w : d->rest_w;
+		}
+	}
+	blank_cells(row, col, blank, attrs);
+}
+
 /* A cell of a ruby reading: it stands for no text, at the base's end. */
 static void
 ruby_cell(struct layout_row *row, int *col, size_t at, const char *glyph, size_t len,
@@ -1113,14 +1400,6 @@ span_from(const struct doc *d, size_t off)
 			hi = mid;
 	}
 	return lo;
-}
-
-/* Whether the "|" at i is the bar of a " | " between two table cells. */
-static bool
-is_cell_bar(const struct layout *l, const struct doc_block *blk, size_t i)
-{
-	return i > blk->start && i + 1 < blk->end && l->text[i - 1] == ' ' &&
-		l->text[i + 1] == ' ';
 }
 
 /* The text cells of [start, end) from column `col`; tabs count from
@@ -1156,7 +1435,7 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 			c->glyph = spaces;
 			c->glyph_len = (size_t)w;
 			c->attrs |= LAYOUT_ATTR_TAB;
-		} else if (cp == '|' && st->kind == DOC_BLOCK_TABLE_ROW && is_cell_bar(l, blk, i)) {
+		} else if (cp == '|' && st->kind == DOC_BLOCK_TABLE_ROW && is_cell_bar(blk, i)) {
 			c->glyph = l->box_narrow ? cell_bar_glyph : "|";
 			c->glyph_len = strlen(c->glyph);
 			c->attrs |= LAYOUT_ATTR_CELL_SEP;
@@ -1194,27 +1473,38 @@ text_cells(struct layout *l, const struct doc_block *blk, const struct style *st
 	}
 }
 
+/* Blank columns standing at text offset `at`. */
+static void
+pad_cells(struct layout_row *row, int *col, int n, unsigned attrs, size_t at)
+{
+	size_t pad = row->ncells;
+	blank_cells(row, col, n, attrs);
+	if (row->ncells > pad)
+		row->cells[pad].start = row->cells[pad].end = at;
+}
+
 /* The row of an aligned table: each cell's text, padded to its column
- * (the padding stands at the cell's end), and " | " (text_cells draws
- * its bar as │). */
+ * as the column is aligned (padding before the text stands at the
+ * cell's start, after it at its end), and the separators between them
+ * (text_cells draws their bar as │). */
 static void
 table_cells(struct layout *l, const struct table_cols *t, const struct doc_block *blk,
 	    const struct style *st, int content, struct layout_row *row, int col0, int *col)
 {
-	size_t i = blk->start, be = blk->end;
-	for (size_t k = 0;; k++) {
-		size_t e = cell_end(l, i, be);
-		int cell_col = *col;
-		text_cells(l, blk, st, content, row, i, e, col0, col);
-		if (e >= be)
-			break;
-		size_t pad = row->ncells;
-		blank_cells(row, col, (k < t->ncols ? t->colw[k] : 0) - (*col - cell_col),
-			    st->attrs);
-		if (row->ncells > pad)
-			row->cells[pad].start = row->cells[pad].end = e;
-		text_cells(l, blk, st, content, row, e, e + 3, col0, col);
-		i = e + 3;
+	size_t n = row_ncells(blk);
+	for (size_t k = 0; k < n; k++) {
+		size_t s, e;
+		row_cell(blk, k, &s, &e);
+		int w = cell_width(l, blk->start, blk->end, s, e), before, after;
+		cell_padding(t, k, k + 1 == n, w, &before, &after);
+		pad_cells(row, col, before, st->attrs, s);
+		text_cells(l, blk, st, content, row, s, e, col0, col);
+		pad_cells(row, col, after, st->attrs, e);
+		if (k + 1 < n) {
+			size_t next, next_end;
+			row_cell(blk, k + 1, &next, &next_end);
+			text_cells(l, blk, st, content, row, e, next, col0, col);
+		}
 	}
 }
 
@@ -1242,7 +1532,7 @@ header_rule(const struct layout *l, const struct table_cols *t, struct layout_ro
 			}
 		}
 	} else {
-		for (; w < l->width; w++)
+		for (; w < l->width - *col; w++)
 			buf_append(&row->glyphs_, dash, dlen);
 	}
 	decoration(row, col, p, row->glyphs_.len - start, w,
@@ -1270,9 +1560,22 @@ fill_row(struct layout *l, struct block_rows *e, size_t r, struct layout_row *ro
 		block_separator(l, e->block, &bars);
 		row->start = row->text_end = row->end = blk->start;
 		row->flags = LAYOUT_ROW_BLANK;
-		bar_cells(l, row, &col, bars);
-		if (blk->kind == DOC_BLOCK_TABLE_ROW && e->block > 0 &&
-		    is_table_row(l, e->block - 1))
+		bool rule = blk->kind == DOC_BLOCK_TABLE_ROW && e->block > 0 &&
+			is_table_row(l, e->block - 1);
+		if (st.ndeco > 0) {
+			/* The containers both blocks are in go on: their bars
+			   (and, under a table rule, their indent). */
+			size_t n = nest_shared(doc_block(l->doc, e->block - 1)->nest, blk->nest);
+			if (n > st.ndeco)
+				n = st.ndeco;
+			while (!rule && n > 0 && !st.deco[n - 1].bar)
+				n--;
+			nest_cells(l, &st, n, false, row, &col,
+				   st.attrs & ~(unsigned)LAYOUT_ATTR_HEADING);
+		} else {
+			bar_cells(l, row, &col, bars);
+		}
+		if (rule)
 			header_rule(l, table_get(l, e->block), row, &col);
 		row->width = col;
 		return;
@@ -1290,7 +1593,9 @@ fill_row(struct layout *l, struct block_rows *e, size_t r, struct layout_row *ro
 
 	unsigned deco = st.attrs & ~(unsigned)LAYOUT_ATTR_HEADING;
 	bar_cells(l, row, &col, st.bars);
-	if (k == 0) {
+	if (st.ndeco > 0) {
+		nest_cells(l, &st, st.ndeco, k == 0, row, &col, deco);
+	} else if (k == 0) {
 		blank_cells(row, &col, st.indent, deco);
 		if (st.bullet) {
 			/* "N. " lives in st: copy it into the row. */

@@ -14,6 +14,7 @@
 struct text {
 	const char *s;
 	size_t n;
+	const struct doc *d;   /* the document it is, or NULL */
 };
 
 static int32_t
@@ -84,6 +85,23 @@ word_class(int32_t cp)
 	return 1;
 }
 
+/* The word class of the cluster at i: word_class, but the separator
+ * between two table cells (doc_block.cells) is blank, never a word. */
+static int
+class_at(const struct text *t, size_t i)
+{
+	int32_t cp = cp_at(t, i);
+	if (cp == '|' && t->d) {
+		const struct doc_block *blk = doc_block(t->d, doc_block_at(t->d, i));
+		if (blk->kind == DOC_BLOCK_TABLE_ROW && blk->ncells > 1) {
+			for (size_t k = 0; k + 1 < blk->ncells; k++)
+				if (blk->cells[k].end <= i && i < blk->cells[k + 1].start)
+					return 0;
+		}
+	}
+	return word_class(cp);
+}
+
 static bool
 same_word(int c, int d)
 {
@@ -94,13 +112,13 @@ static size_t
 word_next(const struct text *t, size_t off)
 {
 	size_t i = off;
-	int c = word_class(cp_at(t, i));
+	int c = class_at(t, i);
 	if (c != 0) {
-		while (i < t->n && same_word(word_class(cp_at(t, i)), c) &&
+		while (i < t->n && same_word(class_at(t, i), c) &&
 		       !(c == 1 && i != off))
 			i = next_cl(t, i);
 	}
-	while (i < t->n && word_class(cp_at(t, i)) == 0)
+	while (i < t->n && class_at(t, i) == 0)
 		i = next_cl(t, i);
 	return i >= t->n ? last_cl(t) : i;
 }
@@ -109,14 +127,14 @@ static size_t
 word_prev(const struct text *t, size_t off)
 {
 	size_t i = prev_cl(t, off);
-	while (i > 0 && word_class(cp_at(t, i)) == 0)
+	while (i > 0 && class_at(t, i) == 0)
 		i = prev_cl(t, i);
-	int c = word_class(cp_at(t, i));
+	int c = class_at(t, i);
 	if (c == 1)
 		return i;
 	while (i > 0) {
 		size_t p = prev_cl(t, i);
-		if (!same_word(word_class(cp_at(t, p)), c))
+		if (!same_word(class_at(t, p), c))
 			break;
 		i = p;
 	}
@@ -130,16 +148,16 @@ static size_t
 word_end(const struct text *t, size_t off, size_t hi)
 {
 	size_t i = next_cl(t, off);
-	while (i < hi && word_class(cp_at(t, i)) == 0)
+	while (i < hi && class_at(t, i) == 0)
 		i = next_cl(t, i);
 	if (i >= hi)
 		return off;
-	int c = word_class(cp_at(t, i));
+	int c = class_at(t, i);
 	if (c == 1)
 		return i;
 	for (;;) {
 		size_t n = next_cl(t, i);
-		if (n >= hi || !same_word(word_class(cp_at(t, n)), c))
+		if (n >= hi || !same_word(class_at(t, n), c))
 			return i;
 		i = n;
 	}
@@ -151,13 +169,13 @@ static size_t
 word_end_prev(const struct text *t, size_t off, size_t lo)
 {
 	size_t i = off;
-	int c = word_class(cp_at(t, i));
+	int c = class_at(t, i);
 	if (c >= 2)
-		while (i > lo && same_word(word_class(cp_at(t, prev_cl(t, i))), c))
+		while (i > lo && same_word(class_at(t, prev_cl(t, i)), c))
 			i = prev_cl(t, i);
 	while (i > lo) {
 		i = prev_cl(t, i);
-		if (word_class(cp_at(t, i)) != 0)
+		if (class_at(t, i) != 0)
 			return i;
 	}
 	return off;
@@ -198,13 +216,13 @@ word_prev_in_para(const struct text *t, size_t off)
 static bool
 word_around(const struct text *t, size_t off, size_t *first, size_t *last)
 {
-	int c = word_class(cp_at(t, off));
+	int c = class_at(t, off);
 	if (c < 2)
 		return false;
 	size_t s = off, e = off;
-	while (s > 0 && same_word(word_class(cp_at(t, prev_cl(t, s))), c))
+	while (s > 0 && same_word(class_at(t, prev_cl(t, s)), c))
 		s = prev_cl(t, s);
-	for (size_t n = next_cl(t, e); n < t->n && same_word(word_class(cp_at(t, n)), c);
+	for (size_t n = next_cl(t, e); n < t->n && same_word(class_at(t, n), c);
 	     n = next_cl(t, n))
 		e = n;
 	*first = s;
@@ -219,6 +237,7 @@ pane_select_motion(const struct doc *d, size_t *anchor_io, size_t cursor, enum a
 		return pane_motion(d, cursor, a);
 	struct text t;
 	t.s = doc_text(d, &t.n);
+	t.d = d;
 	if (t.n == 0)
 		return 0;
 	if (cursor > last_cl(&t))
@@ -270,26 +289,26 @@ pane_select_motion(const struct doc *d, size_t *anchor_io, size_t cursor, enum a
 size_t
 pane_word_rubout_start(const char *s, size_t n, size_t off)
 {
-	struct text t = { s, n };
+	struct text t = { s, n, NULL };
 	size_t i = off > n ? n : off;
 	if (i > 0 && s[i - 1] == '\n')
 		return i - 1;
 	/* The spaces before the word, never past a line break. */
 	while (i > 0 && s[i - 1] != '\n') {
 		size_t p = prev_cl(&t, i);
-		if (word_class(cp_at(&t, p)) != 0)
+		if (class_at(&t, p) != 0)
 			break;
 		i = p;
 	}
 	if (i == 0 || s[i - 1] == '\n')
 		return i;
 	size_t p = prev_cl(&t, i);
-	int c = word_class(cp_at(&t, p));
+	int c = class_at(&t, p);
 	if (c == 1)
 		return p;
 	while (p > 0) {
 		size_t q = prev_cl(&t, p);
-		if (!same_word(word_class(cp_at(&t, q)), c))
+		if (!same_word(class_at(&t, q), c))
 			break;
 		p = q;
 	}
@@ -373,6 +392,7 @@ pane_motion(const struct doc *d, size_t off, enum action a)
 {
 	struct text t;
 	t.s = doc_text(d, &t.n);
+	t.d = d;
 	if (t.n == 0)
 		return 0;
 	if (off > last_cl(&t))
@@ -512,6 +532,7 @@ pane_text_object(const struct doc *d, size_t off, int32_t key, bool around, size
 {
 	struct text t;
 	t.s = doc_text(d, &t.n);
+	t.d = d;
 	if (t.n == 0)
 		return false;
 	if (off > last_cl(&t))
@@ -567,33 +588,33 @@ pane_text_object(const struct doc *d, size_t off, int32_t key, bool around, size
 	case 'w': {
 		/* A word as w sees it (a run of one script, or one punctuation
 		   mark), or the run of spaces the cursor is on. */
-		int c = word_class(cp_at(&t, off));
+		int c = class_at(&t, off);
 		size_t s = off, e = next_cl(&t, off);
 		if (c != 1) {
-			while (s > lo && same_word(word_class(cp_at(&t, prev_cl(&t, s))), c))
+			while (s > lo && same_word(class_at(&t, prev_cl(&t, s)), c))
 				s = prev_cl(&t, s);
-			while (e < hi && same_word(word_class(cp_at(&t, e)), c))
+			while (e < hi && same_word(class_at(&t, e), c))
 				e = next_cl(&t, e);
 		}
 		if (around && c == 0) {
 			/* Spaces: with the word after them. */
 			if (e < hi) {
-				int wc = word_class(cp_at(&t, e));
+				int wc = class_at(&t, e);
 				e = next_cl(&t, e);
 				if (wc != 1)
-					while (e < hi && same_word(word_class(cp_at(&t, e)), wc))
+					while (e < hi && same_word(class_at(&t, e), wc))
 						e = next_cl(&t, e);
 			}
 		} else if (around) {
 			/* The spaces after the word, else those before it (as
 			   vim's aw). */
 			size_t e2 = e;
-			while (e2 < hi && word_class(cp_at(&t, e2)) == 0)
+			while (e2 < hi && class_at(&t, e2) == 0)
 				e2 = next_cl(&t, e2);
 			if (e2 > e)
 				e = e2;
 			else
-				while (s > lo && word_class(cp_at(&t, prev_cl(&t, s))) == 0)
+				while (s > lo && class_at(&t, prev_cl(&t, s)) == 0)
 					s = prev_cl(&t, s);
 		}
 		*start = s;

@@ -34,8 +34,12 @@
  *       "漢字를"), between two IDs when the run of IDs (and narrow
  *       opening brackets) comes right after Hangul ("한國語",
  *       "한국(韓國)") or right before it ("漢字를"), before a narrow
- *       opening bracket after Hangul or after a narrow closing one
- *       before Hangul ("한국(韓國)은", as LB30 does for letters).  Korean then breaks at spaces and
+ *       opening bracket after Hangul ("한국(韓國)은", as LB30 does for
+ *       letters), nor between closing punctuation (CL, CP, EX, IS: )」』）
+ *       。, . ! ?, narrow or wide) and the Hangul right after it, a
+ *       particle that belongs to the word ("「…하라」며,", "(모두)는",
+ *       "했다!고"; IDs right before such a bracket are kept together
+ *       too: "（韓國）은").  Korean then breaks at spaces and
  *       punctuation, as Latin text does; a word wider than the row is
  *       still cut by layout (a forced break).  Chinese and Japanese are
  *       not touched: two ideographs or kana with no Hangul before them
@@ -259,7 +263,10 @@ pair_rule(const struct lb_state *st, int a, unsigned a_flags,
 			return U8_BREAK_NONE;
 		if (IN(b, HANGUL) && a == LB_OP && !(a_flags & LB_FLAG_WIDE))
 			return U8_BREAK_NONE;
-		if (b == LB_CP && !(st->b_flags & LB_FLAG_WIDE) && IN(a, HANGUL))
+		/* A particle after closing punctuation is part of the word:
+		 * 「…」며, (…)는, 했다!고, narrow or wide ("」", "）", "。"
+		 * are CL or CP, "!", "?" EX, ",", "." IS). */
+		if (IN(b, M(CL) | M(CP) | M(EX) | M(IS)) && IN(a, HANGUL))
 			return U8_BREAK_NONE;
 	}
 	/* LB31 */
@@ -352,12 +359,15 @@ line_breaks(const char *s, size_t n, unsigned char *brk, bool tailored, bool kee
 		if (!decided)
 			rule = pair_rule(&st, a, flags, s, n, i, tailored, keep_all);
 		brk[i] = (unsigned char)rule;
-		if (keep_all && st.b == LB_ID && IN(a, HANGUL) && !st.after_hangul) {
-			/* T2: a run of IDs that ends right before Hangul is
-			 * part of the Korean word ("漢字를"): take back the
-			 * breaks between its IDs (all LB31's).  Each run is
-			 * gone over once, only when Hangul follows it, so
-			 * Chinese text pays nothing. */
+		if (keep_all && IN(a, HANGUL) &&
+		    ((st.b == LB_ID && !st.after_hangul) ||
+		     (IN(st.b, M(CL) | M(CP)) && st.before_b == LB_ID))) {
+			/* T2: a run of IDs that ends right before Hangul, or
+			 * before a closing bracket right before it, is part
+			 * of the Korean word ("漢字를", "한국（韓國）은"):
+			 * take back the breaks between its IDs (all LB31's).
+			 * Each run is gone over once, only when Hangul
+			 * follows it, so Chinese text pays nothing. */
 			for (size_t k = st.id_run_start + 1; k < i; k++)
 				if (brk[k] == U8_BREAK_ALLOWED)
 					brk[k] = U8_BREAK_NONE;
@@ -399,6 +409,34 @@ void
 u8_line_breaks_uax14(const char *s, size_t n, unsigned char *brk)
 {
 	line_breaks(s, n, brk, false, false);
+}
+
+/* Whether cp is a quotation mark (QU) of general category gc: "Pi" for
+ * opening ones (“ ‘ «), "Pf" for closing ones (” ’ »). */
+static bool
+quote_of_category(int32_t cp, utf8proc_category_t gc)
+{
+	return lb_lookup((uint32_t)cp).cls == LB_QU && utf8proc_category(cp) == gc;
+}
+
+bool
+u8_line_cut_ok(const char *s, size_t n, size_t i)
+{
+	if (i == 0 || i >= n || ((unsigned char)s[i] & 0xC0) == 0x80)
+		return false;
+	int32_t cp;
+	decode(s, n, i, &cp);
+	int cls = resolved_class(lb_lookup((uint32_t)cp));
+	if (IN(cls, M(CL) | M(CP) | M(EX) | M(IS) | M(SY) | M(NS)) ||
+	    quote_of_category(cp, UTF8PROC_CATEGORY_PF))
+		return false;
+	/* The code point before: back over its continuation bytes. */
+	size_t k = i - 1;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80 && i - k < 4)
+		k--;
+	decode(s, n, k, &cp);
+	cls = resolved_class(lb_lookup((uint32_t)cp));
+	return cls != LB_OP && !quote_of_category(cp, UTF8PROC_CATEGORY_PI);
 }
 
 const char *

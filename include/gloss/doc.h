@@ -290,12 +290,28 @@ enum doc_block_kind {
 				  task item's text starts "[ ] " or "[x] " */
 	DOC_BLOCK_QUOTE,       /* a paragraph inside a block quote */
 	DOC_BLOCK_CODE,        /* code block: no reflow */
-	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text (a
-				  cell's own " | " cannot be told apart);
-				  a run of rows is one table, its first
+	DOC_BLOCK_TABLE_ROW,   /* cells separated by " | " in the text;
+				  doc_block.cells says where each cell
+				  is (a cell may hold " | " itself); a
+				  run of rows is one table, its first
 				  row the header.  The text is never
 				  padded: layout aligns the columns */
 	DOC_BLOCK_RULE,        /* thematic break; its text is empty */
+};
+
+/* A column's alignment, as a Markdown delimiter row (:--, :-:, --:) or
+ * an HTML cell's align= or text-align gives it. */
+enum doc_align {
+	DOC_ALIGN_NONE,      /* not said: left */
+	DOC_ALIGN_LEFT,
+	DOC_ALIGN_CENTER,
+	DOC_ALIGN_RIGHT,
+};
+
+/* One cell of a table row. */
+struct doc_cell {
+	size_t start, end;      /* its text: a byte range in doc_text() */
+	enum doc_align align;
 };
 
 struct doc_block {
@@ -341,6 +357,15 @@ struct doc_block {
 	   owned by the doc.  Export uses it to keep a list inside a quote,
 	   or a quote inside a list, where it was. */
 	const char *nest;
+	/* A table row's cells, in order (Markdown, HTML): each one's text
+	   is a range inside the block, possibly empty; the text between two
+	   cells is their separator, " | ", which is in no cell (a cell's own
+	   "|" is in the cell).  Each cell's alignment is its column's, as
+	   written on that cell.  0 and NULL for other blocks (and a row
+	   with no cells).  Owned by the doc.  Layout, word motions and
+	   export go by these, never by looking for " | " in the text. */
+	size_t ncells;
+	const struct doc_cell *cells;
 };
 #define DOC_NEST_MAX 32
 

@@ -45,7 +45,20 @@
  *     doc_block.marker_len) after two columns of indent per nesting level,
  *     and its later rows a hanging indent under the text; a paragraph that
  *     continues a list item (PARAGRAPH with depth > 0) is indented the
- *     same way.  A quote paragraph gets "│ " per depth on every row.  A
+ *     same way.  A quote paragraph gets "│ " per depth on every row.
+ *     A Markdown or HTML block with containers (doc_block.nest) is
+ *     decorated by them instead, outermost first, on every row: a quote
+ *     "│ "; a list level two columns when a list level is right inside
+ *     it, else the width of its item's marker (so what is inside stands
+ *     under the item's text); and the item that starts with the block
+ *     its bullet or "N. " on the first row.  So ">+" is "│ • item",
+ *     ">-" (a later paragraph of it) "│   text", "->" (a quote in an
+ *     item) "  │ text", "+>" "• │ text", ">>" "│ │ text".  The blank
+ *     row before such a block keeps the bars of the quotes it shares
+ *     with the block before it, and two list items are not one list
+ *     when a quote holds one and not the other.  A rule, code block,
+ *     heading or table in a quote is drawn after its bars (a table is
+ *     aligned when it fits beside them).  A
  *     code block is not reflowed: each source line is one row, and a line
  *     wider than the row is cut, with "»" in the last column
  *     (LAYOUT_ROW_CUT; the hidden rest belongs to the row but to no cell).

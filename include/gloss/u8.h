@@ -206,6 +206,16 @@ bool u8_korean_keep_all(void);
  * U8_LB_KOREAN_KEEP_ALL or 0 (T1 is always applied). */
 enum u8_lb_option { U8_LB_KOREAN_KEEP_ALL = 1u << 0 };
 void u8_line_breaks_opt(const char *s, size_t n, unsigned char *brk, unsigned options);
+/* For a cut where no break is allowed (a word wider than the line, cut
+ * mid-word by the caller): whether cutting s[0, n) before byte i keeps
+ * punctuation where it belongs, i.e. the code point at i is not one that
+ * never starts a line (closing brackets and quotes, ，。、,.!?:; and the
+ * like: classes CL, CP, EX, IS, SY, NS, and QU of category Pf) and the one
+ * before i does not open (OP, QU of category Pi).  So "철회하|라」며," is
+ * a good cut and "철회하라|」며," is not.  False when i is 0, n or past n,
+ * or not at a code point start.  Does not look at grapheme clusters: the
+ * caller passes cluster boundaries. */
+bool u8_line_cut_ok(const char *s, size_t n, size_t i);
 
 /* The line-break class of a code point (the Unicode names, as strings
  * "AL", "ID", ... for tests and --dump); from LineBreak.txt. */

@@ -12,7 +12,8 @@
 # exits.  As root it runs the server as an unprivileged user (PostgreSQL
 # refuses to run as root).  Each name given becomes a login role: in gloss's
 # PostgreSQL store an author is a database role.  The bootstrap superuser is
-# "gloss_admin".  Every new database has pg_trgm and lets its roles create
+# "gloss_admin", or $PG_SUPERUSER when set ("postgres", as on Debian).
+# Every new database has pg_trgm and lets its roles create
 # the store's tables.
 #
 # The server binaries are found with pg_config or in
@@ -45,7 +46,7 @@ pg_run() {
 # first error.
 pg_sql() {
 	PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" \
-		-U gloss_admin -d "${1:-postgres}" >/dev/null
+		-U "${PG_SUPERUSER:-gloss_admin}" -d "${1:-postgres}" >/dev/null
 }
 
 pg_stop() {
@@ -78,7 +79,7 @@ pg_start() {
 	export PG_PORT
 	trap 'pg_stop; rm -rf "$PG_DIR"' EXIT
 	trap 'exit 130' INT TERM
-	if ! pg_run "$PG_BIN/initdb" -D "$PG_DIR/data" -U gloss_admin -A trust \
+	if ! pg_run "$PG_BIN/initdb" -D "$PG_DIR/data" -U "${PG_SUPERUSER:-gloss_admin}" -A trust \
 		-E UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1; then
 		diag "initdb failed:"; sed 's/^/#   /' "$PG_DIR/initdb.log" | tail -20
 		echo "Bail out! cannot create a PostgreSQL cluster"

@@ -751,6 +751,37 @@ test_containers(void)
 	doc_free(d);
 }
 
+/* A data table's cells are recorded: a "|" in a cell stays in it, and
+ * align= or text-align is the cell's alignment. */
+static void
+test_table_cells(void)
+{
+	struct doc *d = html("<table><tr><th>Op</th><th align=\"right\">Count</th>"
+			     "<th style=\"color: red; text-align : Center\">Mid</th></tr>"
+			     "<tr><td> a | b </td><td>3</td><td></td></tr></table>");
+	const struct doc_block *row = d && doc_block_count(d) == 2 ? doc_block(d, 1) : NULL;
+	const char *t = d ? doc_text(d, NULL) : "";
+	ok(row && row->end - row->start == strlen("a | b | 3 | ") &&
+	   memcmp(t + row->start, "a | b | 3 | ", row->end - row->start) == 0,
+	   "a row with a pipe in a cell keeps its text, cells joined by \" | \"");
+	ok(row && row->ncells == 3, "that row has three cells, not four");
+	ok(row && row->ncells == 3 && row->cells[0].end - row->cells[0].start == 5 &&
+	   memcmp(t + row->cells[0].start, "a | b", 5) == 0,
+	   "the first cell is \"a | b\", its blanks collapsed away");
+	ok(row && row->ncells == 3 && row->cells[1].end - row->cells[1].start == 1 &&
+	   t[row->cells[1].start] == '3', "the second cell is \"3\"");
+	ok(row && row->ncells == 3 && row->cells[2].start == row->cells[2].end,
+	   "an empty last cell is an empty range");
+	const struct doc_block *head = d && doc_block_count(d) == 2 ? doc_block(d, 0) : NULL;
+	ok(head && head->ncells == 3 && head->cells[0].align == DOC_ALIGN_NONE &&
+	   head->cells[1].align == DOC_ALIGN_RIGHT && head->cells[2].align == DOC_ALIGN_CENTER,
+	   "align=right and text-align: center (case and blanks ignored) are the cells' "
+	   "alignment; a cell with neither has none");
+	ok(d && doc_block_count(d) == 2 && doc_block(d, 0)->kind == DOC_BLOCK_TABLE_ROW,
+	   "the table is two rows");
+	doc_free(d);
+}
+
 int
 main(void)
 {
@@ -768,5 +799,6 @@ main(void)
 	test_hostile();
 	test_sniffing();
 	test_encodings();
+	test_table_cells();
 	return tap_done();
 }

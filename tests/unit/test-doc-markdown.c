@@ -95,6 +95,26 @@ check_structure(const struct doc *d, const char *what)
 			ordered = false;
 	}
 	ok(ordered, "%s: spans are in order, apart, and inside one block each", what);
+	bool cells = true;
+	for (size_t i = 0; i < doc_block_count(d); i++) {
+		const struct doc_block *b = doc_block(d, i);
+		if (b->kind != DOC_BLOCK_TABLE_ROW) {
+			cells = cells && b->ncells == 0;
+			continue;
+		}
+		if (b->ncells == 0 || b->cells[0].start != b->start ||
+		    b->cells[b->ncells - 1].end != b->end)
+			cells = false;
+		for (size_t k = 0; cells && k < b->ncells; k++) {
+			const struct doc_cell *c = &b->cells[k];
+			if (c->start > c->end ||
+			    (k > 0 && (c->start != b->cells[k - 1].end + 3 ||
+				       memcmp(t + b->cells[k - 1].end, " | ", 3) != 0)))
+				cells = false;
+		}
+	}
+	ok(cells, "%s: each table row is its cells in order, \" | \" between two, and only "
+	   "table rows have cells", what);
 	struct buf nfc = BUF_INIT;
 	u8_nfc(&nfc, t, len);
 	ok(u8_is_valid(t, len) && nfc.len == len && memcmp(nfc.data, t, len) == 0,
@@ -501,6 +521,55 @@ test_tables(void)
 	doc_free(d);
 }
 
+/* Cell k of row block b is `text`, aligned `align`. */
+static void
+cell_is(const struct doc *d, size_t b, size_t k, const char *text, enum doc_align align,
+	const char *what)
+{
+	const struct doc_block *blk = b < doc_block_count(d) ? doc_block(d, b) : NULL;
+	if (!blk || k >= blk->ncells) {
+		ok(false, "%s (no cell %zu in block %zu)", what, k, b);
+		return;
+	}
+	const char *t = doc_text(d, NULL);
+	const struct doc_cell *c = &blk->cells[k];
+	bool same = c->end - c->start == strlen(text) &&
+		    memcmp(t + c->start, text, strlen(text)) == 0;
+	ok(same && c->align == align, "%s", what);
+	if (!same)
+		diag("got \"%.*s\"", (int)(c->end - c->start), t + c->start);
+	if (c->align != align)
+		diag("got alignment %d, wanted %d", (int)c->align, (int)align);
+}
+
+/* Where each cell is, so a "|" written in a cell (\|) stays in it, and
+ * each cell's alignment from the delimiter row. */
+static void
+test_table_cells(void)
+{
+	struct doc *d = mds("| City | Note | People |\n|:---|:---:|---:|\n"
+			    "| London | pipe \\| here | 9 |\n| Paris |  | 2 |\n");
+	if (!d)
+		return;
+	block_is(d, 1, DOC_BLOCK_TABLE_ROW, 0, 0, "London | pipe | here | 9",
+		 "a row with a pipe in a cell keeps its text: cells joined by \" | \"");
+	is_int(doc_block(d, 1)->ncells, 3, "that row still has three cells, not four");
+	cell_is(d, 1, 1, "pipe | here", DOC_ALIGN_CENTER,
+		"the escaped pipe is inside the second cell, which is centred");
+	cell_is(d, 1, 2, "9", DOC_ALIGN_RIGHT, "the third cell is right-aligned (---:)");
+	cell_is(d, 0, 0, "City", DOC_ALIGN_LEFT, "the header's first cell is left-aligned (:---)");
+	cell_is(d, 2, 1, "", DOC_ALIGN_CENTER, "an empty cell is an empty range");
+	cell_is(d, 2, 2, "2", DOC_ALIGN_RIGHT, "the cell after an empty one is found");
+	is_int(doc_block(d, 2)->ncells, 3, "a row with an empty cell has three cells");
+	check_structure(d, "a table with a pipe in a cell");
+	doc_free(d);
+	d = mds("A paragraph | with a bar.\n");
+	if (d)
+		ok(doc_block(d, 0)->ncells == 0 && doc_block(d, 0)->cells == NULL,
+		   "a paragraph has no cells, a bar in it or not");
+	doc_free(d);
+}
+
 int
 main(void)
 {
@@ -514,5 +583,6 @@ main(void)
 	test_front_matter();
 	test_footnotes();
 	test_tables();
+	test_table_cells();
 	return tap_done();
 }

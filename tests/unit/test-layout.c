@@ -394,6 +394,101 @@ test_korean_keep_all(void)
 	u8_set_korean_keep_all(true);
 }
 
+/* ---------------------------------- Korean particles after brackets */
+
+/* Korean sentences where a particle follows closing punctuation: corner
+ * brackets, double corner brackets, narrow and wide parentheses, and an
+ * exclamation mark before a quoting particle. */
+static const char korean_particles[] =
+	"시민들은 「즉각 철회하라」며, 반발했다! 정부는 『검토 중』이라고 "
+	"답했고, 야당(野黨)은 (모두)에게 “설명하라”고 요구했다. "
+	"한국（韓國）은 「안 된다!」고 했다!고 전했다?";
+
+/* Lays text out at width w: *split counts the rows (not forced) that end
+ * between closing punctuation and the Hangul particle after it,
+ * *bad_start the rows that start with closing punctuation, *bad_end
+ * those that end with an opening bracket (past the text's end). */
+static void
+particle_rows(const char *text, int w, size_t *split, size_t *bad_start, size_t *bad_end)
+{
+	struct doc *d = mkdoc(text, DOC_FORMAT_VERBATIM);
+	size_t len;
+	const char *t = doc_text(d, &len);
+	struct layout *l = layout_new(d, NULL, w);
+	struct layout_row row = LAYOUT_ROW_INIT;
+	struct layout_pos pos;
+	*split = *bad_start = *bad_end = 0;
+	bool more = layout_first(l, &pos);
+	while (more && layout_get_row(l, pos, &row)) {
+		if (row.text_end > row.start) {
+			int32_t first = first_cp(t + row.start, row.text_end - row.start);
+			int32_t last = 0;
+			u8_decode(t, len, u8_prev(t, row.text_end), &last);
+			if (row.start > 0 && in_list(first, "」』）)”，。、,.!?"))
+				(*bad_start)++;
+			if (row.end < len && in_list(last, "「『（(“"))
+				(*bad_end)++;
+			if (row.end == row.text_end && row.end < len &&
+			    !(row.flags & LAYOUT_ROW_FORCED) && in_list(last, "」』）)!?")) {
+				int32_t next = 0;
+				u8_decode(t, len, row.end, &next);
+				if (u8_script(next) == U8_SCRIPT_HANGUL)
+					(*split)++;
+			}
+		}
+		more = layout_next_row(l, &pos);
+	}
+	layout_row_free(&row);
+	layout_free(l);
+	doc_free(d);
+}
+
+static void
+test_korean_particles(void)
+{
+	check_dump("「즉각 철회하라」며, 반발했다!", DOC_FORMAT_VERBATIM, 19, LAYOUT_DUMP_FORCED,
+		   "「즉각\n철회하라」며,\n반발했다!\n",
+		   "width 19: 「…」며, is one word: the row ends at the space before it, "
+		   "not between 」 and 며");
+	check_dump("「즉각 철회하라」며, 반발했다!", DOC_FORMAT_VERBATIM, 14, LAYOUT_DUMP_FORCED,
+		   "「즉각\n철회하라」며,\n반발했다!\n",
+		   "width 14: the same, the word fits its own row");
+	check_dump("「즉각 철회하라」며, 반발했다!", DOC_FORMAT_VERBATIM, 8, LAYOUT_DUMP_FORCED,
+		   "「즉각\n철회하\tforced\n라」며,\n반발했\tforced\n다!\n",
+		   "width 8: a word wider than the row is cut between two syllables, "
+		   "so no row starts with 」 or !");
+	check_dump("야당은 (모두)에게 『검토 중』이라고 답했다", DOC_FORMAT_VERBATIM, 16,
+		   LAYOUT_DUMP_FORCED,
+		   "야당은\n(모두)에게\n『검토\n중』이라고\n답했다\n",
+		   "a particle after ) or 』 stays with its word");
+	check_dump("이것은 한국（韓國）은 했다!고 말했다", DOC_FORMAT_VERBATIM, 19,
+		   LAYOUT_DUMP_FORCED,
+		   "이것은 한국\n（韓國）은 했다!고\n말했다\n",
+		   "Hanja in wide brackets before a particle are not split from it, "
+		   "nor !고 from its word");
+
+	size_t split, bad_start, bad_end, all_split = 0, all_start = 0, all_end = 0;
+	for (int w = 6; w <= 60; w++) {
+		particle_rows(korean_particles, w, &split, &bad_start, &bad_end);
+		all_split += split;
+		all_start += bad_start;
+		all_end += bad_end;
+	}
+	is_int((long)all_split, 0,
+	       "Korean with particles after 」』）) and ! at widths 6 to 60: no row ends "
+	       "between the closing mark and its particle unless the word is cut");
+	is_int((long)all_start, 0,
+	       "and no row starts with 」』）)”，。、,.!? even where a word is cut");
+	is_int((long)all_end, 0, "and no row ends with 「『（(“");
+
+	check_dump("他說「好」然後走了。", DOC_FORMAT_VERBATIM, 10, 0,
+		   "他說「好」\n然後走了。\n",
+		   "Chinese still breaks after a closing bracket");
+	check_dump("彼は「はい」と言った。", DOC_FORMAT_VERBATIM, 12, 0,
+		   "彼は「はい」\nと言った。\n",
+		   "Japanese still breaks after a closing bracket");
+}
+
 /* ----------------------------------------------------------- tables */
 
 static void
@@ -432,6 +527,34 @@ test_tables(void)
 		   "───────┼──────────\n"
 		   "Monday │ 6.2 m\n",
 		   "an HTML table is aligned the same way");
+	check_dump("| Op | Means |\n|---|---|\n| a \\| b | either |\n| x | y |\n",
+		   DOC_FORMAT_MARKDOWN, 40, 0,
+		   "Op    │ Means\n"
+		   "──────┼───────\n"
+		   "a | b │ either\n"
+		   "x     │ y\n",
+		   "a pipe written in a cell (\\|) stays in its cell: two columns, not three");
+	check_dump("<table><tr><th>Op</th><th>Means</th></tr>"
+		   "<tr><td>a | b</td><td>either</td></tr></table>",
+		   DOC_FORMAT_HTML, 40, 0,
+		   "Op    │ Means\n"
+		   "──────┼───────\n"
+		   "a | b │ either\n",
+		   "a pipe in an HTML cell stays in its cell");
+	check_dump("| Name | Mid | Count |\n|---|:---:|---:|\n| Alice | x | 7 |\n"
+		   "| Bo | wide | 1234 |\n",
+		   DOC_FORMAT_MARKDOWN, 40, 0,
+		   "Name  │ Mid  │ Count\n"
+		   "──────┼──────┼──────\n"
+		   "Alice │  x   │     7\n"
+		   "Bo    │ wide │  1234\n",
+		   "a ---: column is right-aligned and a :---: column centred, the last one too");
+	check_dump("| a \\| b | c |\n|---|---|\n| 1 | 2 |\n", DOC_FORMAT_MARKDOWN, 6, 0,
+		   "a |\n"
+		   "b │ c\n"
+		   "──────\n"
+		   "1 │ 2\n",
+		   "in a wrapped row a cell's own pipe stays \"|\", only the separator is a bar");
 
 	/* Offsets: the bar stands for its "|", padding for the cell's end. */
 	struct doc *d = mkdoc(md, DOC_FORMAT_MARKDOWN);
@@ -462,6 +585,174 @@ test_tables(void)
 	       "with wide ambiguous characters the bars and the rule are ASCII, still aligned");
 	buf_free(&b);
 	u8_set_ambiguous_width(1);
+	layout_free(l);
+	doc_free(d);
+}
+
+/* ------------------------------------------ lists in quotes, and back */
+
+/* Whether row `pos` of l has, before its text, a bar cell at column
+ * `bar_col` (LAYOUT_ATTR_QUOTE, a decoration) and its first text cell at
+ * `text_col`, standing for the text at `text`. */
+static bool
+row_starts(struct layout *l, struct layout_pos pos, int bar_col, int text_col, size_t text)
+{
+	struct layout_row row = LAYOUT_ROW_INIT;
+	bool good = layout_get_row(l, pos, &row);
+	bool bar = false;
+	const struct layout_cell *first = NULL;
+	for (size_t k = 0; good && k < row.ncells; k++) {
+		const struct layout_cell *c = &row.cells[k];
+		if (!(c->attrs & LAYOUT_ATTR_DECORATION)) {
+			first = c;
+			break;
+		}
+		if (c->col == bar_col && (c->attrs & LAYOUT_ATTR_QUOTE) && c->start == c->end)
+			bar = true;
+	}
+	good = good && bar && first && first->col == text_col && first->start == text &&
+		(first->attrs & LAYOUT_ATTR_QUOTE) && (first->attrs & LAYOUT_ATTR_LIST);
+	layout_row_free(&row);
+	return good;
+}
+
+static void
+test_nested_containers(void)
+{
+	const char *md = "> Said:\n"
+			 ">\n"
+			 "> - first item that wraps around\n"
+			 "> - second\n"
+			 ">   - nested\n"
+			 ">\n"
+			 ">   more of second\n"
+			 ">\n"
+			 "> 1. one\n"
+			 "> 2. two\n"
+			 ">\n"
+			 "> ```\n"
+			 "> code\n"
+			 "> ```\n";
+	check_dump(md, DOC_FORMAT_MARKDOWN, 30, 0,
+		   "│ Said:\n"
+		   "│\n"
+		   "│ • first item that wraps\n"
+		   "│   around\n"
+		   "│ • second\n"
+		   "│   • nested\n"
+		   "│\n"
+		   "│   more of second\n"
+		   "│\n"
+		   "│ 1. one\n"
+		   "│ 2. two\n"
+		   "│\n"
+		   "│ code\n",
+		   "a list in a quote keeps the bar on every row, its items their bullets after "
+		   "it, a later paragraph and a nested item their indent, code its bar");
+	check_dump(md, DOC_FORMAT_MARKDOWN, 16, 0,
+		   "│ Said:\n"
+		   "│\n"
+		   "│ • first item\n"
+		   "│   that wraps\n"
+		   "│   around\n"
+		   "│ • second\n"
+		   "│   • nested\n"
+		   "│\n"
+		   "│   more of\n"
+		   "│   second\n"
+		   "│\n"
+		   "│ 1. one\n"
+		   "│ 2. two\n"
+		   "│\n"
+		   "│ code\n",
+		   "at width 16 the wrapped rows of a quoted item keep the bar and hang under "
+		   "the item's text");
+
+	const char *inlist = "- item:\n"
+			     "\n"
+			     "  > quoted words that wrap\n"
+			     "\n"
+			     "  back in the item\n"
+			     "- > starts with a quote\n"
+			     "\n"
+			     "> a\n"
+			     ">\n"
+			     "> > b\n";
+	check_dump(inlist, DOC_FORMAT_MARKDOWN, 30, 0,
+		   "• item:\n"
+		   "\n"
+		   "  │ quoted words that wrap\n"
+		   "\n"
+		   "  back in the item\n"
+		   "\n"
+		   "• │ starts with a quote\n"
+		   "\n"
+		   "│ a\n"
+		   "│\n"
+		   "│ │ b\n",
+		   "a quote in a list item is indented under the item's text, one that starts "
+		   "an item stands after its bullet, and a quote in a quote has two bars");
+	check_dump(inlist, DOC_FORMAT_MARKDOWN, 14, 0,
+		   "• item:\n"
+		   "\n"
+		   "  │ quoted\n"
+		   "  │ words that\n"
+		   "  │ wrap\n"
+		   "\n"
+		   "  back in the\n"
+		   "  item\n"
+		   "\n"
+		   "• │ starts\n"
+		   "  │ with a\n"
+		   "  │ quote\n"
+		   "\n"
+		   "│ a\n"
+		   "│\n"
+		   "│ │ b\n",
+		   "at width 14 the wrapped rows of a quote in a list item keep their indent "
+		   "and bar");
+
+	check_dump("> - a\n\n- b\n\n> | x | yy |\n> |---|---|\n> | 1 | 2 |\n",
+		   DOC_FORMAT_MARKDOWN, 20, 0,
+		   "│ • a\n"
+		   "\n"
+		   "• b\n"
+		   "\n"
+		   "│ x │ yy\n"
+		   "│ ──┼───\n"
+		   "│ 1 │ 2\n",
+		   "a quoted list and a list after the quote are apart, and a table in a "
+		   "quote is aligned after the bar");
+	check_dump("<blockquote><p>Quote</p><ul><li>item one</li><li>item two</li></ul>"
+		   "</blockquote>",
+		   DOC_FORMAT_HTML, 30, 0,
+		   "│ Quote\n"
+		   "│\n"
+		   "│ • item one\n"
+		   "│ • item two\n",
+		   "an HTML list in a <blockquote> keeps the bar too");
+
+	/* Clicks and selections: the bar and the bullet stand for no text,
+	   the text after them for itself. */
+	struct doc *d = mkdoc(md, DOC_FORMAT_MARKDOWN);
+	const char *t = doc_text(d, NULL);
+	size_t around = (size_t)(strstr(t, "around") - t);
+	size_t nested = (size_t)(strstr(t, "nested") - t);
+	struct layout *l = layout_new(d, NULL, 30);
+	int col = -1;
+	struct layout_pos pos = layout_pos_at(l, around, &col);
+	is_int(col, 4, "\"around\", wrapped in a quoted item, is shown at column 4, after "
+	       "\"│ \" and the hanging indent");
+	is_int((long)layout_offset_at(l, pos, col), (long)around,
+	       "a click on it gives its offset back");
+	ok(row_starts(l, pos, 0, 4, around),
+	   "its row starts with a bar that stands for no text, and the text cells are in "
+	   "a quote and a list");
+	pos = layout_pos_at(l, nested, &col);
+	is_int(col, 6, "the nested item's text is at column 6, after \"│   • \"");
+	ok(row_starts(l, pos, 0, 6, nested), "and its row starts with the bar");
+	is_int((long)layout_offset_at(l, pos, 0), (long)nested,
+	       "a click on the bar gives the start of the row's text");
 	layout_free(l);
 	doc_free(d);
 }
@@ -988,7 +1279,9 @@ main(void)
 	test_tabs_and_controls();
 	test_blocks();
 	test_korean_keep_all();
+	test_korean_particles();
 	test_tables();
+	test_nested_containers();
 	test_offsets();
 	test_resize();
 	test_navigation();

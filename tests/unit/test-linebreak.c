@@ -181,6 +181,20 @@ test_korean(void)
 	       "keep-all: Hanja in brackets with no Hangul before, or in wide ones, still break");
 	breaks("中文字「한국」です", "中|文|字|「한국」|で|す",
 	       "keep-all leaves Chinese and Japanese as they were");
+	breaks("「즉각 철회하라」며, 반발했다!", "「즉각 |철회하라」며, |반발했다!",
+	       "keep-all: a particle after a closing corner bracket is part of the word");
+	breaks("『검토 중』이라고 （모두）는", "『검토 |중』이라고 |（모두）는",
+	       "keep-all: nor after a double corner bracket or a wide parenthesis");
+	breaks("했다!고 했다?며 끝.이다", "했다!고 |했다?며 |끝.이다",
+	       "keep-all: nor after ! ? or . right before Hangul");
+	breaks("한국（韓國）은 좋다", "한국|（韓國）은 |좋다",
+	       "keep-all: Hanja in wide brackets before a particle stay whole");
+	breaks("他說「好」然後", "他|說|「好」|然|後",
+	       "keep-all: Chinese still breaks after a closing bracket");
+	u8_set_korean_keep_all(false);
+	breaks("「즉각」며", "「즉|각」|며",
+	       "with keep-all off, UAX #14 breaks after the closing bracket");
+	u8_set_korean_keep_all(true);
 	u8_set_korean_keep_all(false);
 	breaks("한국어 텍스트", "한|국|어 |텍|스|트",
 	       "with korean-keep-all off, u8_line_breaks breaks between syllables again");
@@ -190,6 +204,34 @@ test_korean(void)
 	u8_line_breaks_opt(ko, strlen(ko), brk, 0);
 	ok(brk[3] == U8_BREAK_ALLOWED && brk[6] == U8_BREAK_ALLOWED,
 	   "u8_line_breaks_opt without the option breaks between syllables whatever the setting");
+}
+
+/* Whether a forced cut before the n-th byte of s is a good one. */
+static bool
+cut_ok_at(const char *s, const char *before)
+{
+	return u8_line_cut_ok(s, strlen(s), strlen(before));
+}
+
+static void
+test_forced_cuts(void)
+{
+	const char *w = "철회하라」며,";
+	ok(cut_ok_at(w, "철회하"), "a forced cut between two Hangul syllables is a good one");
+	ok(cut_ok_at(w, "철회하라」"), "and so is one after the closing bracket, before the particle");
+	ok(!cut_ok_at(w, "철회하라"), "not one that starts a row with 」");
+	ok(!cut_ok_at(w, "철회하라」며"), "nor with a comma");
+	ok(!cut_ok_at("반발했다!", "반발했다"), "nor with !");
+	ok(!cut_ok_at("「즉각", "「"), "nor one that ends a row with 「");
+	ok(!cut_ok_at("“안녕”", "“"), "nor with an opening quotation mark");
+	ok(!cut_ok_at("안녕”", "안녕"), "nor one that starts a row with a closing one");
+	ok(!cut_ok_at("中文。", "中文"), "nor with 。");
+	ok(!cut_ok_at("コーヒー", "コ"), "nor with the prolonged sound mark (NS)");
+	ok(cut_ok_at("abcdef", "abc") && cut_ok_at("中文字", "中"),
+	   "between two letters or two ideographs a cut is fine");
+	ok(!cut_ok_at("abc", "") && !cut_ok_at("abc", "abc") && !u8_line_cut_ok("abc", 3, 9),
+	   "no cut at the start, at the end or past it");
+	ok(!cut_ok_at("한국", "\xED"), "no cut inside a code point");
 }
 
 static void
@@ -357,6 +399,7 @@ main(void)
 	test_chinese();
 	test_japanese();
 	test_korean();
+	test_forced_cuts();
 	test_emoji();
 	test_mandatory();
 	test_cjk_line_edges();
