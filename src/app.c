@@ -5788,7 +5788,10 @@ app_run(const struct app_options *opt)
 		/* The first screen is drawn: now the load of the whole
 		   article, and the store, before any key that may need
 		   them. */
-		a->drawn_once = true;
+		if (!a->drawn_once) {
+			a->drawn_once = true;
+			ui_ready_input(a->ui);
+		}
 		if (load_annotations_later(a))
 			draw(a);
 		if (a->load_pending) {

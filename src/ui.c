@@ -41,7 +41,7 @@ struct ui {
 	bool colour_started;     /* start_color was called */
 	struct buf event_text;
 	int tty_fd;              /* for raw OSC 52 output; -1 headless */
-	bool input_ready;        /* ready_input has run */
+	bool input_ready;        /* ui_ready_input has run */
 };
 
 struct ui_win {
@@ -957,13 +957,8 @@ ui_terminal_size(int *rows, int *cols)
 	return true;
 }
 
-/* What reading keys needs: the keypad mode (ncurses builds its table of
- * some 250 key sequences then), gloss's own sequences, bracketed paste and
- * the mouse.  Done before the first key is read rather than before the
- * first screen, which it would hold back (a tenth of the work before it)
- * and which it would split into two writes. */
-static void
-ready_input(struct ui *ui)
+void
+ui_ready_input(struct ui *ui)
 {
 	if (ui->input_ready || ui->headless)
 		return;
@@ -1000,7 +995,7 @@ ui_next_event(struct ui *ui, int timeout_ms, struct ui_event *ev)
 		ev->kind = UI_EVENT_EOF;
 		return;
 	}
-	ready_input(ui);
+	ui_ready_input(ui);
 	timeout(timeout_ms);
 	/* get_wch refreshes stdscr first when it looks changed (it does at
 	   the start and after a resize), which would paint the blank stdscr

@@ -69,6 +69,15 @@ void ui_size(const struct ui *ui, int *rows, int *cols);
  * opened (for what to prepare for the first screen), or false when it is
  * not a terminal that says. */
 bool ui_terminal_size(int *rows, int *cols);
+/* Readies the terminal for keys: the keypad mode (ncurses builds its table
+ * of some 250 key sequences then), gloss's own sequences, bracketed paste
+ * and the mouse.  Left out of ui_open so that the first screen comes
+ * before it (it was a tenth of the work before that screen, and a write of
+ * its own); the reader calls it right after that screen, before the work
+ * that follows it (the store made, the article loaded), since a terminal
+ * that waits for the end of the first burst of output would wait for that
+ * work too.  ui_next_event calls it when nobody did.  Idempotent. */
+void ui_ready_input(struct ui *ui);
 /* Headless: change the size as a terminal resize would (tests, :resize). */
 void ui_resize(struct ui *ui, int rows, int cols);
 int ui_colours(const struct ui *ui);  /* 0 (monochrome), 8 or 256 */
