@@ -323,14 +323,16 @@ struct doc_block {
 			      else 0 */
 	bool ordered;      /* list item of an ordered list */
 	unsigned number;   /* its number, for an ordered list item */
+	/* (Here, beside the other ints: after `line` it cost each block 8
+	   bytes of padding, and a long article has a million blocks.)
+	   Plain text: 1 when the source line after this block was an
+	   underline of = (a title), 2 when of - (a heading); the underline
+	   itself is not in the text.  Else 0.  `outline` uses it. */
+	int underline;
 	size_t start, end; /* byte range in doc_text(), end exclusive, no LF */
 	/* For plain text: the source line on which the block starts (1-based),
 	   for messages and --outline; 0 for Markdown. */
 	size_t line;
-	/* Plain text: 1 when the source line after this block was an
-	   underline of = (a title), 2 when of - (a heading); the underline
-	   itself is not in the text.  Else 0.  `outline` uses it. */
-	int underline;
 	/* Bytes at the start of the block's text that are a list marker as
 	   written ("- ", "• ", "12. ").  Plain text keeps its markers in the
 	   text; Markdown's are markup, not text (0 here), so draw one from

@@ -93,7 +93,14 @@ walk(struct layout *l, const struct doc *d, int width)
 				k += u8_decode(c->glyph, c->glyph_len, k, &cp);
 				FUZZ_CHECK(!u8_placeholder(cp, ph));
 			}
-			if (!(c->attrs & (LAYOUT_ATTR_PLACEHOLDER | LAYOUT_ATTR_TAB)))
+			/* A table's cell separator stands for the "|" of the
+			 * text and is drawn as a box bar (or "|" when box
+			 * characters are two columns wide). */
+			if (c->attrs & LAYOUT_ATTR_CELL_SEP)
+				FUZZ_CHECK(c->end - c->start == 1 && text[c->start] == '|' &&
+					   ((c->glyph_len == 3 && memcmp(c->glyph, "\u2502", 3) == 0) ||
+					    (c->glyph_len == 1 && c->glyph[0] == '|')));
+			else if (!(c->attrs & (LAYOUT_ATTR_PLACEHOLDER | LAYOUT_ATTR_TAB)))
 				FUZZ_CHECK(c->glyph_len == c->end - c->start &&
 					   memcmp(c->glyph, text + c->start, c->glyph_len) == 0);
 		}
