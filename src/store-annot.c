@@ -1211,6 +1211,25 @@ nest_threads(struct store_annotation_list *l)
 }
 
 /* Runs a list query and reads every annotation it gives. */
+/* Prepares qu (freeing its SQL) with its parameters bound: ?1 the author,
+ * then qu's.  On failure *out is NULL and the db's code is returned. */
+static int
+prepare_query(struct store *s, struct query *qu, struct db_stmt **out)
+{
+	*out = NULL;
+	int rc = db_prepare(s->db, qu->sql.data, out);
+	buf_free(&qu->sql);
+	if (rc != DB_OK) {
+		db_finalize(*out);
+		*out = NULL;
+		return rc;
+	}
+	store_bind_text(*out, 1, s->author);
+	for (int i = 0; i < qu->nparam; i++)
+		store_bind_text(*out, i + 2, qu->param[i]);
+	return DB_OK;
+}
+
 static enum gl_status
 run_annotation_query(struct store *s, struct query *qu,
 		     struct store_annotation_list *out, struct gl_error *err)
@@ -1218,16 +1237,10 @@ run_annotation_query(struct store *s, struct query *qu,
 	/* Threads stay together: a reply sorts right after its parent. */
 	buf_puts(&qu->sql, " ORDER BY a.document, coalesce(p.start_cp, "
 		 "a.start_cp, -1), coalesce(p.seq, a.seq), a.seq");
-	struct db_stmt *q = NULL;
-	int rc = db_prepare(s->db, qu->sql.data, &q);
-	buf_free(&qu->sql);
-	if (rc != DB_OK) {
-		db_finalize(q);
+	struct db_stmt *q;
+	int rc = prepare_query(s, qu, &q);
+	if (rc != DB_OK)
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
-	}
-	store_bind_text(q, 1, s->author);
-	for (int i = 0; i < qu->nparam; i++)
-		store_bind_text(q, i + 2, qu->param[i]);
 	size_t cap = 0;
 	while ((rc = db_step(q)) == DB_ROW) {
 		if (out->count == cap) {
@@ -1245,14 +1258,23 @@ run_annotation_query(struct store *s, struct query *qu,
 	return GL_OK;
 }
 
+/* Starts a query of the annotations the author may see: `what` is the
+ * select list (the columns store_read_annotation reads, or a constant
+ * when only "any?" is asked), `join` a join before the parent's. */
 static void
-query_start(struct query *q, const char *join)
+query_select(struct query *q, const char *what, const char *join)
 {
 	memset(q, 0, sizeof *q);
-	buf_puts(&q->sql, "SELECT " STORE_ANNOTATION_COLUMNS " FROM annotations a ");
+	buf_printf(&q->sql, "SELECT %s FROM annotations a ", what);
 	buf_puts(&q->sql, join);
 	buf_puts(&q->sql, " LEFT JOIN annotations p ON p.id = a.parent WHERE "
 		 STORE_VISIBLE);
+}
+
+static void
+query_start(struct query *q, const char *join)
+{
+	query_select(q, STORE_ANNOTATION_COLUMNS, join);
 }
 
 enum gl_status
@@ -1274,21 +1296,13 @@ store_annotations_exist(struct store *s, const struct store_filter *f, bool *any
 	struct query q;
 	struct store_filter none = { 0 };
 	*any = false;
-	memset(&q, 0, sizeof q);
-	buf_puts(&q.sql, "SELECT 1 FROM annotations a LEFT JOIN annotations p "
-		 "ON p.id = a.parent WHERE " STORE_VISIBLE);
+	query_select(&q, "1", "");
 	add_filter(&q, f ? f : &none);
 	buf_puts(&q.sql, " LIMIT 1");
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(s->db, q.sql.data, &st);
-	buf_free(&q.sql);
-	if (rc != DB_OK) {
-		db_finalize(st);
+	struct db_stmt *st;
+	int rc = prepare_query(s, &q, &st);
+	if (rc != DB_OK)
 		return store_sql_fail(s, rc, "cannot read the annotations", err);
-	}
-	store_bind_text(st, 1, s->author);
-	for (int i = 0; i < q.nparam; i++)
-		store_bind_text(st, i + 2, q.param[i]);
 	rc = db_step(st);
 	*any = rc == DB_ROW;
 	db_finalize(st);
