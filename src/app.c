@@ -129,6 +129,14 @@ struct app {
 	enum pane_kind overlay;          /* narrow: the pane shown over the
 					    text, PANE_TEXT for none */
 	int outline_width, notes_width;  /* 0: automatic */
+	/* The status line's row: the top (the default) or the bottom.  At
+	   the top, the panes reach the last row, so a line scrolled is the
+	   terminal deleting the text's first row and writing its new last
+	   one (some 14 bytes besides the text); a status line at the bottom
+	   makes curses set a scroll region around the text, scroll it and
+	   set it back (some 31), more than less's whole prompt line. */
+	bool status_bottom;
+	int body_y;                      /* the panes' first row */
 	struct ui_win *sep[2];
 	bool sep_shown[2];
 	struct ui_win *status_win;
@@ -1136,13 +1144,15 @@ arrange(struct app *a)
 	all_dirty(a);
 	if (a->full_win)
 		place(a, &a->full_win, 0, 0, rows > 0 ? rows : 1, cols > 0 ? cols : 1);
+	a->body_y = a->status_bottom ? 0 : 1;
 	if (cols < MIN_COLS || rows < MIN_ROWS) {
 		a->arr = ARR_TOO_SMALL;
 		return;
 	}
 	a->arr = cols >= WIDE_COLS ? ARR_WIDE : cols >= MEDIUM_COLS ? ARR_MEDIUM : ARR_NARROW;
 	int body = rows - 1;
-	place(a, &a->status_win, rows - 1, 0, 1, cols);
+	place(a, &a->status_win, a->status_bottom ? rows - 1 : 0, 0, 1, cols);
+	int y = a->body_y;
 	bool left = false, right = false;
 	if (a->arr == ARR_WIDE) {
 		left = a->show_outline;
@@ -1167,20 +1177,20 @@ arrange(struct app *a)
 	}
 	int x = 0;
 	if (left) {
-		place_pane(a, PANE_OUTLINE, 0, 0, body, ow);
-		place(a, &a->sep[0], 0, ow, body, 1);
+		place_pane(a, PANE_OUTLINE, y, 0, body, ow);
+		place(a, &a->sep[0], y, ow, body, 1);
 		a->sep_shown[0] = true;
 		x = ow + 1;
 	}
 	int tw = cols - x - (right ? nw + 1 : 0);
-	place_pane(a, PANE_TEXT, 0, x, body, tw);
+	place_pane(a, PANE_TEXT, y, x, body, tw);
 	if (right) {
-		place(a, &a->sep[1], 0, x + tw, body, 1);
+		place(a, &a->sep[1], y, x + tw, body, 1);
 		a->sep_shown[1] = true;
-		place_pane(a, PANE_NOTES, 0, x + tw + 1, body, nw);
+		place_pane(a, PANE_NOTES, y, x + tw + 1, body, nw);
 	}
 	if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT)
-		place_pane(a, a->overlay, 0, 0, body, cols);
+		place_pane(a, a->overlay, y, 0, body, cols);
 	if (!a->shown[a->focus])
 		set_focus(a, PANE_TEXT);
 	else if (a->arr == ARR_NARROW && a->overlay != PANE_TEXT && a->focus != a->overlay)
@@ -1564,7 +1574,9 @@ draw_list(struct app *a)
 			    : a->list == LIST_MESSAGES
 				    ? "Messages, the last at the bottom (q or Esc closes)"
 				    : "Documents in the store (Enter opens, q or Esc closes)";
-	pane_put_clipped(w, 0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
+	/* Below (or above) the status line, which stays. */
+	int y0 = a->body_y;
+	pane_put_clipped(w, y0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
 	if (a->list == LIST_DOCS) {
 		if (a->list_chosen < a->list_scroll)
@@ -1588,7 +1600,7 @@ draw_list(struct app *a)
 		if (a->list == LIST_THREAD && a->list_scroll + i < a->thread.n &&
 		    a->thread.head[a->list_scroll + i])
 			s = UI_HEADING;
-		int y = (int)i + 1;
+		int y = y0 + (int)i + 1;
 		pane_put_clipped(w, y, 1, line, strlen(line), a->cols - 1, s);
 		if (a->list == LIST_DOCS && a->list_scroll + i == a->list_chosen)
 			ui_restyle(w, y, 0, a->cols, UI_CHOSEN);
@@ -4796,12 +4808,12 @@ set_command(struct app *a, char *args)
 		args++;
 	if (!*args) {
 		say(a, false, "ambiguous-width %d  panes %s%s%s  outline-width %d  notes-width %d  search-wrap %s"
-		    "  others %s  theme %s  mouse %s  korean-keep-all %s",
+		    "  others %s  theme %s  mouse %s  korean-keep-all %s  status %s",
 		    u8_ambiguous_width(), a->show_outline ? "outline" : "",
 		    a->show_outline && a->show_notes ? "," : "", a->show_notes ? "notes" : (a->show_outline ? "" : "text"),
 		    a->outline_width, a->notes_width, a->search_wrap ? "on" : "off",
 		    a->sh.hide_others ? "off" : "on", ui_theme(a->ui), ui_mouse(a->ui) ? "on" : "off",
-		    u8_korean_keep_all() ? "on" : "off");
+		    u8_korean_keep_all() ? "on" : "off", a->status_bottom ? "bottom" : "top");
 		return;
 	}
 	char *name = args, *value = args + strcspn(args, " =");
@@ -4832,6 +4844,15 @@ set_command(struct app *a, char *args)
 		layout_invalidate(a->layout);
 		text_pane(a)->ops->select(text_pane(a), a->sh.top);
 		ui_redraw_all(a->ui);
+	} else if (!strcmp(name, "status")) {
+		if (strcmp(value, "top") != 0 && strcmp(value, "bottom") != 0) {
+			say(a, true, "status is top or bottom (where the status line is)");
+			return;
+		}
+		a->status_bottom = value[0] == 'b';
+		a->arrange_needed = true;
+		ui_redraw_all(a->ui);
+		all_dirty(a);
 	} else if (!strcmp(name, "panes")) {
 		if (!parse_panes(a, value))
 			say(a, true, "panes is a list of outline, notes (or text)");
@@ -5448,8 +5469,10 @@ handle_mouse(struct app *a, const struct ui_event *ev)
 			list_key(a, GK_DOWN);
 		else if (ev->mouse_kind == UI_MOUSE_WHEEL_UP)
 			list_key(a, GK_UP);
-		else if (ev->mouse_kind == UI_MOUSE_PRESS && a->list == LIST_DOCS && ev->mouse_y >= 1) {
-			size_t i = a->list_scroll + (size_t)(ev->mouse_y - 1);
+		else if (ev->mouse_kind == UI_MOUSE_PRESS && a->list == LIST_DOCS &&
+			 ev->mouse_y >= a->body_y + 1 && ev->mouse_y < a->body_y + a->rows - 1) {
+			/* (a click on the title or the status line opens nothing) */
+			size_t i = a->list_scroll + (size_t)(ev->mouse_y - a->body_y - 1);
 			if (i < a->list_n) {
 				a->list_chosen = i;
 				open_chosen_doc(a);
@@ -5746,6 +5769,7 @@ app_run(const struct app_options *opt)
 		return gl_status_exit_code(s);
 	}
 	init_panes(a);
+	a->status_bottom = opt->status_bottom;
 	if (opt->panes && !parse_panes(a, opt->panes))
 		say(a, true, "config: panes is a list of outline, notes (or text)");
 	a->arrange_needed = true;

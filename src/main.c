@@ -44,6 +44,7 @@ struct settings {
 	const char *script;    /* --script FILE or GLOSS_SCRIPT */
 	char *theme;           /* --theme, else the config's theme */
 	char *panes;           /* the config's panes */
+	bool status_bottom;    /* config "status = bottom" */
 	int osc52;             /* the config's osc52: 1 on, -1 off, 0 unset */
 	int mouse;             /* --no-mouse or the config's mouse: 1 on, -1 off, 0 unset */
 	struct keymap *keymap; /* defaults plus the config's bind lines */
@@ -161,6 +162,10 @@ apply_setting(const struct config_line *line, void *ctx, char *msgbuf)
 			return "theme must be default, light or mono";
 		if (!st->theme)
 			st->theme = xstrdup(line->value);
+	} else if (strcmp(line->key, "status") == 0) {
+		if (strcmp(line->value, "top") != 0 && strcmp(line->value, "bottom") != 0)
+			return "status must be top or bottom";
+		st->status_bottom = line->value[0] == 'b';
 	} else if (strcmp(line->key, "panes") == 0) {
 		free(st->panes);
 		st->panes = xstrdup(line->value);
@@ -728,6 +733,7 @@ main(int argc, char **argv)
 				.osc52 = st.osc52,
 				.mouse = st.mouse,
 				.panes = st.panes,
+				.status_bottom = st.status_bottom,
 				.headless = st.headless,
 				.script = st.script,
 				.no_color = no_color && *no_color,

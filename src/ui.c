@@ -137,7 +137,11 @@ static const struct style_def default_theme[UI_STYLE_COUNT] = {
 	[UI_TITLE] = { COLOR_BLUE, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE },
 	[UI_DIM] = { -1, -1, A_DIM, A_DIM },
 	[UI_BORDER] = { -1, -1, A_DIM, A_NORMAL },
-	[UI_STATUS] = { -1, -1, A_REVERSE, A_REVERSE },
+	/* The status line is a running head, in the text's own attributes
+	   but for its mode: its position changes with every few lines
+	   scrolled, and in reverse video each change would cost the terminal
+	   two attribute changes (some 15 bytes) besides the digits. */
+	[UI_STATUS] = { -1, -1, A_NORMAL, A_NORMAL },
 	[UI_STATUS_MODE] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD },
 	[UI_MESSAGE] = { -1, -1, A_NORMAL, A_NORMAL },
 	[UI_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },

@@ -48,6 +48,9 @@ struct app_options {
 	   the terminal keeps the mouse (its own drag to copy); :set mouse
 	   changes it at run time. */
 	int mouse;
+	/* Config "status = bottom": the status line on the last row, as in
+	   less and vim, instead of the first. */
+	bool status_bottom;
 	bool headless;             /* no terminal (tests) */
 	const char *script;        /* key script (tests), or NULL */
 	bool no_color;             /* NO_COLOR is set */

@@ -105,6 +105,17 @@ screen_row() {
 	sed -n "${2}p" "$TEST_DIR/$1"
 }
 
+# text_row FILE N: row N (from 1) of the panes, below the status line
+# (which is on the first row: config "status", top by default).
+text_row() {
+	sed -n "$(($2 + 1))p" "$TEST_DIR/$1"
+}
+
+# status_line FILE: the status line (or prompt) of a screen dump.
+status_line() {
+	sed -n 1p "$TEST_DIR/$1"
+}
+
 # max_row_width FILE: the widest row of a dump, in terminal columns.
 max_row_width() {
 	python3 -c '

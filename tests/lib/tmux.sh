@@ -118,17 +118,22 @@ tmux_wait_row() {
 	return 1
 }
 
-# tmux_wait_status ROW: polls until the status line, on row ROW (the last
-# row of the window), has been drawn for this size (it ends with "%").
+# tmux_wait_status [ROWS]: polls until the status line, on the first row
+# (the default of config "status"), has been drawn (it ends with "%"); with
+# ROWS, until the window is also ROWS rows high (after a resize).
 tmux_wait_status() {
 	i=0
 	while [ $i -lt 400 ]; do
-		row=$($TMUX_CMD capture-pane -p -t t 2>/dev/null | sed -n "${1}p")
-		case "$row" in *READ*%) return 0 ;; esac
+		screen=$($TMUX_CMD capture-pane -p -t t 2>/dev/null)
+		row=$(printf '%s\n' "$screen" | sed -n 1p)
+		case "$row" in
+		*READ*%)
+			[ -z "${1:-}" ] || [ "$(printf '%s\n' "$screen" | wc -l)" -eq "$1" ] && return 0 ;;
+		esac
 		sleep 0.05
 		i=$((i + 1))
 	done
-	diag "timed out waiting for the status line on row $1 (it is: $row)"
+	diag "timed out waiting for the status line on the first row (it is: $row)"
 	return 1
 }
 
