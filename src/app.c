@@ -10,6 +10,7 @@
 #include "gloss/anchor.h"
 #include "gloss/annotate.h"
 #include "gloss/cli.h"
+#include "gloss/config.h"
 #include "gloss/export.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
@@ -129,6 +130,7 @@ struct app {
 	enum pane_kind overlay;          /* narrow: the pane shown over the
 					    text, PANE_TEXT for none */
 	int outline_width, notes_width;  /* 0: automatic */
+	char *login_name;                /* the author when opt->author is NULL */
 	/* The status line's row: the top (the default) or the bottom.  At
 	   the top, the panes reach the last row, so a line scrolled is the
 	   terminal deleting the text's first row and writing its new last
@@ -5579,7 +5581,11 @@ open_store(struct app *a, char **msg)
 {
 	const struct app_options *opt = a->opt;
 	struct gl_error err;
-	if (store_open(opt->db_path, opt->author, opt->db_path_explicit ? 0 : STORE_OPEN_PRIVATE,
+	/* The login name is asked for here, not before the first screen. */
+	if (!opt->author && !a->login_name)
+		a->login_name = config_login_name();
+	if (store_open(opt->db_path, opt->author ? opt->author : a->login_name,
+		       opt->db_path_explicit ? 0 : STORE_OPEN_PRIVATE,
 		       &a->store, &err) != GL_OK) {
 		*msg = xasprintf("reading positions are not kept: %s", err.message);
 		a->store = NULL;
@@ -5691,6 +5697,7 @@ free_app(struct app *a)
 	free(a->jumps);
 	free(a->last_query);
 	store_close(a->store);
+	free(a->login_name);
 }
 
 int
@@ -5731,9 +5738,9 @@ app_run(const struct app_options *opt)
 	   is opened first: the first screen shows the position it keeps;
 	   but not under a large article's head, which nothing of the store
 	   is matched with (its position comes with the whole article). */
-	a->store_later = opt->db_path && opt->author && !opt->stored && !opt->tutorial &&
+	a->store_later = opt->db_path && !opt->stored && !opt->tutorial &&
 			 (head || store_location_is_new(opt->db_path));
-	if (opt->db_path && opt->author && !a->store_later)
+	if (opt->db_path && !a->store_later)
 		open_store(a, &store_msg);
 	/* gloss open ID|TITLE: the text the store kept, not a file. */
 	char *stored_id = NULL;
@@ -5745,6 +5752,7 @@ app_run(const struct app_options *opt)
 		if (s != GL_OK) {
 			fprintf(stderr, "gloss: %s\n", u8_safe_str(err.message));
 			store_close(a->store);
+			free(a->login_name);
 			free(store_msg);
 			return gl_status_exit_code(s);
 		}
@@ -5765,6 +5773,7 @@ app_run(const struct app_options *opt)
 		doc_free(head);
 		free(stored_id);
 		store_close(a->store);
+		free(a->login_name);
 		free(store_msg);
 		return gl_status_exit_code(s);
 	}

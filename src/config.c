@@ -243,3 +243,22 @@ config_default_store_path(void)
 {
 	return xdg_path("XDG_DATA_HOME", ".local/share", "gloss/gloss.db");
 }
+
+/* LOGNAME, else USER (as login(1), su(1) and sudo set
+ * them), else the password database.  The environment comes first, as in
+ * Python's getpass.getuser: asking the password database costs every start
+ * a tenth of a millisecond (nscd's socket is tried twice, then nsswitch.conf
+ * and /etc/passwd are read), and it tells no more than the environment
+ * does: --author and GLOSS_AUTHOR may name anyone anyway. */
+char *
+config_login_name(void)
+{
+	static const char *const vars[] = { "LOGNAME", "USER" };
+	for (size_t i = 0; i < GL_ARRAY_LEN(vars); i++) {
+		const char *env = getenv(vars[i]);
+		if (env && *env)
+			return xstrdup(env);
+	}
+	struct passwd *pw = getpwuid(getuid());
+	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
+}

@@ -18,7 +18,6 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <locale.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,25 +233,6 @@ print_config_errors(const struct settings *st)
 		fprintf(stderr, "gloss: config: %.*s\n", (int)len, p);
 		p += len + (nl ? 1 : 0);
 	}
-}
-
-/* The login name: LOGNAME, else USER (as login(1), su(1) and sudo set
- * them), else the password database.  The environment comes first, as in
- * Python's getpass.getuser: asking the password database costs every start
- * a tenth of a millisecond (nscd's socket is tried twice, then nsswitch.conf
- * and /etc/passwd are read), and it tells no more than the environment
- * does: --author and GLOSS_AUTHOR may name anyone anyway. */
-static char *
-login_name(void)
-{
-	static const char *const vars[] = { "LOGNAME", "USER" };
-	for (size_t i = 0; i < GL_ARRAY_LEN(vars); i++) {
-		const char *env = getenv(vars[i]);
-		if (env && *env)
-			return xstrdup(env);
-	}
-	struct passwd *pw = getpwuid(getuid());
-	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
 }
 
 /* ------------------------------------------------------------------ modes */
@@ -673,14 +653,17 @@ main(int argc, char **argv)
 	db_explicit = db_explicit || st.db != NULL;
 	if (!st.db)
 		st.db = config_default_store_path();
-	if (!st.author)
-		st.author = login_name();
+	bool reader = !command && st.mode == MODE_READ && (st.headless || isatty(STDOUT_FILENO));
+	/* The reader asks for the login name only when it opens the store
+	   (app_options.author), which with a new store is after the first
+	   screen. */
+	if (!st.author && !reader)
+		st.author = config_login_name();
 	if (st.ambiguous_width)
 		u8_set_ambiguous_width(st.ambiguous_width);
 
 	/* The reader shows its config errors itself; everything else says
 	   them now. */
-	bool reader = !command && st.mode == MODE_READ && (st.headless || isatty(STDOUT_FILENO));
 	if (!reader)
 		print_config_errors(&st);
 	if (st.mode == MODE_KEYS && !command) {

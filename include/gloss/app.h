@@ -36,7 +36,7 @@ struct app_options {
 	const char *stored;
 	const char *db_path;       /* the store; NULL: none (positions not kept) */
 	bool db_path_explicit;     /* a shared store (--db, GLOSS_DB, config) */
-	const char *author;
+	const char *author;        /* NULL: the login name (config_login_name) */
 	/* The key bindings (defaults plus the user's bind lines); borrowed. */
 	const struct keymap *keymap;
 	const char *theme;         /* "default", "light", "mono" or NULL */

@@ -53,5 +53,8 @@ char *config_default_path(void);
 /* The default store: $XDG_DATA_HOME/gloss/gloss.db, else
  * ~/.local/share/gloss/gloss.db.  Caller frees. */
 char *config_default_store_path(void);
+/* The login name, the author by default: LOGNAME, else USER, else the
+ * password database ("unknown" when it has none).  Caller frees. */
+char *config_login_name(void);
 
 #endif
