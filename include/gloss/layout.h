@@ -205,8 +205,9 @@ struct layout_row {
 	/* private */
 	size_t cells_cap_;
 	struct buf glyphs_;
+	size_t glyphs_room_;
 };
-#define LAYOUT_ROW_INIT { { 0, 0 }, 0, 0, 0, 0, 0, 0, NULL, 0, BUF_INIT }
+#define LAYOUT_ROW_INIT { { 0, 0 }, 0, 0, 0, 0, 0, 0, NULL, 0, BUF_INIT, 0 }
 
 void layout_row_free(struct layout_row *row);
 
