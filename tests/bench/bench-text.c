@@ -8,6 +8,11 @@
  *              (what drawing needs); MB/s of the text
  *   first      from nothing to the first 24 rows at 80 columns: load +
  *              outline + layout of one screen (what the reader waits for)
+ *   search     a search from the top for what is only at the very end
+ *              ("END-OF-DATA", the last line of make_data.py's files, or
+ *              nowhere): the whole text folded (NFKC, case folding) and
+ *              scanned, as the reader's / does on a new document; MB/s
+ *              of the text
  *
  * Times are CPU time (user + system) of the process, which runs on one
  * core.  Each figure is the median of RUNS runs (default 3; BENCH_RUNS).  Prints
@@ -17,6 +22,7 @@
 #include "gloss/doc.h"
 #include "gloss/layout.h"
 #include "gloss/outline.h"
+#include "gloss/search.h"
 #include "gloss/util.h"
 
 #include <stdio.h>
@@ -120,6 +126,20 @@ main(int argc, char **argv)
 		printf("%s layout (cells, 80 columns)\t%.1f\tMB/s\n", name,
 		       (double)text_bytes / (1024.0 * 1024.0) / median(t, runs));
 		printf("%s rows at 80 columns\t%zu\trows\n", name, rows);
+
+		static const char far_query[] = "END-OF-DATA";
+		for (int r = 0; r < runs; r++) {
+			double t0 = now_s();
+			struct search *sr = search_new(d);
+			search_set_query(sr, far_query, sizeof far_query - 1);
+			struct search_match m;
+			bool wrapped;
+			search_find(sr, 0, false, false, &m, &wrapped);
+			t[r] = now_s() - t0;
+			search_free(sr);
+		}
+		printf("%s search (fold and find, whole text)\t%.1f\tMB/s\n", name,
+		       (double)text_bytes / (1024.0 * 1024.0) / median(t, runs));
 		outline_free(o);
 		doc_free(d);
 

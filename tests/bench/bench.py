@@ -53,8 +53,15 @@ def main():
             head = fh.read(7 * 1024)
         with open(small, "wb") as fh:
             fh.write(head[:head.rfind(b"\n") + 1])
+    # Latin text: the project's English article repeated to 10 MiB, as
+    # make_data.py does with the Chinese one (make_data.py has no Latin
+    # file of its own).
+    latin = os.path.join(data, "latin-10m.txt")
+    if not os.path.exists(latin):
+        make_latin(os.path.join(a.srcdir, "tests", "data", "reader", "night-ferry-en.txt"),
+                   latin, 10 * 1024 * 1024)
     files = ([small] if os.path.exists(small) else [source]) + \
-        [os.path.join(data, n + ".txt") for n in names]
+        [os.path.join(data, n + ".txt") for n in names] + [latin]
 
     rows = []  # (figure, gloss value, unit, less value or None)
     env = dict(os.environ, BENCH_RUNS=str(a.runs))
@@ -82,6 +89,7 @@ def main():
         base = os.path.basename(f)
         marker = first_marker(f)
         figs = {}
+        target = search_target(f)
         for prog in ("gloss", "gloss-kept", "less"):
             if prog == "less" and not have_less:
                 continue
@@ -108,11 +116,31 @@ def main():
                 figs[prog] = {"error": ["timed out"]}
             if not figs[prog] and res is not None:
                 figs[prog] = {"error": (res.stderr or res.stdout).strip().splitlines()[-1:]}
+            # The search in a run of its own, from the top, so that its
+            # work (gloss counts the matches of the whole text) does not
+            # run into the jump to the end.
+            if target and prog != "gloss-kept" and "error" not in figs[prog]:
+                scmd = [sys.executable, ttybench, "--marker", marker, "--repeat", str(a.runs),
+                        "--lines", "0", "--pages", "0", "--no-end", "--search", target,
+                        "--no-summary", "--timeout", "60", "--env", "LESSHISTFILE=-"]
+                scmd += (["--profile", "less", f] if prog == "less"
+                         else ["--label", "gloss", f, "--", gloss, f])
+                try:
+                    sres = summarise(run(scmd, timeout=900).stdout)
+                    figs[prog]["search_ms"] = sres.get("search_ms")
+                    figs[prog]["search_bytes"] = sres.get("search_bytes")
+                except subprocess.TimeoutExpired:
+                    pass
         for key, unit, prog in (("first_paint_ms", "ms", "gloss"),
                                 ("first_paint_ms", "ms", "gloss-kept"),
                                 ("peak_rss_kib", "KiB", "gloss"),
                                 ("bytes_per_line", "bytes", "gloss"),
                                 ("bytes_per_page", "bytes", "gloss"),
+                                ("line_ms", "ms", "gloss"),
+                                ("page_ms", "ms", "gloss"),
+                                ("search_bytes", "bytes", "gloss"),
+                                ("search_ms", "ms", "gloss"),
+                                ("end_bytes", "bytes", "gloss"),
                                 ("end_ms", "ms", "gloss")):
             g = figs.get(prog, {}).get(key)
             l = figs.get("less", {}).get(key)
@@ -123,6 +151,10 @@ def main():
                 name += " (mean of %d)" % LINES
             elif key == "bytes_per_page":
                 name += " (mean of %d)" % PAGES
+            elif key in ("line_ms", "page_ms"):
+                name = key[:4] + " ms, until quiet (median)"
+            elif key.startswith("search"):
+                name += " (/, %s, Enter)" % target
             if g is not None or l is not None:
                 rows.append(("%s %s" % (base, name), g, unit, l))
         for prog in ("gloss", "gloss-kept", "less"):
@@ -142,6 +174,25 @@ def main():
     return 0
 
 
+def make_latin(article, path, target):
+    """The article repeated until `target` bytes, each copy under a heading
+    with a unique tag ("Copy 12 LATIN-000012"), its paragraphs rotated by
+    one more each copy, then the end line make_data.py's files have."""
+    with open(article, encoding="utf-8") as fh:
+        paras = [p.strip("\n") for p in fh.read().split("\n\n") if p.strip()]
+    body = paras[1:] if len(paras) > 1 else paras   # without its own title
+    out, size, n = [], 0, 0
+    while size < target:
+        n += 1
+        k = (n - 1) % len(body)
+        copy = "Copy %d LATIN-%06d\n\n%s\n\n" % (n, n, "\n\n".join(body[k:] + body[:k]))
+        out.append(copy)
+        size += len(copy.encode("utf-8"))
+    out.append("END-OF-DATA latin-10m\n")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("".join(out))
+
+
 def first_marker(path):
     """A piece of the first line that any reader shows on its first screen."""
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -150,6 +201,21 @@ def first_marker(path):
             if line:
                 return line[:2]
     return ""
+
+
+def search_target(path):
+    """A heading marker (COPY-000026, MIX-000049...) at least 64 KiB into
+    the file, which the search (from the top, in a run of its own) jumps
+    to: unique in the file, so both readers find the same place.  None
+    when the file has none that far in (the 7 KiB article, the project's
+    own)."""
+    import re
+    with open(path, "rb") as fh:
+        head = fh.read(256 * 1024).decode("utf-8", errors="replace")
+    for m in re.finditer(r"\b(?:COPY|MIX|LATIN)-\d{6}\b", head):
+        if len(head[:m.start()].encode("utf-8")) >= 64 * 1024:
+            return m.group(0)
+    return None
 
 
 # Keys sent per run.  Bytes per step are the mean over them: the rows that
@@ -164,6 +230,11 @@ def mean_bytes(step):
     if not step or not step.get("n"):
         return None
     return step["bytes_total"] / step["n"]
+
+
+def search_sum(steps, key):
+    parts = [(steps.get(n) or {}).get(key) for n in ("search_prompt", "search_text", "search")]
+    return None if any(p is None for p in parts) else sum(parts)
 
 
 def summarise(stdout):
@@ -184,13 +255,21 @@ def summarise(stdout):
             "peak_rss_kib": r.get("peak_rss_kb"),
             "bytes_per_line": mean_bytes(steps.get("line")),
             "bytes_per_page": mean_bytes(steps.get("page")),
+            "line_ms": (steps.get("line") or {}).get("ms_median"),
+            "page_ms": (steps.get("page") or {}).get("ms_median"),
             "end_ms": (steps.get("end") or {}).get("ms_median"),
+            "end_bytes": (steps.get("end") or {}).get("bytes_median"),
+            # The query typed and Enter: gloss searches as it is typed,
+            # less on Enter, so the three steps together.
+            "search_ms": search_sum(steps, "ms_median"),
+            "search_bytes": search_sum(steps, "bytes_median"),
         }[key]
     def med(key):
         v = sorted(x for x in (pick(r, key) for r in runs) if x is not None)
         return v[len(v) // 2] if v else None
     out = {k: med(k) for k in ("first_paint_ms", "peak_rss_kib", "bytes_per_line",
-                               "bytes_per_page", "end_ms")}
+                               "bytes_per_page", "line_ms", "page_ms", "end_ms", "end_bytes",
+                               "search_ms", "search_bytes")}
     errors = [e for r in runs for e in r.get("errors", [])]
     if errors and out["first_paint_ms"] is None:
         return {"error": errors[:1]}
