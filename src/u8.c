@@ -361,6 +361,18 @@ is_plain_cjk(int32_t c)
 	       (c >= 0x30A1 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF5E);
 }
 
+/* True when p[0, 3) is a Han ideograph of U+3400-4DBF or U+4E00-9FFF
+ * (the caller makes sure three bytes are there). */
+static inline bool
+is_han3(const char *p)
+{
+	unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1], c = (unsigned char)p[2];
+	if (a < 0xE3 || a > 0xE9 || (b & 0xC0) != 0x80 || (c & 0xC0) != 0x80)
+		return false;
+	int32_t cp = ((int32_t)(a & 0x0F) << 12) | ((int32_t)(b & 0x3F) << 6) | (c & 0x3F);
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+}
+
 /* The one pass behind u8_normalize_text and u8_nfc.  The output is built
  * in place: out[seg, len) is the part NFC may still change (it starts at
  * the last boundary before a starter that nothing can compose onto), and
@@ -665,6 +677,24 @@ fold_text(struct buf *out, const char *s, size_t n, size_t **map, bool casefold)
 				for (size_t k = i; k < run; k++)
 					m.v[m.len - (run - k)] = k;
 			}
+			i = run;
+			continue;
+		}
+		/* A run of Han ideographs (U+3400-4DBF, U+4E00-9FFF: none has
+		 * a decomposition or a case folding), each followed by another
+		 * or by ASCII, is one cluster per ideograph that folds to
+		 * itself: copied whole, as most of a Chinese text is such runs
+		 * (the general path below asks utf8proc about each). */
+		run = i;
+		while (run + 3 < n && is_han3(s + run) &&
+		       ((run + 6 <= n && is_han3(s + run + 3)) ||
+			((unsigned char)s[run + 3] < 0x80 && s[run + 3] != '\r')))
+			run += 3;
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			if (map)
+				for (size_t k = i; k < run; k += 3)
+					map_push(&m, k, 3);
 			i = run;
 			continue;
 		}

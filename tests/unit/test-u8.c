@@ -632,6 +632,29 @@ test_fold(void)
 	       "and extends to the end of that cluster in the original");
 	free(map);
 
+	/* Runs of Han are copied whole; the ideograph before a mark, a
+	   selector or CR is still one cluster with what follows it. */
+	buf_clear(&b);
+	u8_fold(&b, S("漢字Ab中文"), &map);
+	is_str(b.data, "漢字ab中文", "a run of Han folds to itself, the Latin between lowered");
+	is_int(map[3], 3, "the second ideograph maps to its own start");
+	is_int(map[5], 3, "each of its bytes maps to it");
+	is_int(map[7], 7, "'b' maps to itself");
+	is_int(map[14], 14, "the end maps to the end");
+	free(map);
+	buf_clear(&b);
+	u8_fold(&b, S("一二\xE3\x82\x99三"), &map);
+	is_str(b.data, "一二\xE3\x82\x99三", "an ideograph and the combining mark after it stay as they are");
+	is_int(map[6], 3, "the mark maps to the start of the cluster it ends, 二");
+	free(map);
+	buf_clear(&b);
+	u8_fold(&b, S("葛\xF3\xA0\x84\x80城\r\n漢"), &map);
+	is_str(b.data, "葛\xF3\xA0\x84\x80城\r\n漢", "an ideographic variation selector stays with its ideograph");
+	is_int(map[5], 0, "and maps to it");
+	is_int(map[7], 7, "城 before a CR maps to itself");
+	is_int(map[11], 10, "CR LF after it is one cluster: its LF maps to the CR");
+	free(map);
+
 	buf_clear(&b);
 	u8_fold(&b, S(""), &map);
 	is_str(b.data, "", "folding nothing gives nothing");
