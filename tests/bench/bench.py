@@ -116,12 +116,19 @@ def main():
                 figs[prog] = {"error": ["timed out"]}
             if not figs[prog] and res is not None:
                 figs[prog] = {"error": (res.stderr or res.stdout).strip().splitlines()[-1:]}
-            # The search in a run of its own, from the top, so that its
-            # work (gloss counts the matches of the whole text) does not
-            # run into the jump to the end.
+            # The search in a run of its own, so that its work (gloss
+            # counts the matches of the whole text) does not run into the
+            # jump to the end: G first (gloss then has the whole of a large
+            # article, which it loads after the first screen, and less has
+            # read it), g back to the top, then the search.
             if target and prog != "gloss-kept" and "error" not in figs[prog]:
+                script = json.dumps([
+                    {"name": "end", "keys": "G"}, {"name": "top", "keys": "g"},
+                    {"name": "search_prompt", "keys": "/"},
+                    {"name": "search_text", "keys": target},
+                    {"name": "search", "keys": "<CR>"}])
                 scmd = [sys.executable, ttybench, "--marker", marker, "--repeat", str(a.runs),
-                        "--lines", "0", "--pages", "0", "--no-end", "--search", target,
+                        "--script", script,
                         "--no-summary", "--timeout", "60", "--env", "LESSHISTFILE=-"]
                 scmd += (["--profile", "less", f] if prog == "less"
                          else ["--label", "gloss", f, "--", gloss, f])
