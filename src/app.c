@@ -138,7 +138,6 @@ struct app {
 	   makes curses set a scroll region around the text, scroll it and
 	   set it back (some 31), more than less's whole prompt line. */
 	bool status_bottom;
-	int body_y;                      /* the panes' first row */
 	struct ui_win *sep[2];
 	bool sep_shown[2];
 	struct ui_win *status_win;
@@ -1132,6 +1131,14 @@ place_pane(struct app *a, enum pane_kind k, int y, int x, int h, int w)
 	a->shown[k] = true;
 }
 
+/* The panes' (and lists') first row: under the status line, or the top
+ * when it is at the bottom. */
+static int
+body_y(const struct app *a)
+{
+	return a->status_bottom ? 0 : 1;
+}
+
 static void
 arrange(struct app *a)
 {
@@ -1146,7 +1153,6 @@ arrange(struct app *a)
 	all_dirty(a);
 	if (a->full_win)
 		place(a, &a->full_win, 0, 0, rows > 0 ? rows : 1, cols > 0 ? cols : 1);
-	a->body_y = a->status_bottom ? 0 : 1;
 	if (cols < MIN_COLS || rows < MIN_ROWS) {
 		a->arr = ARR_TOO_SMALL;
 		return;
@@ -1154,7 +1160,7 @@ arrange(struct app *a)
 	a->arr = cols >= WIDE_COLS ? ARR_WIDE : cols >= MEDIUM_COLS ? ARR_MEDIUM : ARR_NARROW;
 	int body = rows - 1;
 	place(a, &a->status_win, a->status_bottom ? rows - 1 : 0, 0, 1, cols);
-	int y = a->body_y;
+	int y = body_y(a);
 	bool left = false, right = false;
 	if (a->arr == ARR_WIDE) {
 		left = a->show_outline;
@@ -1577,7 +1583,7 @@ draw_list(struct app *a)
 				    ? "Messages, the last at the bottom (q or Esc closes)"
 				    : "Documents in the store (Enter opens, q or Esc closes)";
 	/* Below (or above) the status line, which stays. */
-	int y0 = a->body_y;
+	int y0 = body_y(a);
 	pane_put_clipped(w, y0, 1, title, strlen(title), a->cols - 1, UI_TITLE);
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
 	if (a->list == LIST_DOCS) {
@@ -5472,9 +5478,9 @@ handle_mouse(struct app *a, const struct ui_event *ev)
 		else if (ev->mouse_kind == UI_MOUSE_WHEEL_UP)
 			list_key(a, GK_UP);
 		else if (ev->mouse_kind == UI_MOUSE_PRESS && a->list == LIST_DOCS &&
-			 ev->mouse_y >= a->body_y + 1 && ev->mouse_y < a->body_y + a->rows - 1) {
+			 ev->mouse_y >= body_y(a) + 1 && ev->mouse_y < body_y(a) + a->rows - 1) {
 			/* (a click on the title or the status line opens nothing) */
-			size_t i = a->list_scroll + (size_t)(ev->mouse_y - a->body_y - 1);
+			size_t i = a->list_scroll + (size_t)(ev->mouse_y - body_y(a) - 1);
 			if (i < a->list_n) {
 				a->list_chosen = i;
 				open_chosen_doc(a);

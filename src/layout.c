@@ -770,6 +770,18 @@ cell_padding(const struct table_cols *t, size_t k, bool last, int w, int *before
 	*after = last ? 0 : pad - *before;
 }
 
+/* Cell k of the n of an aligned table row: its text [*s, *e), its width
+ * (returned), and the padding before and after it in its column. */
+static int
+aligned_cell(const struct layout *l, const struct table_cols *t, const struct doc_block *blk,
+	     size_t k, size_t n, size_t *s, size_t *e, int *before, int *after)
+{
+	row_cell(blk, k, s, e);
+	int w = cell_width(l, blk->start, blk->end, *s, *e);
+	cell_padding(t, k, k + 1 == n, w, before, after);
+	return w;
+}
+
 /* The width of an aligned table row: every cell padded to its column
  * (the last only before its text), " | " between them. */
 static int
@@ -780,9 +792,7 @@ table_row_width(const struct layout *l, const struct table_cols *t,
 	size_t n = row_ncells(blk);
 	for (size_t k = 0; k < n; k++) {
 		size_t s, e;
-		row_cell(blk, k, &s, &e);
-		int w = cell_width(l, blk->start, blk->end, s, e), before, after;
-		cell_padding(t, k, k + 1 == n, w, &before, &after);
+		int before, after, w = aligned_cell(l, t, blk, k, n, &s, &e, &before, &after);
 		col += before + w + after + (k + 1 < n ? 3 : 0);
 	}
 	return col;
@@ -1508,9 +1518,8 @@ table_cells(struct layout *l, const struct table_cols *t, const struct doc_block
 	size_t n = row_ncells(blk);
 	for (size_t k = 0; k < n; k++) {
 		size_t s, e;
-		row_cell(blk, k, &s, &e);
-		int w = cell_width(l, blk->start, blk->end, s, e), before, after;
-		cell_padding(t, k, k + 1 == n, w, &before, &after);
+		int before, after;
+		aligned_cell(l, t, blk, k, n, &s, &e, &before, &after);
 		pad_cells(row, col, before, st->attrs, s);
 		text_cells(l, blk, st, content, row, s, e, col0, col);
 		pad_cells(row, col, after, st->attrs, e);

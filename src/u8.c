@@ -361,15 +361,23 @@ is_plain_cjk(int32_t c)
 	       (c >= 0x30A1 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF5E);
 }
 
-/* True when p[0, 3) is a Han ideograph of U+3400-4DBF or U+4E00-9FFF
- * (the caller makes sure three bytes are there). */
+/* The code point of p[0, 3) when it is a three-byte sequence of
+ * U+3000-9FFF (lead byte E3-E9: kana, CJK punctuation, Han), else -1: the
+ * CJK runs below test it without a general decode.  The caller makes sure
+ * three bytes are there. */
+static inline int32_t
+cjk3(const unsigned char *p)
+{
+	if (p[0] < 0xE3 || p[0] > 0xE9 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+		return -1;
+	return ((int32_t)(p[0] & 0x0F) << 12) | ((int32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+}
+
+/* True when p[0, 3) is a Han ideograph of U+3400-4DBF or U+4E00-9FFF. */
 static inline bool
 is_han3(const char *p)
 {
-	unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1], c = (unsigned char)p[2];
-	if (a < 0xE3 || a > 0xE9 || (b & 0xC0) != 0x80 || (c & 0xC0) != 0x80)
-		return false;
-	int32_t cp = ((int32_t)(a & 0x0F) << 12) | ((int32_t)(b & 0x3F) << 6) | (c & 0x3F);
+	int32_t cp = cjk3((const unsigned char *)p);
 	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
 }
 
@@ -431,11 +439,7 @@ normalize(struct buf *out, const char *in_s, size_t n, bool unify_newlines,
 		   time.  Only the last may still take a mark that follows. */
 		if (c >= 0xE3 && c <= 0xE9) {
 			size_t j = i;
-			while (j + 2 < n && in[j] >= 0xE3 && in[j] <= 0xE9 &&
-			       (in[j + 1] & 0xC0) == 0x80 && (in[j + 2] & 0xC0) == 0x80 &&
-			       is_plain_cjk((int32_t)(((in[j] & 0x0Fu) << 12) |
-						      ((in[j + 1] & 0x3Fu) << 6) |
-						      (in[j + 2] & 0x3Fu))))
+			while (j + 2 < n && is_plain_cjk(cjk3(in + j)))
 				j += 3;
 			if (j > i) {
 				if (dirty) {

@@ -12,6 +12,7 @@ time.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -216,7 +217,6 @@ def search_target(path):
     to: unique in the file, so both readers find the same place.  None
     when the file has none that far in (the 7 KiB article, the project's
     own)."""
-    import re
     with open(path, "rb") as fh:
         head = fh.read(256 * 1024).decode("utf-8", errors="replace")
     for m in re.finditer(r"\b(?:COPY|MIX|LATIN)-\d{6}\b", head):
